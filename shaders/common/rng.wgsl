@@ -1,0 +1,111 @@
+// Threefry2x32-20 counter-based generator, its uniform and Box–Muller normal draws.
+// CPU twin: src/core/rng.ts (threefry2x32, uniformFromWord, normalPairFromWords), bit for bit.
+// Rounds are written out with literal rotations: SwiftShader turns loops over constant arrays
+// into memory traffic (3–4x slower, ../shared/ENVIRONMENT.md). Generated once by hand from the
+// Random123 rotation table (13 15 26 6 17 29 16 24); tests/gpu/rng.test.ts checks every word.
+
+const RNG_STREAM_WEIGHTS: u32 = 1u;
+const RNG_STREAM_BIASES: u32 = 2u;
+const RNG_STREAM_INPUTS: u32 = 3u;
+const RNG_STREAM_READOUT: u32 = 4u;
+const RNG_STREAM_DATA: u32 = 5u;
+const RNG_STREAM_TRAINING: u32 = 6u;
+const RNG_STREAM_TEST: u32 = 15u;
+
+fn threefry2x32(key0: u32, key1: u32, counter0: u32, counter1: u32) -> vec2u {
+  let ks0 = key0;
+  let ks1 = key1;
+  let ks2 = 0x1bd11bdau ^ key0 ^ key1;
+  var x0 = counter0 + ks0;
+  var x1 = counter1 + ks1;
+  x0 += x1; x1 = (x1 << 13u) | (x1 >> 19u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 15u) | (x1 >> 17u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 26u) | (x1 >> 6u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 6u) | (x1 >> 26u); x1 ^= x0;
+  x0 += ks1; x1 += ks2 + 1u;
+  x0 += x1; x1 = (x1 << 17u) | (x1 >> 15u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 29u) | (x1 >> 3u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 16u) | (x1 >> 16u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 24u) | (x1 >> 8u); x1 ^= x0;
+  x0 += ks2; x1 += ks0 + 2u;
+  x0 += x1; x1 = (x1 << 13u) | (x1 >> 19u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 15u) | (x1 >> 17u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 26u) | (x1 >> 6u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 6u) | (x1 >> 26u); x1 ^= x0;
+  x0 += ks0; x1 += ks1 + 3u;
+  x0 += x1; x1 = (x1 << 17u) | (x1 >> 15u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 29u) | (x1 >> 3u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 16u) | (x1 >> 16u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 24u) | (x1 >> 8u); x1 ^= x0;
+  x0 += ks1; x1 += ks2 + 4u;
+  x0 += x1; x1 = (x1 << 13u) | (x1 >> 19u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 15u) | (x1 >> 17u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 26u) | (x1 >> 6u); x1 ^= x0;
+  x0 += x1; x1 = (x1 << 6u) | (x1 >> 26u); x1 ^= x0;
+  x0 += ks2; x1 += ks0 + 5u;
+  return vec2u(x0, x1);
+}
+
+fn stream_key(tag: u32, layer: u32) -> u32 {
+  return (tag << 24u) | (layer & 0xffffffu);
+}
+
+// Strictly inside (0, 1) and exact in f32: 23 bits + 0.5 fit the 24-bit significand.
+fn uniform_from_word(word: u32) -> f32 {
+  return (f32(word >> 9u) + 0.5) / 8388608.0;
+}
+
+// (cos 2πu, sin 2πu) to ~1e-7 absolute. WGSL only promises 2^-11 for the built-in cos and sin,
+// which would put ~3e-3 between GPU and CPU normals. u·4 is exact, so the reduction to the quadrant
+// is exact too; then degree-10 Taylor series on [-π/4, π/4] (truncation error < 2e-9).
+fn cos_sin_turns(u: f32) -> vec2f {
+  let quarters = u * 4.0;
+  let quadrant = floor(quarters);
+  let theta = (quarters - quadrant - 0.5) * 1.5707963267948966;
+  let t2 = theta * theta;
+  let sin_theta = theta * (1.0 + t2 * (-1.0 / 6.0 + t2 * (1.0 / 120.0 + t2 * (-1.0 / 5040.0 + t2 * (1.0 / 362880.0)))));
+  let cos_theta = 1.0 + t2 * (-0.5 + t2 * (1.0 / 24.0 + t2 * (-1.0 / 720.0 + t2 * (1.0 / 40320.0 + t2 * (-1.0 / 3628800.0)))));
+  // The angle within the quadrant is π/4 + θ.
+  let c = (cos_theta - sin_theta) * 0.7071067811865476;
+  let s = (cos_theta + sin_theta) * 0.7071067811865476;
+  switch (u32(quadrant)) {
+    case 0u: { return vec2f(c, s); }
+    case 1u: { return vec2f(-s, c); }
+    case 2u: { return vec2f(-c, -s); }
+    default: { return vec2f(s, -c); }
+  }
+}
+
+// ln(u) with relative accuracy near u = 1 as well. WGSL's built-in log promises only 2^-21
+// absolute on [0.5, 2], which near u = 1 (ln u ~ 1e-7) becomes a ~1e-4 error in the Box–Muller
+// radius. u = m·2^e with m in [√½, √2), then ln m = 2·atanh(t), t = (m−1)/(m+1), |t| ≤ 0.172:
+// six odd terms leave a truncation error below 2e-11; m − 1 is exact (Sterbenz).
+fn log_unit(u: f32) -> f32 {
+  let parts = frexp(u);
+  var m = parts.fract;
+  var e = f32(parts.exp);
+  if (m < 0.70710678) {
+    m = 2.0 * m;
+    e = e - 1.0;
+  }
+  let t = (m - 1.0) / (m + 1.0);
+  let t2 = t * t;
+  let atanh_t = t * (1.0 + t2 * (1.0 / 3.0 + t2 * (1.0 / 5.0 + t2 * (1.0 / 7.0 + t2 * (1.0 / 9.0 + t2 * (1.0 / 11.0))))));
+  return 2.0 * atanh_t + e * 0.6931471805599453;
+}
+
+fn normal_pair_from_words(words: vec2u) -> vec2f {
+  let radius = sqrt(-2.0 * log_unit(uniform_from_word(words.x)));
+  return radius * cos_sin_turns(uniform_from_word(words.y));
+}
+
+// The standard normal of one element of a stream: even elements the cos branch, odd the sin.
+fn normal_at(seed: u32, tag: u32, layer: u32, k: u32, element: u32) -> f32 {
+  let pair = normal_pair_from_words(threefry2x32(seed, stream_key(tag, layer), k, element >> 1u));
+  return select(pair.x, pair.y, (element & 1u) == 1u);
+}
+
+fn uniform_at(seed: u32, tag: u32, layer: u32, k: u32, element: u32) -> f32 {
+  let words = threefry2x32(seed, stream_key(tag, layer), k, element >> 1u);
+  return uniform_from_word(select(words.x, words.y, (element & 1u) == 1u));
+}

@@ -1,0 +1,98 @@
+// The initialization experiment's configuration: one parameter table (GUI, URL, validation) and the
+// strict validator built from it.
+
+import { ACTIVATIONS, type Activation } from './activations';
+import { checkParam, type ParamSpec } from './params';
+import { SCHEMES, type Scheme } from './schemes';
+
+export interface InitConfig {
+  depth: number;
+  width: number;
+  inputWidth: number;
+  batch: number;
+  inits: number;
+  activation: Activation;
+  scheme: Scheme;
+  scale: number;
+  biasStd: number;
+  seed: number;
+  bins: number;
+}
+
+/** A ParamSpec whose key is an InitConfig field. */
+export interface InitParamSpec extends ParamSpec {
+  key: keyof InitConfig;
+}
+
+export const INIT_PARAMS: readonly InitParamSpec[] = [
+  { key: 'depth', label: 'depth L', kind: 'int', min: 1, max: 200, default: 10, help: 'Number of layers.' },
+  { key: 'width', label: 'width n', kind: 'int', min: 1, max: 16384, log: true, default: 128, help: 'Units per layer.' },
+  {
+    key: 'inputWidth',
+    label: 'input width n[0]',
+    kind: 'int',
+    min: 1,
+    max: 16384,
+    log: true,
+    default: 128,
+    defaultFrom: 'width',
+    help: 'Width of the random input x ~ N(0, I); the same as the width unless set.',
+  },
+  { key: 'batch', label: 'batch B', kind: 'int', min: 1, max: 1024, log: true, default: 16, help: 'Inputs per initialization.' },
+  {
+    key: 'inits',
+    label: 'initializations K',
+    kind: 'int',
+    min: 1,
+    max: 65536,
+    log: true,
+    default: 64,
+    help: 'Independent draws of all weights; statistics pool over them.',
+  },
+  { key: 'activation', label: 'activation φ', kind: 'choice', choices: ACTIVATIONS, default: 'tanh', help: 'Nonlinearity of every layer.' },
+  { key: 'scheme', label: 'scheme', kind: 'choice', choices: SCHEMES, default: 'xavier-normal', help: 'How the weights are drawn.' },
+  {
+    key: 'scale',
+    label: 'init scale s',
+    kind: 'float',
+    min: 0,
+    max: 100,
+    log: true,
+    sliderMin: 0.01,
+    default: 1,
+    help: 'Multiplies the standard deviation of the scheme (variance × s²); constant: c = s / n[l−1].',
+  },
+  { key: 'biasStd', label: 'bias std σ_b', kind: 'float', min: 0, max: 100, default: 0, help: 'Biases ~ N(0, σ_b²).' },
+  { key: 'seed', label: 'seed', kind: 'int', min: 0, max: 4294967295, default: 1, help: 'Key of the counter-based generator.' },
+  { key: 'bins', label: 'histogram bins', kind: 'int', min: 8, max: 256, default: 64, help: 'Bins of each histogram.' },
+];
+
+export class ConfigError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+    this.field = field;
+  }
+}
+
+/** A checked InitConfig from loose input (numbers or numeric strings); absent keys take their defaults. */
+export function validateInitConfig(raw: Record<string, unknown>): InitConfig {
+  const known = new Set<string>(INIT_PARAMS.map((spec) => spec.key));
+  const unknown = Object.keys(raw).filter((key) => !known.has(key));
+  if (unknown.length > 0) {
+    throw new ConfigError(unknown[0], `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+  }
+  const values: Record<string, unknown> = {};
+  for (const spec of INIT_PARAMS) {
+    const given = raw[spec.key];
+    if (given === undefined) {
+      values[spec.key] = spec.defaultFrom !== undefined ? values[spec.defaultFrom] : spec.default;
+      continue;
+    }
+    const checked = checkParam(spec, given);
+    if ('problem' in checked) throw new ConfigError(spec.key, checked.problem);
+    values[spec.key] = checked.value;
+  }
+  return values as unknown as InitConfig;
+}

@@ -1,0 +1,152 @@
+// A parameter table: one list of specs drives the GUI (label, slider range, log scale, help),
+// the URL (readParams / writeParams, defaults omitted) and validation (checkParam). Ranges and
+// defaults live in the table only.
+
+export type ParamKind = 'int' | 'float' | 'choice' | 'bool';
+export type ParamValue = number | string | boolean;
+export type ParamValues = Record<string, ParamValue>;
+
+export interface ParamSpec {
+  key: string;
+  label: string;
+  kind: ParamKind;
+  min?: number;
+  max?: number;
+  /** Slider on a log scale. */
+  log?: boolean;
+  /** Lower end of a log slider when min is 0 (a log scale cannot reach 0; typed values still can). */
+  sliderMin?: number;
+  choices?: readonly string[];
+  default: ParamValue;
+  /** When absent, take the value of this other parameter (listed earlier in the table) instead of `default`. */
+  defaultFrom?: string;
+  help: string;
+}
+
+export interface ParsedParam {
+  value: ParamValue;
+  /** True when a number was moved into range or rounded to an integer. */
+  clamped: boolean;
+  /** What happened, when the raw value was not used as given. */
+  message?: string;
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A number from a number or a decimal string ('12', ' 1e-3 '); undefined for anything else. */
+export function toNumber(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isNaN(raw) ? undefined : raw;
+  if (typeof raw === 'string' && DECIMAL.test(raw.trim())) return Number(raw.trim());
+  return undefined;
+}
+
+function show(raw: unknown): string {
+  return typeof raw === 'string' ? JSON.stringify(raw) : String(raw);
+}
+
+function formatBound(x: number | undefined, fallback: string): string {
+  return x === undefined ? fallback : String(x);
+}
+
+/** "an integer in 1–16384", "a finite number in 0–100", "one of tanh, relu", "true or false". */
+export function describeParam(spec: ParamSpec): string {
+  const range = `${formatBound(spec.min, '−∞')}–${formatBound(spec.max, '∞')}`;
+  switch (spec.kind) {
+    case 'int':
+      return `an integer in ${range}`;
+    case 'float':
+      return `a finite number in ${range}`;
+    case 'choice':
+      return `one of ${(spec.choices ?? []).join(', ')}`;
+    case 'bool':
+      return 'true or false';
+  }
+}
+
+function toBool(raw: unknown): boolean | undefined {
+  if (typeof raw === 'boolean') return raw;
+  if (raw === 1 || raw === '1' || raw === 'true') return true;
+  if (raw === 0 || raw === '0' || raw === 'false') return false;
+  return undefined;
+}
+
+/** Strict check (no clamping, no fallback): the value, or the sentence saying why not. */
+export function checkParam(spec: ParamSpec, raw: unknown): { value: ParamValue } | { problem: string } {
+  const problem = { problem: `${spec.key} must be ${describeParam(spec)} (got ${show(raw)})` };
+  switch (spec.kind) {
+    case 'choice':
+      return typeof raw === 'string' && (spec.choices ?? []).includes(raw) ? { value: raw } : problem;
+    case 'bool': {
+      const value = toBool(raw);
+      return value === undefined ? problem : { value };
+    }
+    case 'int':
+    case 'float': {
+      const value = toNumber(raw);
+      if (value === undefined || !Number.isFinite(value)) return problem;
+      if (spec.kind === 'int' && !Number.isInteger(value)) return problem;
+      if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) return problem;
+      return { value };
+    }
+  }
+}
+
+/**
+ * Forgiving parse for URLs and text fields: out-of-range numbers are clamped, non-integers rounded,
+ * garbage falls back to `fallback` (the spec's default unless given); the message says which.
+ * Absent values (undefined, null, '') give the fallback silently.
+ */
+export function parseParam(spec: ParamSpec, raw: unknown, fallback: ParamValue = spec.default): ParsedParam {
+  if (raw === undefined || raw === null || raw === '') return { value: fallback, clamped: false };
+  const checked = checkParam(spec, raw);
+  if ('value' in checked) return { value: checked.value, clamped: false };
+  const number = spec.kind === 'int' || spec.kind === 'float' ? toNumber(raw) : undefined;
+  if (number === undefined || !Number.isFinite(number)) {
+    return {
+      value: fallback,
+      clamped: false,
+      message: `${spec.key}: ${show(raw)} is not ${describeParam(spec)}; using ${show(fallback)}`,
+    };
+  }
+  const rounded = spec.kind === 'int' ? Math.round(number) : number;
+  let value = rounded;
+  if (spec.min !== undefined) value = Math.max(spec.min, value);
+  if (spec.max !== undefined) value = Math.min(spec.max, value);
+  const why = value !== rounded ? 'clamped' : 'rounded';
+  return { value, clamped: true, message: `${spec.key}: ${show(raw)} is not ${describeParam(spec)}; ${why} to ${value}` };
+}
+
+function fallbackOf(spec: ParamSpec, values: ParamValues): ParamValue {
+  return spec.defaultFrom !== undefined && spec.defaultFrom in values ? values[spec.defaultFrom] : spec.default;
+}
+
+/**
+ * Values of every parameter in the table from a query string, with a notice for each value that was
+ * clamped or replaced. Keys the table does not know are ignored (other tables share the URL).
+ */
+export function readParams(table: readonly ParamSpec[], search: URLSearchParams): { values: ParamValues; notices: string[] } {
+  const values: ParamValues = {};
+  const notices: string[] = [];
+  for (const spec of table) {
+    const parsed = parseParam(spec, search.get(spec.key) ?? undefined, fallbackOf(spec, values));
+    values[spec.key] = parsed.value;
+    if (parsed.message !== undefined) notices.push(parsed.message);
+  }
+  return { values, notices };
+}
+
+function formatValue(value: ParamValue): string {
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  return String(value); // String(number) round-trips every double exactly
+}
+
+/** The query string of the values that differ from their defaults, in table order. */
+export function writeParams(table: readonly ParamSpec[], values: ParamValues): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const spec of table) {
+    const value = values[spec.key];
+    if (value === undefined || value === fallbackOf(spec, values)) continue;
+    search.set(spec.key, formatValue(value));
+  }
+  return search;
+}

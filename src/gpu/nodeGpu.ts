@@ -1,0 +1,35 @@
+// WebGPU in Node through Dawn (the `webgpu` package), for the command line and the GPU tests.
+// With no usable GPU the Vulkan loader is pointed at SwiftShader, the software driver that
+// Debian's chromium package ships (../shared/ENVIRONMENT.md). Never imported by browser code.
+import { existsSync } from 'node:fs';
+import { create, globals } from 'webgpu';
+
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+let installed = false;
+// Dawn instances must outlive every adapter and device made from them: if the garbage
+// collector finalizes a GPU object while its device is alive, dawn.node crashes the process.
+const keptInstances: GPU[] = [];
+
+function createInstance(): GPU {
+  const gpu = create([]) as GPU;
+  keptInstances.push(gpu);
+  return gpu;
+}
+
+/** A `navigator.gpu` for Node whose requestAdapter finds a hardware GPU, else SwiftShader. */
+export async function nodeGpu(): Promise<GPU> {
+  if (!installed) {
+    Object.assign(globalThis, globals);
+    installed = true;
+  }
+  const preferSoftware = process.env.WEBGPU_ADAPTER === 'software';
+  if (!preferSoftware) {
+    const gpu = createInstance();
+    if (await gpu.requestAdapter()) return gpu;
+  }
+  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  return createInstance();
+}

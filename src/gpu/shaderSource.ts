@@ -1,0 +1,22 @@
+// Composes kernels with the shared WGSL snippets of shaders/common/, in one place.
+import rngSource from '../../shaders/common/rng.wgsl?raw';
+
+export const COMMON_SNIPPETS = { rng: rngSource } as const;
+export type CommonSnippet = keyof typeof COMMON_SNIPPETS;
+
+export function composeShader(kernelSource: string, snippets: readonly CommonSnippet[]): string {
+  return [...snippets.map((name) => COMMON_SNIPPETS[name]), kernelSource].join('\n');
+}
+
+/** Compiles a module and fails with the compiler's messages (line:column) instead of a silent bad pipeline. */
+export async function compileShader(device: GPUDevice, label: string, code: string): Promise<GPUShaderModule> {
+  const module = device.createShaderModule({ label, code });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((message) => message.type === 'error');
+  if (errors.length > 0) {
+    throw new Error(
+      `WGSL compile error in ${label}:\n${errors.map((m) => `  ${m.lineNum}:${m.linePos} ${m.message}`).join('\n')}`,
+    );
+  }
+  return module;
+}
