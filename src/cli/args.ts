@@ -1,0 +1,55 @@
+// `--key=value` flags for the command line, checked against a parameter table (the same table
+// that drives the GUI and the URL), so a bad flag exits with a message naming it.
+import { checkParam, describeParam, type ParamSpec, type ParamValues } from '../core/params';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface ParsedFlags {
+  values: Record<string, string | true>;
+}
+
+/** `--a=1 --b --c=x,y` → { a: '1', b: true, c: 'x,y' }; anything else is a usage error. */
+export function parseFlags(argv: readonly string[]): ParsedFlags {
+  const values: Record<string, string | true> = {};
+  for (const arg of argv) {
+    const match = /^--([a-zA-Z][\w-]*)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new UsageError(`unexpected argument "${arg}": flags look like --name=value`);
+    values[match[1]] = match[2] ?? true;
+  }
+  return { values };
+}
+
+/** kebab-case flag name of a camelCase table key: biasStd → bias-std. */
+export function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/**
+ * Values for every spec in `table` from the flags (defaults where absent). Unknown flags and
+ * values out of range are errors here (no silent clamping on the command line).
+ */
+export function readTableFlags(table: readonly ParamSpec[], flags: ParsedFlags, extraFlags: readonly string[] = []): ParamValues {
+  const known = new Map(table.map((spec) => [flagName(spec.key), spec]));
+  for (const name of Object.keys(flags.values)) {
+    if (!known.has(name) && !extraFlags.includes(name)) {
+      throw new UsageError(`unknown flag --${name}; see --help for the flags this command takes`);
+    }
+  }
+  const values: ParamValues = {};
+  for (const spec of table) {
+    const raw = flags.values[flagName(spec.key)];
+    if (raw === undefined) continue;
+    const checked = checkParam(spec, raw === true ? 'true' : raw);
+    if ('problem' in checked) throw new UsageError(`--${flagName(spec.key)}: ${checked.problem}`);
+    values[spec.key] = checked.value;
+  }
+  return values;
+}
+
+export function helpForTable(table: readonly ParamSpec[]): string {
+  return table
+    .map((spec) => `  --${flagName(spec.key).padEnd(14)} ${describeParam(spec)} (default ${String(spec.default)}). ${spec.help}`)
+    .join('\n');
+}

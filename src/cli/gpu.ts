@@ -1,0 +1,16 @@
+// The GPU for command-line runs: Dawn in Node, hardware if present, else SwiftShader.
+import { describeAdapter, type GpuContext, requestGpu } from '../gpu/device';
+import { nodeGpu } from '../gpu/nodeGpu';
+
+export async function openCliGpu(): Promise<GpuContext> {
+  const gpu = await requestGpu(await nodeGpu(), { label: 'cli device' });
+  process.stderr.write(`adapter: ${describeAdapter(gpu.adapter)}\n`);
+  return gpu;
+}
+
+/** The adapter block of every command's JSON output. */
+export function adapterJson(gpu: GpuContext | undefined): Record<string, unknown> {
+  if (!gpu) return { kind: 'cpu-twin', description: 'CPU reference path (f64, single thread)' };
+  const { vendor, architecture, device, description, software } = gpu.adapter;
+  return { kind: software ? 'software' : 'hardware', vendor, architecture, device, description };
+}

@@ -1,0 +1,183 @@
+// The page shell: header with the adapter in use, one tab per explorer, notices, and the
+// friendly explanation when WebGPU is missing. Explorers plug in through ui/explorer.ts.
+import { describeAdapter, type GpuContext, GpuUnavailableError, requestGpu } from '../gpu/device';
+import type { Explorer, ExplorerContext, NoticeKind } from './explorer';
+import { EXPLORERS } from './explorers';
+
+const VIEW_KEY = 'view';
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export async function startApp(root: HTMLElement): Promise<void> {
+  const header = element('header', { class: 'app-header' });
+  const title = element('h1', { class: 'app-title' }, 'Init & Regularization Lab');
+  title.append(element('small', {}, 'why initialization and L1/L2 work, on your GPU'));
+  const tabs = element('nav', { class: 'tabs', role: 'tablist' });
+  const adapterLine = element('div', { class: 'adapter-line', id: 'adapter-line' }, 'Looking for a WebGPU adapter…');
+  header.append(title, tabs, adapterLine);
+  const notices = element('ul', { class: 'notices', id: 'notices' });
+  const main = element('main');
+  root.replaceChildren(header, notices, main);
+
+  const notify = (message: string, kind: NoticeKind = 'warning'): void => {
+    const item = element('li', { class: kind }, message);
+    notices.append(item);
+    if (kind !== 'error') setTimeout(() => item.remove(), 15_000);
+  };
+
+  let gpu: GpuContext;
+  try {
+    gpu = await connect(adapterLine, notify, () => void remount());
+  } catch (error) {
+    showGpuMissing(main, adapterLine, error);
+    return;
+  }
+
+  let teardown: (() => void) | undefined;
+  let current: Explorer | undefined;
+
+  const selectedId = (): string | undefined => new URLSearchParams(location.search).get(VIEW_KEY) ?? undefined;
+
+  async function show(explorer: Explorer | undefined, params: URLSearchParams): Promise<void> {
+    teardown?.();
+    teardown = undefined;
+    current = explorer;
+    for (const button of tabs.querySelectorAll('button')) {
+      button.setAttribute('aria-selected', String(button.dataset.view === (explorer?.id ?? 'home')));
+    }
+    main.replaceChildren();
+    if (!explorer) {
+      showHome(main, (next) => void navigate(next));
+      return;
+    }
+    const container = element('section', { class: 'explorer-root', 'data-explorer': explorer.id });
+    main.append(container);
+    const context: ExplorerContext = {
+      gpu,
+      params,
+      setParams: (next) => {
+        const search = new URLSearchParams(next);
+        search.set(VIEW_KEY, explorer.id);
+        history.replaceState(null, '', `${location.pathname}?${search}`);
+      },
+      notify,
+    };
+    try {
+      teardown = await explorer.mount(container, context);
+    } catch (error) {
+      notify(`The ${explorer.title} explorer failed to start: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    }
+  }
+
+  async function navigate(explorer: Explorer | undefined): Promise<void> {
+    const search = new URLSearchParams();
+    if (explorer) search.set(VIEW_KEY, explorer.id);
+    history.pushState(null, '', `${location.pathname}${explorer ? `?${search}` : ''}`);
+    await show(explorer, new URLSearchParams());
+  }
+
+  async function remount(): Promise<void> {
+    try {
+      gpu = await connect(adapterLine, notify, () => void remount());
+      notify('The GPU device was lost and has been re-initialized; the current view restarted.', 'warning');
+      const params = new URLSearchParams(location.search);
+      params.delete(VIEW_KEY);
+      await show(current, params);
+    } catch (error) {
+      showGpuMissing(main, adapterLine, error);
+    }
+  }
+
+  const home = element('button', { role: 'tab', 'data-view': 'home' }, 'Overview');
+  home.addEventListener('click', () => void navigate(undefined));
+  tabs.append(home);
+  for (const explorer of EXPLORERS) {
+    const button = element('button', { role: 'tab', 'data-view': explorer.id }, explorer.title);
+    button.addEventListener('click', () => void navigate(explorer));
+    tabs.append(button);
+  }
+  window.addEventListener('popstate', () => {
+    const params = new URLSearchParams(location.search);
+    const explorer = EXPLORERS.find((candidate) => candidate.id === params.get(VIEW_KEY));
+    params.delete(VIEW_KEY);
+    void show(explorer, params);
+  });
+
+  const initial = EXPLORERS.find((candidate) => candidate.id === selectedId());
+  if (selectedId() && !initial) {
+    notify(`Unknown view "${selectedId()}" in the URL; allowed: ${EXPLORERS.map((e) => e.id).join(', ')}. Showing the overview.`);
+  }
+  const params = new URLSearchParams(location.search);
+  params.delete(VIEW_KEY);
+  await show(initial, params);
+}
+
+async function connect(
+  adapterLine: HTMLElement,
+  notify: (message: string, kind?: NoticeKind) => void,
+  onLost: () => void,
+): Promise<GpuContext> {
+  const gpu = await requestGpu(navigator.gpu, {
+    label: 'visualizer device',
+    onLost: (info) => {
+      notify(`The GPU device was lost (${info.reason || 'unknown reason'}: ${info.message}). Re-initializing…`, 'error');
+      onLost();
+    },
+  });
+  const { adapter } = gpu;
+  adapterLine.textContent = `Adapter: ${describeAdapter(adapter)}`;
+  adapterLine.dataset.vendor = adapter.vendor;
+  adapterLine.dataset.architecture = adapter.architecture;
+  adapterLine.dataset.software = String(adapter.software);
+  const badge = element('span', { class: `badge ${adapter.software ? 'software' : 'hardware'}` }, adapter.software ? 'software' : 'GPU');
+  adapterLine.append(badge);
+  return gpu;
+}
+
+function showHome(main: HTMLElement, open: (explorer: Explorer) => void): void {
+  const intro = element('section', { class: 'intro' });
+  intro.innerHTML = `
+    <h2>What makes an initialization good or bad, and why do L1 and L2 behave so differently?</h2>
+    <p>Training a deep network starts from random weights. Too small and the signal fades layer by layer
+    (vanishing gradients); too large and it blows up or saturates (exploding gradients); all equal and every
+    unit of a layer stays a copy of its neighbours forever. Regularization then reshapes the loss landscape:
+    λ‖w‖₁ pulls weights to exactly zero, λ‖w‖₂² only shrinks them.</p>
+    <p>This lab runs the experiments live on your GPU: thousands of random initializations of very wide, deep
+    networks at once, and dense loss landscapes in two weights, with the theory drawn on top of the measurement.</p>`;
+  const cards = element('div', { class: 'cards' });
+  for (const explorer of EXPLORERS) {
+    const card = element('article', { class: 'card', 'data-view': explorer.id });
+    card.append(element('h3', {}, explorer.title), element('p', {}, explorer.summary));
+    card.addEventListener('click', () => open(explorer));
+    cards.append(card);
+  }
+  intro.append(cards);
+  main.append(intro);
+}
+
+function showGpuMissing(main: HTMLElement, adapterLine: HTMLElement, error: unknown): void {
+  adapterLine.textContent = 'No WebGPU adapter';
+  adapterLine.dataset.software = 'none';
+  const reason = error instanceof GpuUnavailableError ? error.message : `Unexpected error: ${String(error)}`;
+  const box = element('section', { class: 'gpu-missing', id: 'gpu-missing' });
+  box.innerHTML = `
+    <h2>This lab needs WebGPU</h2>
+    <p class="reason"></p>
+    <p>What you need:</p>
+    <ul>
+      <li>A browser with WebGPU: Chrome or Edge 113 or later (Windows, macOS, ChromeOS, Android), or a recent
+      Firefox/Safari with WebGPU enabled.</li>
+      <li>On Linux, Chrome still hides WebGPU behind flags. Start it with
+      <pre>google-chrome --enable-unsafe-webgpu --enable-features=Vulkan</pre>
+      or turn on <code>chrome://flags/#enable-unsafe-webgpu</code>. Without a GPU driver, add
+      <code>--use-webgpu-adapter=swiftshader</code> to run on the CPU (slow but complete).</li>
+      <li>Check <code>chrome://gpu</code>: “WebGPU: Hardware accelerated” means you are set.</li>
+    </ul>`;
+  box.querySelector('.reason')!.textContent = reason;
+  main.replaceChildren(box);
+}

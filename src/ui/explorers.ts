@@ -1,0 +1,4 @@
+// The explorers the shell offers, in tab order.
+import type { Explorer } from './explorer';
+
+export const EXPLORERS: readonly Explorer[] = [];
