@@ -1,4 +1,6 @@
 // The subcommands of the command line, in the order `--help` lists them.
+import { benchCommand } from './bench';
+import { BENCH_SUITES } from './benchSuites';
 import type { CliCommand } from './command';
 
-export const COMMANDS: readonly CliCommand[] = [];
+export const COMMANDS: readonly CliCommand[] = [benchCommand(BENCH_SUITES)];

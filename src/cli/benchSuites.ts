@@ -1,0 +1,4 @@
+// The benchmark suites `npm run bench` runs, in order (one per engine).
+import type { BenchSuite } from './bench';
+
+export const BENCH_SUITES: readonly BenchSuite[] = [];
