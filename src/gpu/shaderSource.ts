@@ -1,7 +1,8 @@
 // Composes kernels with the shared WGSL snippets of shaders/common/, in one place.
+import activationsSource from '../../shaders/common/activations.wgsl?raw';
 import rngSource from '../../shaders/common/rng.wgsl?raw';
 
-export const COMMON_SNIPPETS = { rng: rngSource } as const;
+export const COMMON_SNIPPETS = { rng: rngSource, activations: activationsSource } as const;
 export type CommonSnippet = keyof typeof COMMON_SNIPPETS;
 
 export function composeShader(kernelSource: string, snippets: readonly CommonSnippet[]): string {

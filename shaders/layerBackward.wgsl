@@ -1,0 +1,87 @@
+// layerBackward: bindings 0 params (uniform), 1 δ[l] (storage read, vec4f), 2 weights (storage
+// read, vec4f), 3 z[l−1] (storage read, vec4f), 4 δ[l−1] (storage rw, vec4f).
+// CPU twin: the backward loop of initPass in src/core/initStats.ts. Needs common/activations.wgsl.
+// δ[l−1][kc, b, j] = (Σ_i δ[l][kc, b, i] · W[kc, i, j]) · φ'(z[l−1][kc, b, j]), over weight blocks of
+// rows i ∈ [rowOffset, rowOffset + rowsPadded): the first block writes the partial sum, later blocks
+// add to it (accumulate), the last one multiplies by φ' (finalize). 4×4 tiles (4 b × 4 j) in named
+// vec4 accumulators, as in layerForward.
+
+struct BackwardParams {
+  inits: u32,
+  batch: u32,
+  batchPadded: u32,
+  nIn: u32, // width of layer l−1 (the output of this pass)
+  ldIn: u32,
+  ldOut: u32, // row stride of δ[l]
+  rowOffset: u32,
+  rowsPadded: u32,
+  accumulate: u32,
+  finalize: u32,
+  rowStride: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: BackwardParams;
+@group(0) @binding(1) var<storage, read> deltaAbove: array<vec4f>;
+@group(0) @binding(2) var<storage, read> weights: array<vec4f>;
+@group(0) @binding(3) var<storage, read> zBelow: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> deltaBelow: array<vec4f>;
+
+override WORKGROUP_SIZE: u32 = 64u;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn layerBackward(@builtin(global_invocation_id) id: vec3u) {
+  let batchTiles = params.batchPadded / 4u;
+  let colTiles = params.ldIn / 4u;
+  let index = id.y * params.rowStride + id.x;
+  if (index >= params.inits * batchTiles * colTiles) {
+    return;
+  }
+  let kc = index / (batchTiles * colTiles);
+  let b0 = 4u * ((index / colTiles) % batchTiles);
+  let jv = index % colTiles;
+  let vecsIn = params.ldIn / 4u;
+  let vecsOut = params.ldOut / 4u;
+  let dRow = (kc * params.batchPadded + b0) * vecsOut + params.rowOffset / 4u;
+  let wBase = kc * params.rowsPadded * vecsIn + jv;
+
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  for (var iv = 0u; iv < params.rowsPadded / 4u; iv++) {
+    let d0 = deltaAbove[dRow + iv];
+    let d1 = deltaAbove[dRow + vecsOut + iv];
+    let d2 = deltaAbove[dRow + 2u * vecsOut + iv];
+    let d3 = deltaAbove[dRow + 3u * vecsOut + iv];
+    let w = wBase + 4u * iv * vecsIn;
+    let w0 = weights[w];
+    let w1 = weights[w + vecsIn];
+    let w2 = weights[w + 2u * vecsIn];
+    let w3 = weights[w + 3u * vecsIn];
+    acc0 += d0.x * w0 + d0.y * w1 + d0.z * w2 + d0.w * w3;
+    acc1 += d1.x * w0 + d1.y * w1 + d1.z * w2 + d1.w * w3;
+    acc2 += d2.x * w0 + d2.y * w1 + d2.z * w2 + d2.w * w3;
+    acc3 += d3.x * w0 + d3.y * w1 + d3.z * w2 + d3.w * w3;
+  }
+  store_tile_column(kc, b0, jv, acc0);
+  store_tile_column(kc, b0 + 1u, jv, acc1);
+  store_tile_column(kc, b0 + 2u, jv, acc2);
+  store_tile_column(kc, b0 + 3u, jv, acc3);
+}
+
+fn store_tile_column(kc: u32, b: u32, jv: u32, partial: vec4f) {
+  if (b >= params.batch) {
+    return;
+  }
+  let at = (kc * params.batchPadded + b) * (params.ldIn / 4u) + jv;
+  var sum = partial;
+  if (params.accumulate == 1u) {
+    sum += deltaBelow[at];
+  }
+  if (params.finalize == 1u) {
+    let j0 = 4u * jv;
+    let live = vec4<bool>(j0 < params.nIn, j0 + 1u < params.nIn, j0 + 2u < params.nIn, j0 + 3u < params.nIn);
+    sum = select(vec4f(0.0), sum * phi_prime4(zBelow[at]), live);
+  }
+  deltaBelow[at] = sum;
+}

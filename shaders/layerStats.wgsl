@@ -1,0 +1,131 @@
+// layerStats: bindings 0 params (uniform), 1 values (storage read, f32, [init][b][ld]),
+// 2 records (storage rw, u32). CPU twin: addValue + symmetryOf in src/core/stats.ts / initStats.ts.
+// One workgroup per (init kc, slice of the B·n values of that init) writes one record:
+//   [0] count of finite values  [1] NaN  [2] +Inf  [3] −Inf  [4] underflow  [5] overflow
+//   [6] Σ s·v  [7] Σ (s·v)²  [8] max |v_i − v_0| (symmetry; 0 when not asked)   (f32 bits)
+//   [9 ..] histogram counts over [lo, hi]
+// s = 1/momentScale (a power of two from the theory): sums of vanishing (1e-30) or exploding
+// (1e30) values neither underflow nor overflow in f32, and the CPU undoes s exactly.
+// NaN/Inf are tested on the bits: WGSL lets compilers assume finite floats in comparisons.
+// Partials are combined in f64 on the CPU (no float atomics in WGSL).
+
+struct StatsParams {
+  inits: u32,
+  batch: u32,
+  batchPadded: u32,
+  n: u32,
+  ld: u32,
+  slices: u32,
+  perSlice: u32,
+  bins: u32,
+  scale: f32,
+  lo: f32,
+  hi: f32,
+  binScale: f32, // bins / (hi − lo)
+  binWhole: f32, // integer part of −lo · binScale
+  binFraction: f32, // its fractional part
+  symmetry: u32,
+  groupsX: u32,
+  recordOffset: u32, // index of this dispatch's first record in `records`
+}
+
+const WORKGROUP: u32 = 64u;
+const MAX_BINS: u32 = 256u;
+const RECORD_HEADER: u32 = 9u;
+
+@group(0) @binding(0) var<uniform> params: StatsParams;
+@group(0) @binding(1) var<storage, read> values: array<f32>;
+@group(0) @binding(2) var<storage, read_write> records: array<u32>;
+
+var<workgroup> histogram: array<atomic<u32>, MAX_BINS>;
+var<workgroup> countShared: array<vec4u, WORKGROUP>; // count, nan, +inf, −inf
+var<workgroup> rangeShared: array<vec2u, WORKGROUP>; // underflow, overflow
+var<workgroup> sumShared: array<vec3f, WORKGROUP>; // Σ, Σ², symmetry
+
+@compute @workgroup_size(WORKGROUP)
+fn layerStats(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let record = group.y * params.groupsX + group.x;
+  if (record >= params.inits * params.slices) {
+    return;
+  }
+  for (var bin = lane; bin < MAX_BINS; bin += WORKGROUP) {
+    atomicStore(&histogram[bin], 0u);
+  }
+  workgroupBarrier();
+
+  let kc = record / params.slices;
+  let slice = record % params.slices;
+  let total = params.batch * params.n;
+  let first = slice * params.perSlice;
+  let last = min(total, first + params.perSlice);
+  var counts = vec4u(0u);
+  var ranges = vec2u(0u);
+  var sums = vec3f(0.0);
+  for (var e = first + lane; e < last; e += WORKGROUP) {
+    let b = e / params.n;
+    let i = e % params.n;
+    let row = (kc * params.batchPadded + b) * params.ld;
+    let v = values[row + i];
+    let bits = bitcast<u32>(v) & 0x7fffffffu;
+    if (bits > 0x7f800000u) {
+      counts.y += 1u;
+    } else if (bits == 0x7f800000u) {
+      if (v > 0.0) { counts.z += 1u; } else { counts.w += 1u; }
+    } else {
+      counts.x += 1u;
+      let scaled = v * params.scale;
+      sums.x += scaled;
+      sums.y += scaled * scaled;
+      if (v < params.lo) {
+        ranges.x += 1u;
+      } else if (v > params.hi) {
+        ranges.y += 1u;
+      } else {
+        // floor(v·c + fraction) + whole rather than floor((v − lo)/(hi − lo)·bins): adding lo first
+        // would round tiny values onto the bin edge at 0 (symmetric ranges have one there), where
+        // vanishing and saturating runs put most of their values.
+        let position = floor(v * params.binScale + params.binFraction) + params.binWhole;
+        let bin = u32(clamp(position, 0.0, f32(params.bins - 1u)));
+        atomicAdd(&histogram[bin], 1u);
+      }
+      if (params.symmetry == 1u) {
+        let spread = abs(v - values[row]);
+        if ((bitcast<u32>(spread) & 0x7fffffffu) < 0x7f800000u) {
+          sums.z = max(sums.z, spread);
+        }
+      }
+    }
+  }
+  countShared[lane] = counts;
+  rangeShared[lane] = ranges;
+  sumShared[lane] = sums;
+  workgroupBarrier();
+  for (var stride = WORKGROUP / 2u; stride > 0u; stride /= 2u) {
+    if (lane < stride) {
+      countShared[lane] += countShared[lane + stride];
+      rangeShared[lane] += rangeShared[lane + stride];
+      let other = sumShared[lane + stride];
+      let mine = sumShared[lane];
+      sumShared[lane] = vec3f(mine.x + other.x, mine.y + other.y, max(mine.z, other.z));
+    }
+    workgroupBarrier();
+  }
+  let out = (params.recordOffset + record) * (RECORD_HEADER + params.bins);
+  if (lane == 0u) {
+    let c = countShared[0];
+    let r = rangeShared[0];
+    let s = sumShared[0];
+    records[out] = c.x;
+    records[out + 1u] = c.y;
+    records[out + 2u] = c.z;
+    records[out + 3u] = c.w;
+    records[out + 4u] = r.x;
+    records[out + 5u] = r.y;
+    records[out + 6u] = bitcast<u32>(s.x);
+    records[out + 7u] = bitcast<u32>(s.y);
+    records[out + 8u] = bitcast<u32>(s.z);
+  }
+  for (var bin = lane; bin < params.bins; bin += WORKGROUP) {
+    records[out + RECORD_HEADER + bin] = atomicLoad(&histogram[bin]);
+  }
+}

@@ -1,0 +1,82 @@
+// How a run of the initialization engine is cut to fit the device: inits per chunk and rows per
+// weight block, from the binding limit, the buffer limit and a memory budget. Pure numbers, so the
+// plan is tested without a GPU; results never depend on it (tests/gpu/initStats.test.ts).
+import { ConfigError, type InitConfig } from '../core/initConfig';
+import { layerWidths } from '../core/meanField';
+
+export interface DeviceBudget {
+  maxStorageBufferBindingSize: number;
+  maxBufferSize: number;
+  /** Total bytes one chunk may hold on the device. */
+  memoryBudgetBytes: number;
+}
+
+export interface InitPlan {
+  widths: number[];
+  /** Row strides: widths padded to multiples of 4 (vec4 loads without bounds checks). */
+  strides: number[];
+  batchPadded: number;
+  initsPerChunk: number;
+  /** Rows of W[l] drawn and used at a time (multiple of 4); < padded width when W does not fit a binding. */
+  rowsPerBlock: number[];
+  bytesPerChunk: number;
+}
+
+export const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
+
+const MIB = 1024 * 1024;
+
+export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInitsPerChunk?: number): InitPlan {
+  const widths = layerWidths(config);
+  const strides = widths.map(pad4);
+  const batchPadded = pad4(config.batch);
+  const L = config.depth;
+  const maxStride = Math.max(...strides);
+  const bindingLimit = Math.min(budget.maxStorageBufferBindingSize, budget.maxBufferSize);
+  // Per init: a[0..L] and z[1..L], two δ buffers, one bias row.
+  let activationBytes = batchPadded * strides[0] * 4;
+  for (let l = 1; l <= L; l++) activationBytes += 2 * batchPadded * strides[l] * 4;
+  const perInitFixed = activationBytes + 2 * batchPadded * maxStride * 4 + maxStride * 4;
+  const largestLayerBuffer = batchPadded * maxStride * 4;
+  if (perInitFixed > budget.memoryBudgetBytes || largestLayerBuffer > bindingLimit) {
+    throw new ConfigError(
+      'depth',
+      `depth ${L} × batch ${config.batch} × width ${Math.max(...widths)} needs ${(perInitFixed / MIB).toFixed(0)} MiB of ` +
+        `activations per initialization, over this device's ${(Math.min(budget.memoryBudgetBytes, bindingLimit) / MIB).toFixed(0)} MiB: ` +
+        'lower the depth, the batch or the width',
+    );
+  }
+  let weightRows = 0;
+  let weightStride = 0;
+  for (let l = 1; l <= L; l++) {
+    if (strides[l] * strides[l - 1] > weightRows * weightStride) {
+      weightRows = strides[l];
+      weightStride = strides[l - 1];
+    }
+  }
+  const fullWeightBytes = weightRows * weightStride * 4;
+  let initsPerChunk = Math.min(
+    config.inits,
+    Math.floor(budget.memoryBudgetBytes / (perInitFixed + fullWeightBytes)),
+    Math.floor(bindingLimit / largestLayerBuffer),
+    Math.floor(bindingLimit / Math.max(4, fullWeightBytes)),
+  );
+  if (forcedInitsPerChunk !== undefined) initsPerChunk = Math.max(1, Math.min(config.inits, forcedInitsPerChunk));
+  initsPerChunk = Math.max(1, initsPerChunk);
+  // With one init per chunk a huge W[l] is drawn and used in blocks of rows.
+  const weightBudget = Math.min(bindingLimit, budget.memoryBudgetBytes - initsPerChunk * perInitFixed);
+  const rowsPerBlock = strides.map((stride, l) => {
+    if (l === 0) return 0;
+    const fit = Math.floor(weightBudget / (initsPerChunk * strides[l - 1] * 4) / 4) * 4;
+    return Math.max(4, Math.min(stride, fit));
+  });
+  const weightBlockBytes = Math.max(...rowsPerBlock.map((rows, l) => (l === 0 ? 0 : rows * strides[l - 1] * 4)));
+  return {
+    widths,
+    strides,
+    batchPadded,
+    initsPerChunk,
+    rowsPerBlock,
+    bytesPerChunk: initsPerChunk * (perInitFixed + weightBlockBytes),
+  };
+}

@@ -1,0 +1,594 @@
+// GPU runner of the initialization engine; CPU twin: src/core/initStats.ts (initStatsAccumulators).
+// For a chunk of inits: draw x (initWeights), then per layer draw W[l] and b[l] and run layerForward
+// (z, a kept for the backward pass), layerStats on z and a; at the top draw g into δ[L] and run
+// readoutDelta; then per layer going down redraw W[l] and run layerBackward, layerStats on δ and
+// dWNorm. Weights are never stored for all K inits: they are a pure function of
+// (seed, k, layer, row, column) and are drawn again where needed. Partials come back per chunk and
+// are combined in f64 here, into the same accumulators the CPU twin fills.
+import dWNormSource from '../../shaders/dWNorm.wgsl?raw';
+import initWeightsSource from '../../shaders/initWeights.wgsl?raw';
+import layerBackwardSource from '../../shaders/layerBackward.wgsl?raw';
+import layerForwardSource from '../../shaders/layerForward.wgsl?raw';
+import layerStatsSource from '../../shaders/layerStats.wgsl?raw';
+import readoutDeltaSource from '../../shaders/readoutDelta.wgsl?raw';
+import type { Activation } from '../core/activations';
+import { type InitConfig, validateInitConfig } from '../core/initConfig';
+import { meanFieldTheory, momentScale, type TheoryLayer } from '../core/meanField';
+import { Stream, type StreamTag, streamKey } from '../core/rng';
+import { isUniformScheme, weightFactor } from '../core/schemes';
+import {
+  createLayerAccumulators,
+  histogramRange,
+  type InitStatsResult,
+  type LayerAccumulators,
+  type Quantity,
+  summarize,
+} from '../core/stats';
+import { createStorageBuffer, dispatchSize2D, readBuffer, type UniformField, uniformFromFields, workgroupGrid } from './buffers';
+import { type InitPlan, planInitRun } from './initPlan';
+import { compileShader, composeShader } from './shaderSource';
+
+const WORKGROUP_SIZE = 64;
+/** Values one layerStats workgroup reduces (64 lanes × 64 values). */
+const VALUES_PER_SLICE = 4096;
+const RECORD_HEADER = 9;
+const ACTIVATION_CODE: Record<Activation, number> = { tanh: 0, sigmoid: 1, relu: 2, linear: 3 };
+
+export interface InitStatsProgress {
+  done: number;
+  total: number;
+  /** The summary over the inits done so far. */
+  partial: InitStatsResult;
+}
+
+export interface InitStatsRun {
+  result: InitStatsResult;
+  /** The raw f64 accumulators behind `result` (the CPU twin fills the same; tests compare them). */
+  accumulators: LayerAccumulators[];
+  timeMs: number;
+  flops: number;
+  initsPerChunk: number;
+}
+
+export interface InitRunOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: InitStatsProgress) => void;
+  /** Force a chunk size (tests check that results do not depend on it). */
+  initsPerChunk?: number;
+}
+
+/** Forward + backward multiply-adds ×2: 2·B·n[l−1]·n[l] per layer each way (no backward below layer 1), times K. */
+export function initStatsFlops(config: InitConfig): number {
+  const widths = [config.inputWidth, ...Array<number>(config.depth).fill(config.width)];
+  let perInit = 0;
+  for (let l = 1; l <= config.depth; l++) {
+    perInit += 2 * config.batch * widths[l - 1] * widths[l] * (l >= 2 ? 2 : 1);
+  }
+  return perInit * config.inits;
+}
+
+interface Pipelines {
+  initWeights: GPUComputePipeline;
+  layerForward: GPUComputePipeline;
+  layerBackward: GPUComputePipeline;
+  readoutDelta: GPUComputePipeline;
+  layerStats: GPUComputePipeline;
+  dWNorm: GPUComputePipeline;
+}
+
+/** The draw kind of initWeights: 0 zeros, 1 constant, 2 normal, 3 uniform. */
+function drawKind(config: InitConfig): number {
+  if (config.scheme === 'zeros') return 0;
+  if (config.scheme === 'constant') return 1;
+  return isUniformScheme(config.scheme) ? 3 : 2;
+}
+
+/** Buffers of one chunk, reused while the shapes stay the same. */
+interface ChunkBuffers {
+  key: string;
+  activations: GPUBuffer[]; // a[0..L]
+  preActivations: GPUBuffer[]; // z[1..L] (index 0 unused)
+  deltas: [GPUBuffer, GPUBuffer];
+  weights: GPUBuffer;
+  bias: GPUBuffer;
+}
+
+export class InitStatsEngine {
+  private readonly pipelines = new Map<Activation, Promise<Pipelines>>();
+  private buffers: ChunkBuffers | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Dispatch counts of the last run, by kernel (tests and the benchmark read them). */
+  readonly dispatches: Record<keyof Pipelines, number> = {
+    initWeights: 0,
+    layerForward: 0,
+    layerBackward: 0,
+    readoutDelta: 0,
+    layerStats: 0,
+    dWNorm: 0,
+  };
+
+  private constructor(
+    private readonly device: GPUDevice,
+    private readonly memoryBudgetBytes: number,
+  ) {}
+
+  static async create(device: GPUDevice, options: { memoryBudgetBytes?: number } = {}): Promise<InitStatsEngine> {
+    const budget = options.memoryBudgetBytes ?? Math.min(512 * 1024 * 1024, 4 * device.limits.maxStorageBufferBindingSize);
+    const engine = new InitStatsEngine(device, budget);
+    await engine.pipelinesFor('tanh');
+    return engine;
+  }
+
+  /** Runs one configuration; runs queue behind each other (an aborted run stops at the next layer). */
+  run(config: InitConfig, options: InitRunOptions = {}): Promise<InitStatsRun> {
+    const current = this.queue.catch(() => undefined).then(() => this.execute(config, options));
+    this.queue = current.catch(() => undefined);
+    return current;
+  }
+
+  plan(config: InitConfig, initsPerChunk?: number): InitPlan {
+    const { limits } = this.device;
+    return planInitRun(
+      config,
+      {
+        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+        maxBufferSize: limits.maxBufferSize,
+        memoryBudgetBytes: this.memoryBudgetBytes,
+      },
+      initsPerChunk,
+    );
+  }
+
+  destroy(): void {
+    this.releaseBuffers();
+  }
+
+  private pipelinesFor(activation: Activation): Promise<Pipelines> {
+    let pipelines = this.pipelines.get(activation);
+    if (!pipelines) {
+      pipelines = this.buildPipelines(activation);
+      this.pipelines.set(activation, pipelines);
+    }
+    return pipelines;
+  }
+
+  private async buildPipelines(activation: Activation): Promise<Pipelines> {
+    const { device } = this;
+    const constants = { ACTIVATION: ACTIVATION_CODE[activation] };
+    const build = async (name: keyof Pipelines, source: string, snippets: ('rng' | 'activations')[], overrides: Record<string, number>) => {
+      const module = await compileShader(device, name, composeShader(source, snippets));
+      return device.createComputePipelineAsync({
+        label: `${name} pipeline (${activation})`,
+        layout: 'auto',
+        compute: { module, entryPoint: name, constants: overrides },
+      });
+    };
+    const sized = { WORKGROUP_SIZE };
+    const [initWeights, layerForward, layerBackward, readoutDelta, layerStats, dWNorm] = await Promise.all([
+      build('initWeights', initWeightsSource, ['rng'], sized),
+      build('layerForward', layerForwardSource, ['activations'], { ...sized, ...constants }),
+      build('layerBackward', layerBackwardSource, ['activations'], { ...sized, ...constants }),
+      build('readoutDelta', readoutDeltaSource, ['activations'], { ...sized, ...constants }),
+      build('layerStats', layerStatsSource, [], {}),
+      build('dWNorm', dWNormSource, [], {}),
+    ]);
+    return { initWeights, layerForward, layerBackward, readoutDelta, layerStats, dWNorm };
+  }
+
+  private chunkBuffers(plan: InitPlan): ChunkBuffers {
+    const { device } = this;
+    const Kc = plan.initsPerChunk;
+    const Bp = plan.batchPadded;
+    const key = JSON.stringify([Kc, Bp, plan.strides, plan.rowsPerBlock]);
+    if (this.buffers?.key === key) return this.buffers;
+    this.releaseBuffers();
+    const maxStride = Math.max(...plan.strides);
+    const weightFloats = Math.max(...plan.rowsPerBlock.map((rows, l) => (l === 0 ? 0 : rows * plan.strides[l - 1])));
+    const layerBuffer = (name: string, l: number) => createStorageBuffer(device, `${name}[${l}]`, Kc * Bp * plan.strides[l] * 4);
+    this.buffers = {
+      key,
+      activations: plan.strides.map((_, l) => layerBuffer('a', l)),
+      preActivations: plan.strides.map((_, l) => (l === 0 ? createStorageBuffer(device, 'z[0] (unused)', 16) : layerBuffer('z', l))),
+      deltas: [
+        createStorageBuffer(device, 'delta A', Kc * Bp * maxStride * 4),
+        createStorageBuffer(device, 'delta B', Kc * Bp * maxStride * 4),
+      ],
+      weights: createStorageBuffer(device, 'weight block', Kc * weightFloats * 4),
+      bias: createStorageBuffer(device, 'bias', Kc * maxStride * 4),
+    };
+    return this.buffers;
+  }
+
+  private releaseBuffers(): void {
+    if (!this.buffers) return;
+    const { activations, preActivations, deltas, weights, bias } = this.buffers;
+    for (const buffer of [...activations, ...preActivations, ...deltas, weights, bias]) buffer.destroy();
+    this.buffers = undefined;
+  }
+
+  private async execute(rawConfig: InitConfig, options: InitRunOptions): Promise<InitStatsRun> {
+    const start = performance.now();
+    const config = validateInitConfig({ ...rawConfig });
+    options.signal?.throwIfAborted();
+    for (const name of Object.keys(this.dispatches) as (keyof Pipelines)[]) this.dispatches[name] = 0;
+    const pipelines = await this.pipelinesFor(config.activation);
+    const plan = this.plan(config, options.initsPerChunk);
+    const buffers = this.chunkBuffers(plan);
+    const theory = meanFieldTheory(config);
+    const layers = Array.from({ length: config.depth }, () => createLayerAccumulators(config.bins, config.inits));
+    for (let first = 0; first < config.inits; first += plan.initsPerChunk) {
+      const count = Math.min(plan.initsPerChunk, config.inits - first);
+      await this.runChunk(config, plan, theory, pipelines, buffers, first, count, layers, options.signal);
+      const done = first + count;
+      options.onProgress?.({ done, total: config.inits, partial: summarizeDone(config, theory, layers, done) });
+    }
+    return {
+      result: summarize(config, theory, layers),
+      accumulators: layers,
+      timeMs: performance.now() - start,
+      flops: initStatsFlops(config),
+      initsPerChunk: plan.initsPerChunk,
+    };
+  }
+
+  private async runChunk(
+    config: InitConfig,
+    plan: InitPlan,
+    theory: TheoryLayer[],
+    pipelines: Pipelines,
+    buffers: ChunkBuffers,
+    firstInit: number,
+    inits: number,
+    layers: LayerAccumulators[],
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const { device } = this;
+    const L = config.depth;
+    const B = config.batch;
+    const { widths: n, strides: ld, batchPadded: Bp, rowsPerBlock } = plan;
+    const slices = n.map((width) => Math.ceil((B * width) / VALUES_PER_SLICE));
+    // Record layout: for each layer l (1..L) and quantity (z, a, δ), inits × slices[l] records.
+    const recordStride = RECORD_HEADER + config.bins;
+    const recordOffsets: Record<Quantity, number>[] = [];
+    let records = 0;
+    for (let l = 1; l <= L; l++) {
+      const perQuantity = inits * slices[l];
+      recordOffsets[l] = { z: records, a: records + perQuantity, delta: records + 2 * perQuantity };
+      records += 3 * perQuantity;
+    }
+    const recordBuffer = createStorageBuffer(device, 'layerStats records', records * recordStride * 4);
+    const normBuffer = createStorageBuffer(device, 'dWNorm partials', L * inits * B * 4);
+    const transient: GPUBuffer[] = [];
+    const uniform = (label: string, fields: readonly UniformField[]) => {
+      const buffer = uniformFromFields(device, label, fields);
+      transient.push(buffer);
+      return buffer;
+    };
+
+    const scales = theory.map((layer) => ({
+      z: momentScale(layer.zMeanSquare),
+      a: momentScale(layer.aMeanSquare),
+      delta: momentScale(layer.deltaMeanSquare),
+    }));
+    const aScale = (l: number) => (l === 0 ? 1 : scales[l - 1].a);
+
+    const draw = (
+      pass: GPUComputePassEncoder,
+      target: GPUBuffer,
+      tag: StreamTag,
+      layer: number,
+      rows: number,
+      cols: number,
+      rowOffset: number,
+      stride: number,
+      rowsPadded: number,
+      kind: number,
+      factor: number,
+    ) => {
+      const first = rowOffset * cols;
+      const last = first + rows * cols;
+      const pairs = ((last - 1) >> 1) - (first >> 1) + 1;
+      const dispatch = dispatchSize2D(device, pairs * inits, WORKGROUP_SIZE);
+      const params = uniform('initWeights params', [
+        ['u32', config.seed],
+        ['u32', streamKey(tag, layer)],
+        ['u32', firstInit],
+        ['u32', inits],
+        ['u32', rows],
+        ['u32', cols],
+        ['u32', rowOffset],
+        ['u32', stride],
+        ['u32', rowsPadded],
+        ['u32', kind],
+        ['f32', factor],
+        ['u32', dispatch.rowStride],
+      ]);
+      this.dispatch(pass, pipelines.initWeights, 'initWeights', [params, target], dispatch);
+    };
+
+    const stats = (pass: GPUComputePassEncoder, values: GPUBuffer, l: number, quantity: Quantity, symmetry: boolean) => {
+      const range = histogramRange(config, theory, l, quantity);
+      const binScale = config.bins / (range.hi - range.lo);
+      const binOffset = -range.lo * binScale;
+      const groups = inits * slices[l];
+      const grid = workgroupGrid(device, groups);
+      const params = uniform('layerStats params', [
+        ['u32', inits],
+        ['u32', B],
+        ['u32', Bp],
+        ['u32', n[l]],
+        ['u32', ld[l]],
+        ['u32', slices[l]],
+        ['u32', VALUES_PER_SLICE],
+        ['u32', config.bins],
+        ['f32', 1 / scales[l - 1][quantity]],
+        ['f32', range.lo],
+        ['f32', range.hi],
+        ['f32', binScale],
+        ['f32', Math.floor(binOffset)],
+        ['f32', binOffset - Math.floor(binOffset)],
+        ['u32', symmetry ? 1 : 0],
+        ['u32', grid.x],
+        ['u32', recordOffsets[l][quantity]],
+      ]);
+      this.dispatch(pass, pipelines.layerStats, 'layerStats', [params, values, recordBuffer], grid);
+    };
+
+    const weightNorm = (pass: GPUComputePassEncoder, delta: GPUBuffer, l: number) => {
+      const grid = workgroupGrid(device, inits * B);
+      const params = uniform('dWNorm params', [
+        ['u32', inits],
+        ['u32', B],
+        ['u32', Bp],
+        ['u32', n[l]],
+        ['u32', ld[l]],
+        ['u32', n[l - 1]],
+        ['u32', ld[l - 1]],
+        ['f32', 1 / scales[l - 1].delta],
+        ['f32', 1 / aScale(l - 1)],
+        ['u32', grid.x],
+        ['u32', (l - 1) * inits * B],
+      ]);
+      this.dispatch(pass, pipelines.dWNorm, 'dWNorm', [params, delta, buffers.activations[l - 1], normBuffer], grid);
+    };
+
+    const kind = drawKind(config);
+    const drawWeightBlock = (encoder: GPUCommandEncoder, l: number, rowOffset: number, rows: number) => {
+      encoder.clearBuffer(buffers.weights);
+      const pass = encoder.beginComputePass({ label: `draw W[${l}] rows ${rowOffset}+${rows}` });
+      const factor = weightFactor(config.scheme, config.scale, n[l - 1], n[l]);
+      draw(pass, buffers.weights, Stream.weights, l, rows, n[l - 1], rowOffset, ld[l - 1], rowsPerBlock[l], kind, factor);
+      pass.end();
+    };
+    const blocks = (l: number) => {
+      const list: { rowOffset: number; rows: number }[] = [];
+      for (let rowOffset = 0; rowOffset < n[l]; rowOffset += rowsPerBlock[l]) {
+        list.push({ rowOffset, rows: Math.min(rowsPerBlock[l], n[l] - rowOffset) });
+      }
+      return list;
+    };
+
+    const submit = async (encoder: GPUCommandEncoder) => {
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      signal?.throwIfAborted();
+    };
+
+    try {
+      // Inputs x = a[0].
+      let encoder = device.createCommandEncoder({ label: 'inputs' });
+      encoder.clearBuffer(buffers.activations[0]);
+      let pass = encoder.beginComputePass({ label: 'draw x' });
+      draw(pass, buffers.activations[0], Stream.inputs, 0, B, n[0], 0, ld[0], Bp, 2, 1);
+      pass.end();
+      await submit(encoder);
+
+      for (let l = 1; l <= L; l++) {
+        encoder = device.createCommandEncoder({ label: `forward ${l}` });
+        encoder.clearBuffer(buffers.bias);
+        if (config.biasStd > 0) {
+          pass = encoder.beginComputePass({ label: `draw b[${l}]` });
+          draw(pass, buffers.bias, Stream.biases, l, 1, n[l], 0, ld[l], 1, 2, config.biasStd);
+          pass.end();
+        }
+        for (const block of blocks(l)) {
+          drawWeightBlock(encoder, l, block.rowOffset, block.rows);
+          pass = encoder.beginComputePass({ label: `layerForward ${l}` });
+          const rowsPadded = rowsPerBlock[l];
+          const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (rowsPadded / 4), WORKGROUP_SIZE);
+          const params = uniform('layerForward params', [
+            ['u32', inits],
+            ['u32', B],
+            ['u32', Bp],
+            ['u32', n[l - 1]],
+            ['u32', ld[l - 1]],
+            ['u32', n[l]],
+            ['u32', ld[l]],
+            ['u32', block.rowOffset],
+            ['u32', rowsPadded],
+            ['u32', dispatch.rowStride],
+          ]);
+          this.dispatch(
+            pass,
+            pipelines.layerForward,
+            'layerForward',
+            [params, buffers.activations[l - 1], buffers.weights, buffers.bias, buffers.preActivations[l], buffers.activations[l]],
+            dispatch,
+          );
+          pass.end();
+        }
+        pass = encoder.beginComputePass({ label: `stats z, a [${l}]` });
+        stats(pass, buffers.preActivations[l], l, 'z', true);
+        stats(pass, buffers.activations[l], l, 'a', false);
+        pass.end();
+        await submit(encoder);
+      }
+
+      // δ[L] = g ⊙ φ'(z[L]).
+      let [deltaAbove, deltaBelow] = buffers.deltas;
+      encoder = device.createCommandEncoder({ label: 'readout' });
+      encoder.clearBuffer(deltaAbove);
+      pass = encoder.beginComputePass({ label: 'readout delta' });
+      draw(pass, deltaAbove, Stream.readout, L, B, n[L], 0, ld[L], Bp, 2, 1);
+      const vec4s = (inits * Bp * ld[L]) / 4;
+      const readoutDispatch = dispatchSize2D(device, vec4s, WORKGROUP_SIZE);
+      const readoutParams = uniform('readoutDelta params', [
+        ['u32', vec4s],
+        ['u32', readoutDispatch.rowStride],
+      ]);
+      this.dispatch(pass, pipelines.readoutDelta, 'readoutDelta', [readoutParams, buffers.preActivations[L], deltaAbove], readoutDispatch);
+      stats(pass, deltaAbove, L, 'delta', true);
+      weightNorm(pass, deltaAbove, L);
+      pass.end();
+      await submit(encoder);
+
+      for (let l = L; l >= 2; l--) {
+        encoder = device.createCommandEncoder({ label: `backward ${l}` });
+        const layerBlocks = blocks(l);
+        layerBlocks.forEach((block, index) => {
+          drawWeightBlock(encoder, l, block.rowOffset, block.rows);
+          pass = encoder.beginComputePass({ label: `layerBackward ${l}` });
+          const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (ld[l - 1] / 4), WORKGROUP_SIZE);
+          const params = uniform('layerBackward params', [
+            ['u32', inits],
+            ['u32', B],
+            ['u32', Bp],
+            ['u32', n[l - 1]],
+            ['u32', ld[l - 1]],
+            ['u32', ld[l]],
+            ['u32', block.rowOffset],
+            ['u32', rowsPerBlock[l]],
+            ['u32', index > 0 ? 1 : 0],
+            ['u32', index === layerBlocks.length - 1 ? 1 : 0],
+            ['u32', dispatch.rowStride],
+          ]);
+          this.dispatch(
+            pass,
+            pipelines.layerBackward,
+            'layerBackward',
+            [params, deltaAbove, buffers.weights, buffers.preActivations[l - 1], deltaBelow],
+            dispatch,
+          );
+          pass.end();
+        });
+        pass = encoder.beginComputePass({ label: `stats δ[${l - 1}]` });
+        stats(pass, deltaBelow, l - 1, 'delta', true);
+        weightNorm(pass, deltaBelow, l - 1);
+        pass.end();
+        await submit(encoder);
+        [deltaAbove, deltaBelow] = [deltaBelow, deltaAbove];
+      }
+
+      const [recordBytes, normBytes] = await Promise.all([readBuffer(device, recordBuffer), readBuffer(device, normBuffer)]);
+      combineRecords(config, layers, recordOffsets, slices, new Uint32Array(recordBytes), scales, firstInit, inits);
+      combineNorms(config, layers, new Float32Array(normBytes), scales, aScale, firstInit, inits);
+    } finally {
+      recordBuffer.destroy();
+      normBuffer.destroy();
+      for (const buffer of transient) buffer.destroy();
+    }
+  }
+
+  private dispatch(
+    pass: GPUComputePassEncoder,
+    pipeline: GPUComputePipeline,
+    name: keyof Pipelines,
+    resources: GPUBuffer[],
+    size: { x: number; y: number },
+  ): void {
+    const bindGroup = this.device.createBindGroup({
+      label: `${name} bind group`,
+      layout: pipeline.getBindGroupLayout(0),
+      entries: resources.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(size.x, size.y);
+    this.dispatches[name]++;
+  }
+}
+
+/** Adds the layerStats records of one chunk into the f64 accumulators, undoing the moment scales. */
+function combineRecords(
+  config: InitConfig,
+  layers: LayerAccumulators[],
+  recordOffsets: Record<Quantity, number>[],
+  slices: number[],
+  words: Uint32Array,
+  scales: Record<Quantity, number>[],
+  firstInit: number,
+  inits: number,
+): void {
+  const floats = new Float32Array(words.buffer, words.byteOffset, words.length);
+  const stride = RECORD_HEADER + config.bins;
+  for (let l = 1; l <= config.depth; l++) {
+    const layer = layers[l - 1];
+    for (const quantity of ['z', 'a', 'delta'] as const) {
+      const acc = layer[quantity];
+      const scale = scales[l - 1][quantity];
+      for (let kc = 0; kc < inits; kc++) {
+        for (let slice = 0; slice < slices[l]; slice++) {
+          const at = (recordOffsets[l][quantity] + kc * slices[l] + slice) * stride;
+          const count = words[at];
+          const sum = floats[at + 6] * scale;
+          const sumSquares = floats[at + 7] * scale * scale;
+          acc.count += count;
+          acc.nan += words[at + 1];
+          acc.posInf += words[at + 2];
+          acc.negInf += words[at + 3];
+          acc.underflow += words[at + 4];
+          acc.overflow += words[at + 5];
+          acc.sum += sum;
+          acc.sumSquares += sumSquares;
+          acc.initCount[firstInit + kc] += count;
+          acc.initSum[firstInit + kc] += sum;
+          acc.initSumSquares[firstInit + kc] += sumSquares;
+          if (quantity !== 'a') layer.symmetry = Math.max(layer.symmetry, floats[at + 8]);
+          for (let bin = 0; bin < config.bins; bin++) acc.histogram[bin] += words[at + RECORD_HEADER + bin];
+        }
+      }
+    }
+  }
+}
+
+function combineNorms(
+  config: InitConfig,
+  layers: LayerAccumulators[],
+  partials: Float32Array,
+  scales: Record<Quantity, number>[],
+  aScale: (l: number) => number,
+  firstInit: number,
+  inits: number,
+): void {
+  const B = config.batch;
+  for (let l = 1; l <= config.depth; l++) {
+    const undo = (scales[l - 1].delta * aScale(l - 1)) ** 2 / (B * B);
+    for (let kc = 0; kc < inits; kc++) {
+      let total = 0;
+      for (let b = 0; b < B; b++) total += partials[((l - 1) * inits + kc) * B + b];
+      layers[l - 1].dWNormSquared[firstInit + kc] = total * undo;
+    }
+  }
+}
+
+/** The summary over the first `done` inits (what a progress callback shows). */
+function summarizeDone(config: InitConfig, theory: TheoryLayer[], layers: LayerAccumulators[], done: number): InitStatsResult {
+  if (done === config.inits) return summarize(config, theory, layers);
+  const partialLayers = layers.map((layer) => ({
+    ...layer,
+    z: trimInits(layer.z, done),
+    a: trimInits(layer.a, done),
+    delta: trimInits(layer.delta, done),
+    dWNormSquared: layer.dWNormSquared.subarray(0, done),
+  }));
+  return summarize({ ...config, inits: done }, theory, partialLayers);
+}
+
+function trimInits<T extends { initCount: Float64Array; initSum: Float64Array; initSumSquares: Float64Array }>(acc: T, done: number): T {
+  return {
+    ...acc,
+    initCount: acc.initCount.subarray(0, done),
+    initSum: acc.initSum.subarray(0, done),
+    initSumSquares: acc.initSumSquares.subarray(0, done),
+  };
+}

@@ -1,0 +1,202 @@
+// The initialization engine on the GPU (src/gpu/initStats.ts) against its CPU twin
+// (src/core/initStats.ts), on fresh seeds, for every activation and scheme; then the science.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type InitConfig, validateInitConfig } from '../../src/core/initConfig';
+import { initStatsAccumulators } from '../../src/core/initStats';
+import type { LayerAccumulators, QuantityAccumulator } from '../../src/core/stats';
+import { withErrorScopes } from '../../src/gpu/device';
+import { InitStatsEngine, type InitStatsRun } from '../../src/gpu/initStats';
+import { useTestGpu } from '../helpers/gpu';
+
+const gpu = useTestGpu();
+// A fresh seed every run, printed in the test names so a failure can be replayed.
+const seed = (Date.now() * 2654435761) >>> 0;
+
+function config(overrides: Partial<Record<keyof InitConfig, unknown>>): InitConfig {
+  return validateInitConfig({ depth: 4, width: 12, batch: 5, inits: 6, seed, bins: 32, ...overrides });
+}
+
+let engine: InitStatsEngine;
+beforeAll(async () => {
+  engine = await InitStatsEngine.create(gpu().device);
+});
+
+function runOnGpu(cfg: InitConfig, initsPerChunk?: number): Promise<InitStatsRun> {
+  return withErrorScopes(gpu().device, () => engine.run(cfg, { initsPerChunk }));
+}
+
+/**
+ * Tolerances, f32 on the GPU against f64 on the CPU: a dot product of n terms in f32 carries a
+ * relative error of about n·2^-24 ≈ 1e-6 for the widths here, amplified a little per layer, so sums of
+ * squares agree to 1e-4 relative. Histogram counts agree except for values within f32 rounding of a
+ * bin edge: allow 0.5% of the values (at least 2) to change bins.
+ */
+function expectQuantityClose(gpuAcc: QuantityAccumulator, cpuAcc: QuantityAccumulator, what: string): void {
+  expect(gpuAcc.count, `${what} count`).toBe(cpuAcc.count);
+  expect([gpuAcc.nan, gpuAcc.posInf, gpuAcc.negInf], `${what} non-finite`).toEqual([cpuAcc.nan, cpuAcc.posInf, cpuAcc.negInf]);
+  const scale = Math.sqrt(cpuAcc.count * cpuAcc.sumSquares) + 1e-300;
+  expect(Math.abs(gpuAcc.sum - cpuAcc.sum) / scale, `${what} sum`).toBeLessThan(1e-5);
+  expect(Math.abs(gpuAcc.sumSquares - cpuAcc.sumSquares) / (cpuAcc.sumSquares + 1e-300), `${what} sum of squares`).toBeLessThan(1e-4);
+  let moved = Math.abs(gpuAcc.underflow - cpuAcc.underflow) + Math.abs(gpuAcc.overflow - cpuAcc.overflow);
+  for (let bin = 0; bin < cpuAcc.histogram.length; bin++) moved += Math.abs(gpuAcc.histogram[bin] - cpuAcc.histogram[bin]);
+  expect(moved, `${what} histogram`).toBeLessThanOrEqual(Math.max(2, 0.005 * cpuAcc.count));
+  for (let k = 0; k < cpuAcc.initCount.length; k++) {
+    expect(gpuAcc.initCount[k], `${what} init ${k} count`).toBe(cpuAcc.initCount[k]);
+    const initScale = cpuAcc.initSumSquares[k] + 1e-300;
+    expect(Math.abs(gpuAcc.initSumSquares[k] - cpuAcc.initSumSquares[k]) / initScale, `${what} init ${k}`).toBeLessThan(1e-4);
+  }
+}
+
+/**
+ * dWTolerance: 1e-4 relative in general; constant init gets 1e-3 because its δ[l−1]_j = c·Σ_i δ_i[l]·φ'
+ * is a cancelling sum of random-signed terms, whose f32 relative error is 2^-24·Σ|δ_i|/|Σ δ_i|,
+ * not bounded by the width (a seed gave 5e-4).
+ */
+function expectLayersClose(gpuLayers: LayerAccumulators[], cpuLayers: LayerAccumulators[], dWTolerance = 1e-4): void {
+  expect(gpuLayers).toHaveLength(cpuLayers.length);
+  cpuLayers.forEach((cpu, index) => {
+    const on = gpuLayers[index];
+    const layer = `layer ${index + 1}`;
+    expectQuantityClose(on.z, cpu.z, `${layer} z`);
+    expectQuantityClose(on.a, cpu.a, `${layer} a`);
+    expectQuantityClose(on.delta, cpu.delta, `${layer} δ`);
+    for (let k = 0; k < cpu.dWNormSquared.length; k++) {
+      const expected = cpu.dWNormSquared[k];
+      expect(Math.abs(on.dWNormSquared[k] - expected) / (expected + 1e-300), `${layer} ‖dW‖² init ${k}`).toBeLessThan(dWTolerance);
+    }
+    if (cpu.symmetry === 0) expect(on.symmetry, `${layer} symmetry`).toBe(0);
+    else expect(Math.abs(on.symmetry - cpu.symmetry) / cpu.symmetry, `${layer} symmetry`).toBeLessThan(1e-4);
+  });
+}
+
+const PARITY_CASES: Partial<Record<keyof InitConfig, unknown>>[] = [
+  { activation: 'tanh', scheme: 'xavier-normal' },
+  { activation: 'tanh', scheme: 'xavier-uniform', width: 9, inputWidth: 7 },
+  { activation: 'sigmoid', scheme: 'glorot-normal', biasStd: 0.5 },
+  { activation: 'sigmoid', scheme: 'glorot-uniform' },
+  { activation: 'relu', scheme: 'he-normal' },
+  { activation: 'relu', scheme: 'he-uniform', batch: 3 },
+  { activation: 'linear', scheme: 'normal', scale: 0.3 },
+  { activation: 'linear', scheme: 'uniform', scale: 0.5 },
+  { activation: 'tanh', scheme: 'zeros' },
+  { activation: 'relu', scheme: 'constant' },
+  { activation: 'tanh', scheme: 'xavier-normal', scale: 4, depth: 6 }, // saturating
+  { activation: 'linear', scheme: 'xavier-normal', scale: 6, depth: 8 }, // exploding (36^8 ≈ 3e12), still finite
+  { activation: 'tanh', scheme: 'xavier-normal', scale: 0.2, depth: 8 }, // vanishing (δ ~ 1e-6)
+];
+
+describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
+  for (const overrides of PARITY_CASES) {
+    it(`agrees on ${JSON.stringify(overrides)}`, async () => {
+      const cfg = config(overrides);
+      const run = await runOnGpu(cfg);
+      expectLayersClose(run.accumulators, initStatsAccumulators(cfg), cfg.scheme === 'constant' ? 1e-3 : 1e-4);
+      expect(JSON.stringify(run.result)).not.toContain('NaN');
+    });
+  }
+
+  it('gives the same numbers whatever the chunking (1, 2 or all inits per chunk)', async () => {
+    const cfg = config({ inits: 5, activation: 'tanh', scheme: 'he-normal' });
+    const whole = (await runOnGpu(cfg)).accumulators;
+    for (const initsPerChunk of [1, 2]) {
+      const chunked = (await runOnGpu(cfg, initsPerChunk)).accumulators;
+      chunked.forEach((layer, index) => {
+        for (const quantity of ['z', 'a', 'delta'] as const) {
+          expect(Array.from(layer[quantity].histogram)).toEqual(Array.from(whole[index][quantity].histogram));
+          expect(Array.from(layer[quantity].initSumSquares)).toEqual(Array.from(whole[index][quantity].initSumSquares));
+          expect(layer[quantity].sumSquares).toBeCloseTo(whole[index][quantity].sumSquares, 10);
+        }
+        expect(Array.from(layer.dWNormSquared)).toEqual(Array.from(whole[index].dWNormSquared));
+      });
+    }
+  });
+
+  it('runs width 4096 forward+backward on one init and matches the CPU twin, also when W is drawn in row blocks', async () => {
+    const cfg = config({ width: 4096, depth: 2, batch: 4, inits: 1, bins: 64 });
+    const cpu = initStatsAccumulators(cfg);
+    expectLayersClose((await runOnGpu(cfg)).accumulators, cpu);
+    // A 24 MiB budget cannot hold the 64 MiB W: the engine draws and uses it in blocks of rows.
+    const small = await InitStatsEngine.create(gpu().device, { memoryBudgetBytes: 24 * 1024 * 1024 });
+    const plan = small.plan(cfg);
+    expect(plan.rowsPerBlock[2]).toBeLessThan(4096);
+    const blocked = await withErrorScopes(gpu().device, () => small.run(cfg));
+    expectLayersClose(blocked.accumulators, cpu);
+    small.destroy();
+  });
+
+  it('stops an aborted run and keeps serving the next one', async () => {
+    const cfg = config({ inits: 8, depth: 6 });
+    const controller = new AbortController();
+    const aborted = engine.run(cfg, { signal: controller.signal, initsPerChunk: 1 });
+    controller.abort();
+    await expect(aborted).rejects.toThrow();
+    const next = await runOnGpu(cfg);
+    expect(next.result.layers).toHaveLength(6);
+  });
+
+  it('rejects a configuration whose activations cannot fit, naming what to lower', async () => {
+    const tiny = await InitStatsEngine.create(gpu().device, { memoryBudgetBytes: 1024 * 1024 });
+    await expect(tiny.run(config({ width: 4096, batch: 64, depth: 50, inits: 1 }))).rejects.toThrow(/lower the depth, the batch or the width/);
+    tiny.destroy();
+  });
+});
+
+describe(`science on the GPU path (seed ${seed})`, () => {
+  /** Standard error of a mean square of layer l in a linear net: √(2(l+1)/(n·B·K)) (see tests/unit/initStats.test.ts). */
+  const standardError = (l: number, cfg: InitConfig) => Math.sqrt((2 * (l + 1)) / (cfg.width * cfg.batch * cfg.inits));
+
+  it('linear + Xavier keeps Var(a) at 1 over 20 layers (4 standard errors)', async () => {
+    const cfg = config({ activation: 'linear', scheme: 'xavier-normal', width: 256, batch: 16, inits: 8, depth: 20, bins: 64 });
+    const { result } = await runOnGpu(cfg);
+    for (const layer of result.layers) {
+      expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(4 * standardError(layer.layer, cfg));
+    }
+  });
+
+  it('linear with scale 2 grows Var(a) as 4^l', async () => {
+    const cfg = config({ activation: 'linear', scheme: 'xavier-normal', scale: 2, width: 256, batch: 16, inits: 8, depth: 10, bins: 64 });
+    const { result } = await runOnGpu(cfg);
+    for (const layer of result.layers) {
+      expect(Math.abs(layer.a.meanSquare! / 4 ** layer.layer - 1), `layer ${layer.layer}`).toBeLessThan(4 * standardError(layer.layer, cfg));
+    }
+  });
+
+  it('tanh + Xavier follows the mean-field curve', async () => {
+    const cfg = config({ activation: 'tanh', scheme: 'xavier-normal', width: 256, batch: 16, inits: 8, depth: 10, bins: 64 });
+    const { result } = await runOnGpu(cfg);
+    for (const layer of result.layers) {
+      expect(Math.abs(layer.z.meanSquare! / layer.theory.zMeanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(
+        4 * standardError(layer.layer, cfg),
+      );
+    }
+  });
+
+  it('zero init: symmetry 0 and zero gradients below the top layer', async () => {
+    const cfg = config({ activation: 'tanh', scheme: 'zeros', width: 16, depth: 5 });
+    const { result } = await runOnGpu(cfg);
+    for (const layer of result.layers.slice(0, -1)) {
+      expect(layer.symmetry, `layer ${layer.layer}`).toBe(0);
+      expect(layer.delta.meanSquare, `layer ${layer.layer}`).toBe(0);
+      expect(layer.dW.meanSquare, `layer ${layer.layer}`).toBe(0);
+    }
+  });
+
+  it('ReLU + He keeps E[a²] constant (within 10%)', async () => {
+    const cfg = config({ activation: 'relu', scheme: 'he-normal', width: 256, batch: 16, inits: 48, depth: 4, bins: 64 });
+    const { result } = await runOnGpu(cfg);
+    for (const layer of result.layers) expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(0.1);
+  });
+
+  it('exploding to Inf/NaN (linear, scale 100, depth 30): non-finite values counted, statistics of the finite ones kept', async () => {
+    const cfg = config({ activation: 'linear', scheme: 'xavier-normal', scale: 100, depth: 30, width: 8, batch: 4, inits: 2 });
+    const { result, accumulators } = await runOnGpu(cfg);
+    const total = 2 * 4 * 8;
+    const deepest = accumulators[29].z;
+    expect(deepest.posInf + deepest.negInf + deepest.nan).toBeGreaterThan(0);
+    for (const layer of accumulators) {
+      expect(layer.z.count + layer.z.nan + layer.z.posInf + layer.z.negInf).toBe(total);
+    }
+    expect(result.layers[5].z.meanSquare).toBeGreaterThan(0);
+    expect(JSON.stringify(result)).not.toContain('NaN');
+  });
+});
