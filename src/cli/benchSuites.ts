@@ -1,4 +1,5 @@
 // The benchmark suites `npm run bench` runs, in order (one per engine).
 import type { BenchSuite } from './bench';
+import { initBench } from './initBench';
 
-export const BENCH_SUITES: readonly BenchSuite[] = [];
+export const BENCH_SUITES: readonly BenchSuite[] = [initBench];

@@ -2,5 +2,6 @@
 import { benchCommand } from './bench';
 import { BENCH_SUITES } from './benchSuites';
 import type { CliCommand } from './command';
+import { statsCommand } from './statsCommand';
 
-export const COMMANDS: readonly CliCommand[] = [benchCommand(BENCH_SUITES)];
+export const COMMANDS: readonly CliCommand[] = [statsCommand, benchCommand(BENCH_SUITES)];

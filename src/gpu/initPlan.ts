@@ -19,6 +19,11 @@ export interface InitPlan {
   initsPerChunk: number;
   /** Rows of W[l] drawn and used at a time (multiple of 4); < padded width when W does not fit a binding. */
   rowsPerBlock: number[];
+  /**
+   * Keep every layer's W of the chunk for the backward pass (a materialized cache: the same numbers
+   * as redrawing, half the generator work) when the chunk still holds enough inits; else redraw.
+   */
+  cacheWeights: boolean;
   bytesPerChunk: number;
 }
 
@@ -26,7 +31,7 @@ export const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 const MIB = 1024 * 1024;
 
-export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInitsPerChunk?: number): InitPlan {
+export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInitsPerChunk?: number, redrawWeights = false): InitPlan {
   const widths = layerWidths(config);
   const strides = widths.map(pad4);
   const batchPadded = pad4(config.batch);
@@ -55,15 +60,32 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
     }
   }
   const fullWeightBytes = weightRows * weightStride * 4;
-  let initsPerChunk = Math.min(
-    config.inits,
-    Math.floor(budget.memoryBudgetBytes / (perInitFixed + fullWeightBytes)),
-    Math.floor(bindingLimit / largestLayerBuffer),
-    Math.floor(bindingLimit / Math.max(4, fullWeightBytes)),
-  );
-  if (forcedInitsPerChunk !== undefined) initsPerChunk = Math.max(1, Math.min(config.inits, forcedInitsPerChunk));
-  initsPerChunk = Math.max(1, initsPerChunk);
-  // With one init per chunk a huge W[l] is drawn and used in blocks of rows.
+  const layerWeightBytes = strides.map((stride, l) => (l === 0 ? 0 : stride * strides[l - 1] * 4));
+  const allWeightBytes = layerWeightBytes.reduce((sum, bytes) => sum + bytes, 0);
+  const maxInits = (weightBytesPerInit: number, largestWeight: number) =>
+    Math.min(
+      config.inits,
+      Math.floor(budget.memoryBudgetBytes / (perInitFixed + weightBytesPerInit)),
+      Math.floor(bindingLimit / largestLayerBuffer),
+      Math.floor(bindingLimit / Math.max(4, largestWeight)),
+    );
+  const cachedInits = maxInits(allWeightBytes, fullWeightBytes);
+  // Caching pays while a chunk still fills the GPU: at least 32 inits (or all of them).
+  const forced = forcedInitsPerChunk === undefined ? undefined : Math.max(1, Math.min(config.inits, forcedInitsPerChunk));
+  const cacheWeights = !redrawWeights && (forced === undefined ? cachedInits >= Math.min(config.inits, 32) : cachedInits >= forced);
+  const initsPerChunk = Math.max(1, forced ?? (cacheWeights ? cachedInits : maxInits(fullWeightBytes, fullWeightBytes)));
+  if (cacheWeights) {
+    return {
+      widths,
+      strides,
+      batchPadded,
+      initsPerChunk,
+      rowsPerBlock: strides,
+      cacheWeights,
+      bytesPerChunk: initsPerChunk * (perInitFixed + allWeightBytes),
+    };
+  }
+  // Redrawing, with one init per chunk a huge W[l] is drawn and used in blocks of rows.
   const weightBudget = Math.min(bindingLimit, budget.memoryBudgetBytes - initsPerChunk * perInitFixed);
   const rowsPerBlock = strides.map((stride, l) => {
     if (l === 0) return 0;
@@ -77,6 +99,7 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
     batchPadded,
     initsPerChunk,
     rowsPerBlock,
+    cacheWeights,
     bytesPerChunk: initsPerChunk * (perInitFixed + weightBlockBytes),
   };
 }

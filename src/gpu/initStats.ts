@@ -53,8 +53,10 @@ export interface InitStatsRun {
 export interface InitRunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: InitStatsProgress) => void;
-  /** Force a chunk size (tests check that results do not depend on it). */
+  /** Force a chunk size (tests check that results do not depend on it; the page uses small chunks for early partials). */
   initsPerChunk?: number;
+  /** Force redrawing W in the backward pass instead of keeping it (tests: both paths give the same numbers). */
+  redrawWeights?: boolean;
 }
 
 /** Forward + backward multiply-adds ×2: 2·B·n[l−1]·n[l] per layer each way (no backward below layer 1), times K. */
@@ -89,8 +91,11 @@ interface ChunkBuffers {
   activations: GPUBuffer[]; // a[0..L]
   preActivations: GPUBuffer[]; // z[1..L] (index 0 unused)
   deltas: [GPUBuffer, GPUBuffer];
-  weights: GPUBuffer;
+  /** W[l] of the chunk, index 1..L: one buffer per layer when cached, else all the same block buffer. */
+  weights: GPUBuffer[];
   bias: GPUBuffer;
+  /** (rows, cols) last drawn into each weight buffer: padding must be cleared when the shape changes. */
+  drawnShape: Map<GPUBuffer, string>;
 }
 
 export class InitStatsEngine {
@@ -126,7 +131,7 @@ export class InitStatsEngine {
     return current;
   }
 
-  plan(config: InitConfig, initsPerChunk?: number): InitPlan {
+  plan(config: InitConfig, initsPerChunk?: number, redrawWeights = false): InitPlan {
     const { limits } = this.device;
     return planInitRun(
       config,
@@ -136,6 +141,7 @@ export class InitStatsEngine {
         memoryBudgetBytes: this.memoryBudgetBytes,
       },
       initsPerChunk,
+      redrawWeights,
     );
   }
 
@@ -179,11 +185,12 @@ export class InitStatsEngine {
     const { device } = this;
     const Kc = plan.initsPerChunk;
     const Bp = plan.batchPadded;
-    const key = JSON.stringify([Kc, Bp, plan.strides, plan.rowsPerBlock]);
+    const key = JSON.stringify([Kc, Bp, plan.strides, plan.rowsPerBlock, plan.cacheWeights]);
     if (this.buffers?.key === key) return this.buffers;
     this.releaseBuffers();
     const maxStride = Math.max(...plan.strides);
     const weightFloats = Math.max(...plan.rowsPerBlock.map((rows, l) => (l === 0 ? 0 : rows * plan.strides[l - 1])));
+    const block = plan.cacheWeights ? undefined! : createStorageBuffer(device, 'weight block', Kc * weightFloats * 4);
     const layerBuffer = (name: string, l: number) => createStorageBuffer(device, `${name}[${l}]`, Kc * Bp * plan.strides[l] * 4);
     this.buffers = {
       key,
@@ -193,7 +200,10 @@ export class InitStatsEngine {
         createStorageBuffer(device, 'delta A', Kc * Bp * maxStride * 4),
         createStorageBuffer(device, 'delta B', Kc * Bp * maxStride * 4),
       ],
-      weights: createStorageBuffer(device, 'weight block', Kc * weightFloats * 4),
+      weights: plan.cacheWeights
+        ? plan.strides.map((stride, l) => createStorageBuffer(device, `W[${l}]`, l === 0 ? 16 : Kc * stride * plan.strides[l - 1] * 4))
+        : plan.strides.map(() => block),
+      drawnShape: new Map(),
       bias: createStorageBuffer(device, 'bias', Kc * maxStride * 4),
     };
     return this.buffers;
@@ -202,7 +212,7 @@ export class InitStatsEngine {
   private releaseBuffers(): void {
     if (!this.buffers) return;
     const { activations, preActivations, deltas, weights, bias } = this.buffers;
-    for (const buffer of [...activations, ...preActivations, ...deltas, weights, bias]) buffer.destroy();
+    for (const buffer of new Set([...activations, ...preActivations, ...deltas, ...weights, bias])) buffer.destroy();
     this.buffers = undefined;
   }
 
@@ -212,7 +222,7 @@ export class InitStatsEngine {
     options.signal?.throwIfAborted();
     for (const name of Object.keys(this.dispatches) as (keyof Pipelines)[]) this.dispatches[name] = 0;
     const pipelines = await this.pipelinesFor(config.activation);
-    const plan = this.plan(config, options.initsPerChunk);
+    const plan = this.plan(config, options.initsPerChunk, options.redrawWeights);
     const buffers = this.chunkBuffers(plan);
     const theory = meanFieldTheory(config);
     const layers = Array.from({ length: config.depth }, () => createLayerAccumulators(config.bins, config.inits));
@@ -354,10 +364,15 @@ export class InitStatsEngine {
 
     const kind = drawKind(config);
     const drawWeightBlock = (encoder: GPUCommandEncoder, l: number, rowOffset: number, rows: number) => {
-      encoder.clearBuffer(buffers.weights);
+      const target = buffers.weights[l];
+      const shape = `${rows}×${n[l - 1]}`;
+      if (buffers.drawnShape.get(target) !== shape) {
+        encoder.clearBuffer(target); // padding rows and columns must be 0
+        buffers.drawnShape.set(target, shape);
+      }
       const pass = encoder.beginComputePass({ label: `draw W[${l}] rows ${rowOffset}+${rows}` });
       const factor = weightFactor(config.scheme, config.scale, n[l - 1], n[l]);
-      draw(pass, buffers.weights, Stream.weights, l, rows, n[l - 1], rowOffset, ld[l - 1], rowsPerBlock[l], kind, factor);
+      draw(pass, target, Stream.weights, l, rows, n[l - 1], rowOffset, ld[l - 1], rowsPerBlock[l], kind, factor);
       pass.end();
     };
     const blocks = (l: number) => {
@@ -412,7 +427,7 @@ export class InitStatsEngine {
             pass,
             pipelines.layerForward,
             'layerForward',
-            [params, buffers.activations[l - 1], buffers.weights, buffers.bias, buffers.preActivations[l], buffers.activations[l]],
+            [params, buffers.activations[l - 1], buffers.weights[l], buffers.bias, buffers.preActivations[l], buffers.activations[l]],
             dispatch,
           );
           pass.end();
@@ -446,7 +461,7 @@ export class InitStatsEngine {
         encoder = device.createCommandEncoder({ label: `backward ${l}` });
         const layerBlocks = blocks(l);
         layerBlocks.forEach((block, index) => {
-          drawWeightBlock(encoder, l, block.rowOffset, block.rows);
+          if (!plan.cacheWeights) drawWeightBlock(encoder, l, block.rowOffset, block.rows);
           pass = encoder.beginComputePass({ label: `layerBackward ${l}` });
           const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (ld[l - 1] / 4), WORKGROUP_SIZE);
           const params = uniform('layerBackward params', [
@@ -466,7 +481,7 @@ export class InitStatsEngine {
             pass,
             pipelines.layerBackward,
             'layerBackward',
-            [params, deltaAbove, buffers.weights, buffers.preActivations[l - 1], deltaBelow],
+            [params, deltaAbove, buffers.weights[l], buffers.preActivations[l - 1], deltaBelow],
             dispatch,
           );
           pass.end();
@@ -485,6 +500,80 @@ export class InitStatsEngine {
     } finally {
       recordBuffer.destroy();
       normBuffer.destroy();
+      for (const buffer of transient) buffer.destroy();
+    }
+  }
+
+  /**
+   * The benchmark's baseline: the same layerForward kernel as a plain batched matmul + φ with the
+   * weights already in memory (drawn once, not per use), over `layers` layers of the config's shape
+   * for one chunk of inits. Returns the median wall time of `repeats` runs in ms and the flops of one.
+   */
+  async timePlainForward(rawConfig: InitConfig, repeats: number): Promise<{ ms: number; flops: number; inits: number }> {
+    const config = validateInitConfig({ ...rawConfig, inputWidth: rawConfig.width });
+    const { device } = this;
+    const pipelines = await this.pipelinesFor(config.activation);
+    const plan = this.plan(config);
+    const buffers = this.chunkBuffers(plan);
+    const inits = plan.initsPerChunk;
+    const { batchPadded: Bp, strides: ld } = plan;
+    const n = config.width;
+    if (plan.rowsPerBlock[1] < ld[1]) throw new Error('timePlainForward needs W of one layer to fit a binding');
+    const transient: GPUBuffer[] = [];
+    const params = (fields: readonly UniformField[]) => {
+      const buffer = uniformFromFields(device, 'plain params', fields);
+      transient.push(buffer);
+      return buffer;
+    };
+    // Draw x and one W once; then every layer multiplies by that same W from memory.
+    let encoder = device.createCommandEncoder({ label: 'plain setup' });
+    for (const target of [buffers.activations[0], buffers.weights[1]]) {
+      encoder.clearBuffer(target);
+      buffers.drawnShape.delete(target);
+    }
+    let pass = encoder.beginComputePass();
+    const drawOnce = (target: GPUBuffer, tag: StreamTag, rows: number, rowsPadded: number) => {
+      const pairs = Math.ceil((rows * n) / 2);
+      const dispatch = dispatchSize2D(device, pairs * inits, WORKGROUP_SIZE);
+      const drawParams = params([
+        ['u32', config.seed], ['u32', streamKey(tag, 1)], ['u32', 0], ['u32', inits], ['u32', rows], ['u32', n],
+        ['u32', 0], ['u32', ld[1]], ['u32', rowsPadded], ['u32', 2], ['f32', 1 / Math.sqrt(n)], ['u32', dispatch.rowStride],
+      ]);
+      this.dispatch(pass, pipelines.initWeights, 'initWeights', [drawParams, target], dispatch);
+    };
+    drawOnce(buffers.activations[0], Stream.inputs, config.batch, Bp);
+    drawOnce(buffers.weights[1], Stream.weights, n, ld[1]);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (ld[1] / 4), WORKGROUP_SIZE);
+    const layerParams = params([
+      ['u32', inits], ['u32', config.batch], ['u32', Bp], ['u32', n], ['u32', ld[1]], ['u32', n], ['u32', ld[1]],
+      ['u32', 0], ['u32', ld[1]], ['u32', dispatch.rowStride],
+    ]);
+    const runOnce = async () => {
+      encoder = device.createCommandEncoder({ label: 'plain forward' });
+      for (let l = 1; l <= config.depth; l++) {
+        pass = encoder.beginComputePass();
+        const below = buffers.activations[(l - 1) % 2 === 0 ? 0 : 1];
+        const above = buffers.activations[(l - 1) % 2 === 0 ? 1 : 0];
+        this.dispatch(pass, pipelines.layerForward, 'layerForward', [layerParams, below, buffers.weights[1], buffers.bias, buffers.preActivations[1], above], dispatch);
+        pass.end();
+      }
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+    };
+    try {
+      await runOnce();
+      const times: number[] = [];
+      for (let i = 0; i < repeats; i++) {
+        const start = performance.now();
+        await runOnce();
+        times.push(performance.now() - start);
+      }
+      times.sort((a, b) => a - b);
+      return { ms: times[Math.floor(times.length / 2)], flops: 2 * config.batch * n * n * inits * config.depth, inits };
+    } finally {
       for (const buffer of transient) buffer.destroy();
     }
   }

@@ -1,7 +1,9 @@
 // WebGPU in Node through Dawn (the `webgpu` package), for the command line and the GPU tests.
 // With no usable GPU the Vulkan loader is pointed at SwiftShader, the software driver that
 // Debian's chromium package ships (../shared/ENVIRONMENT.md). Never imported by browser code.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { create, globals } from 'webgpu';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -21,6 +23,8 @@ function createInstance(): GPU {
 export async function nodeGpu(): Promise<GPU> {
   if (!installed) {
     Object.assign(globalThis, globals);
+    // The Vulkan/Wayland stack complains on stderr without a runtime dir; give it a private one.
+    process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'webgpu-runtime-'));
     installed = true;
   }
   const preferSoftware = process.env.WEBGPU_ADAPTER === 'software';

@@ -1,4 +1,5 @@
 // The explorers the shell offers, in tab order.
 import type { Explorer } from './explorer';
+import { initializationExplorer } from './initializationExplorer';
 
-export const EXPLORERS: readonly Explorer[] = [];
+export const EXPLORERS: readonly Explorer[] = [initializationExplorer];

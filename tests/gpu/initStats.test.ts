@@ -21,8 +21,8 @@ beforeAll(async () => {
   engine = await InitStatsEngine.create(gpu().device);
 });
 
-function runOnGpu(cfg: InitConfig, initsPerChunk?: number): Promise<InitStatsRun> {
-  return withErrorScopes(gpu().device, () => engine.run(cfg, { initsPerChunk }));
+function runOnGpu(cfg: InitConfig, initsPerChunk?: number, redrawWeights?: boolean): Promise<InitStatsRun> {
+  return withErrorScopes(gpu().device, () => engine.run(cfg, { initsPerChunk, redrawWeights }));
 }
 
 /**
@@ -95,11 +95,12 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
     });
   }
 
-  it('gives the same numbers whatever the chunking (1, 2 or all inits per chunk)', async () => {
+  it('gives the same numbers whatever the chunking (1, 2 or all inits per chunk) and with W kept or redrawn', async () => {
     const cfg = config({ inits: 5, activation: 'tanh', scheme: 'he-normal' });
     const whole = (await runOnGpu(cfg)).accumulators;
-    for (const initsPerChunk of [1, 2]) {
-      const chunked = (await runOnGpu(cfg, initsPerChunk)).accumulators;
+    expect(engine.plan(cfg).cacheWeights).toBe(true);
+    for (const [initsPerChunk, redraw] of [[1, false], [2, true], [undefined, true]] as const) {
+      const chunked = (await runOnGpu(cfg, initsPerChunk, redraw)).accumulators;
       chunked.forEach((layer, index) => {
         for (const quantity of ['z', 'a', 'delta'] as const) {
           expect(Array.from(layer[quantity].histogram)).toEqual(Array.from(whole[index][quantity].histogram));

@@ -1,0 +1,65 @@
+// Benchmark of the initialization engine: the full engine (weights redrawn, backward and
+// statistics included), the same layerForward kernel as a plain batched matmul + tanh with weights
+// in memory, and the CPU twin, on the same shapes in one run.
+import { type InitConfig, validateInitConfig } from '../core/initConfig';
+import { initStats } from '../core/initStats';
+import { InitStatsEngine, initStatsFlops } from '../gpu/initStats';
+import type { BenchRow, BenchSuite } from './bench';
+
+const SHAPES: Partial<InitConfig>[] = [
+  { inits: 256, batch: 32, width: 256, depth: 8 },
+  { inits: 64, batch: 32, width: 512, depth: 4 },
+  { inits: 4, batch: 16, width: 2048, depth: 4 },
+];
+
+const shapeName = (c: InitConfig) => `K=${c.inits} B=${c.batch} n=${c.width} L=${c.depth}`;
+
+export const initBench: BenchSuite = {
+  name: 'init',
+  async run(gpu, { log }) {
+    const engine = await InitStatsEngine.create(gpu.device);
+    const rows: BenchRow[] = [];
+    try {
+      for (const shape of SHAPES) {
+        const config = validateInitConfig({ activation: 'tanh', scheme: 'xavier-normal', seed: 1, ...shape });
+        log(`  init ${shapeName(config)}`);
+        const flops = initStatsFlops(config);
+        // Warm-up on one init (pipelines compiled, buffers allocated), then one timed run: the
+        // shapes are big enough (seconds on a software adapter) for one run to be a fair figure.
+        await engine.run({ ...config, inits: 1 });
+        const engineMs = (await engine.run(config)).timeMs;
+        const plain = await engine.timePlainForward(config, 2);
+        // The CPU twin is ~1000x slower: time a few inits and scale linearly in K (stated in the note).
+        const cpuInits = Math.max(1, Math.min(config.inits, Math.round(2e9 / (flops / config.inits) / 50)));
+        const cpuConfig = { ...config, inits: cpuInits };
+        const cpuStart = performance.now();
+        initStats(cpuConfig);
+        const cpuMs = ((performance.now() - cpuStart) * config.inits) / cpuInits;
+        const plainRate = plain.flops / plain.ms / 1e6;
+        const engineRate = flops / engineMs / 1e6;
+        rows.push({
+          suite: 'init',
+          case: 'plain matmul+tanh (W in memory)',
+          shape: `${shapeName(config)} (${plain.inits} inits/chunk)`,
+          unit: 'GFLOP/s',
+          gpuMs: plain.ms,
+          gpuRate: plainRate,
+        });
+        rows.push({
+          suite: 'init',
+          case: 'engine fwd+bwd+stats (W redrawn)',
+          shape: shapeName(config),
+          unit: 'GFLOP/s',
+          gpuMs: engineMs,
+          gpuRate: engineRate,
+          cpuMs,
+          cpuRate: flops / cpuMs / 1e6,
+          note: `engine/plain = ${(engineRate / plainRate).toFixed(2)}; CPU twin timed on ${cpuInits} init(s), scaled to K`,
+        });
+      }
+    } finally {
+      engine.destroy();
+    }
+    return rows;
+  },
+};

@@ -1,0 +1,115 @@
+// The Initialization explorer in headless Chromium on SwiftShader, with small shapes: it loads with
+// no console error, the presets move the measured gradient variance of layer 1 the way the course
+// says (too large > appropriate > too small), the zero preset is exactly symmetric below the top
+// layer, and a screenshot of each preset lands in screenshots/init-<preset>.png.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { INIT_PRESETS } from '../../src/ui/initPresets';
+import { SCREENSHOTS, useBrowser } from '../helpers/browser';
+
+const browser = useBrowser();
+
+/** Small enough for the software adapter: 8 layers of 64 units, batch 8, 32 initializations. */
+const SMALL = 'depth=8&width=64&batch=8&inits=32';
+
+async function waitForRun(page: Page, inits: number): Promise<void> {
+  const status = page.locator('#init-status');
+  await expect
+    .poll(async () => `${await status.getAttribute('data-state')}:${await status.getAttribute('data-inits-done')}`, { timeout: 90_000 })
+    .toBe(`done:${inits}`);
+}
+
+async function gradientVariance(page: Page): Promise<number> {
+  return Number(await page.locator('#init-status').getAttribute('data-grad-var-layer1'));
+}
+
+describe('Initialization explorer', () => {
+  it('loads /?view=init with the software defaults, a finished run and no console error', async () => {
+    const { page, errors } = await browser.open('/?view=init');
+    await expect.poll(() => page.locator('#init-status').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('#init-software-note').textContent()).toContain('K = 64');
+    await waitForRun(page, 64);
+    const runMs = Number(await page.locator('#init-status').getAttribute('data-run-ms'));
+    console.log(`default run (software adapter): ${runMs} ms`);
+    expect(await page.locator('#init-status').textContent()).toMatch(/GFLOP\/s/);
+    expect(await page.locator('#init-derivation table.steps tr').count()).toBe(7);
+    expect(await page.locator('#init-multiples figure').count()).toBe(10);
+    await page.screenshot({ path: `${SCREENSHOTS}/init-default.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('presets: too large grows and too small shrinks the gradient variance of layer 1; zero is symmetric', async () => {
+    const { page, errors } = await browser.open(`/?view=init&${SMALL}`);
+    await waitForRun(page, 32);
+    const variance: Record<string, number> = {};
+    const symmetry: Record<string, number> = {};
+    for (const preset of INIT_PRESETS) {
+      await page.locator(`button[data-preset="${preset.id}"]`).click();
+      await waitForRun(page, 32);
+      variance[preset.id] = await gradientVariance(page);
+      symmetry[preset.id] = Number(await page.locator('#init-status').getAttribute('data-symmetry-max'));
+      expect(await page.locator('#init-headline').getAttribute('data-verdict')).toBe(preset.verdict);
+      await page.screenshot({ path: `${SCREENSHOTS}/init-${preset.id}.png`, fullPage: true });
+    }
+    console.log('E[δ²] of layer 1 per preset', variance, 'symmetry below the top', symmetry);
+    expect(variance['too-large']).toBeGreaterThan(10 * variance.appropriate);
+    expect(variance['too-small']).toBeLessThan(variance.appropriate / 10);
+    expect(variance.zero).toBe(0);
+    expect(symmetry.zero).toBe(0);
+    expect(symmetry.constant).toBe(0);
+    expect(symmetry.appropriate).toBeGreaterThan(0);
+    // The last preset (sigmoid + Xavier) is in the URL; values at their defaults are omitted.
+    const search = new URL(page.url()).searchParams;
+    expect(search.get('activation')).toBe('sigmoid');
+    expect(search.get('scale')).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it('clamps a malformed URL value with a visible notice and writes the clamped state back', async () => {
+    const { page, errors } = await browser.open('/?view=init&depth=0&activation=softmax&width=32&batch=4&inits=8');
+    await waitForRun(page, 8);
+    const notices = await page.locator('#notices').textContent();
+    expect(notices).toContain('depth: "0" is not an integer in 1–200; clamped to 1');
+    expect(notices).toContain('activation: "softmax" is not one of tanh, sigmoid, relu, linear; using "tanh"');
+    const search = new URL(page.url()).searchParams;
+    expect(search.get('depth')).toBe('1');
+    expect(search.get('activation')).toBeNull();
+    expect(search.get('view')).toBe('init');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the engine’s message when a configuration cannot fit the device', async () => {
+    const { page, errors } = await browser.open('/?view=init&depth=200&width=16384&batch=1024&inits=1');
+    const status = page.locator('#init-status');
+    await expect.poll(() => status.getAttribute('data-state'), { timeout: 30_000 }).toBe('error');
+    expect(await status.textContent()).toMatch(/cannot run: .*lower the depth, the batch or the width/);
+    expect(await page.locator('[data-key="width"] select').inputValue()).not.toBe('');
+    expect(errors).toEqual([]);
+  });
+
+  it('stays responsive while a run is in flight, and a moved knob aborts the stale run', async () => {
+    // About a minute of work on SwiftShader: it is still running when the knob moves.
+    const { page, errors } = await browser.open('/?view=init&depth=8&width=512&batch=8&inits=64');
+    const status = page.locator('#init-status');
+    await expect.poll(() => status.getAttribute('data-state'), { timeout: 30_000 }).toBe('running');
+    await page.waitForTimeout(1500);
+    // Timer lateness on the page's main thread while the GPU works.
+    const lateness = await page.evaluate(async () => {
+      const late: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const start = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        late.push(performance.now() - start - 50);
+      }
+      return late;
+    });
+    console.log('timer lateness during a run (ms)', lateness.map(Math.round));
+    expect(Math.max(...lateness)).toBeLessThan(250);
+    expect(await status.getAttribute('data-state')).toBe('running');
+    await page.locator('[data-key="width"] select').selectOption({ label: '32' });
+    await waitForRun(page, 64);
+    expect(await status.textContent()).toContain('32-wide');
+    expect(new URL(page.url()).searchParams.get('width')).toBe('32');
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,134 @@
+// URL state of the Initialization explorer: round trip through writeInitUrl / readInitUrl, adapter
+// defaults, and malformed input (clamped or replaced, each with a notice, never a throw).
+import { describe, expect, it } from 'vitest';
+import { INIT_PARAMS, validateInitConfig } from '../../src/core/initConfig';
+import { threefry2x32 } from '../../src/core/rng';
+import {
+  defaultInitConfig,
+  HARDWARE_DEFAULTS,
+  initParamTable,
+  inspectedLayer,
+  nextSeed,
+  readInitUrl,
+  SOFTWARE_DEFAULTS,
+  writeInitUrl,
+  type InitViewState,
+} from '../../src/ui/initUrl';
+
+const VIEW: InitViewState = { quantity: 'a', density: 'log', layer: 0 };
+
+describe('adapter defaults', () => {
+  it('software adapters start small, GPUs large (K ≥ 1024, n ≥ 1024); ranges stay the table’s', () => {
+    expect(defaultInitConfig(true)).toMatchObject({ width: SOFTWARE_DEFAULTS.width, inputWidth: SOFTWARE_DEFAULTS.width, inits: SOFTWARE_DEFAULTS.inits });
+    expect(defaultInitConfig(false)).toMatchObject({ width: HARDWARE_DEFAULTS.width, inputWidth: HARDWARE_DEFAULTS.width, inits: HARDWARE_DEFAULTS.inits });
+    expect(HARDWARE_DEFAULTS.width).toBeGreaterThanOrEqual(1024);
+    expect(HARDWARE_DEFAULTS.inits).toBeGreaterThanOrEqual(1024);
+    expect(SOFTWARE_DEFAULTS.inits).toBeLessThanOrEqual(64);
+    for (const software of [true, false]) {
+      initParamTable(software).forEach((spec, index) => {
+        const original = INIT_PARAMS[index];
+        expect({ ...spec, default: original.default }).toEqual(original);
+      });
+    }
+    expect(initParamTable(false).find((spec) => spec.key === 'width')!.max).toBe(16384);
+  });
+
+  it('an empty query gives the defaults, no notices, and writes back to an empty query', () => {
+    for (const software of [true, false]) {
+      const state = readInitUrl(new URLSearchParams(), software);
+      expect(state).toEqual({ config: defaultInitConfig(software), view: VIEW, notices: [] });
+      expect(writeInitUrl(state.config, state.view, software).toString()).toBe('');
+    }
+  });
+});
+
+describe('round trip', () => {
+  it('keeps every field, including extreme and fractional values', () => {
+    const config = validateInitConfig({
+      depth: 200,
+      width: 16384,
+      inputWidth: 784,
+      batch: 3,
+      inits: 65536,
+      activation: 'sigmoid',
+      scheme: 'glorot-uniform',
+      scale: 0.012345678901234,
+      biasStd: 0.3,
+      seed: 4294967295,
+      bins: 200,
+    });
+    const view: InitViewState = { quantity: 'delta', density: 'linear', layer: 17 };
+    for (const software of [true, false]) {
+      const search = writeInitUrl(config, view, software);
+      const back = readInitUrl(new URLSearchParams(search.toString()), software);
+      expect(back).toEqual({ config, view, notices: [] });
+    }
+  });
+
+  it('omits defaults and keeps inputWidth tied to width unless set apart', () => {
+    const config = { ...defaultInitConfig(true), width: 256, inputWidth: 256, scale: 3 };
+    const search = writeInitUrl(config, VIEW, true);
+    expect(search.toString()).toBe('width=256&scale=3');
+    expect(readInitUrl(search, true).config.inputWidth).toBe(256);
+  });
+});
+
+describe('malformed input', () => {
+  it('clamps out-of-range numbers and rounds integers, with a notice each', () => {
+    const state = readInitUrl(new URLSearchParams('depth=999&width=0&scale=1e9&inits=2.6&layer=-3'), true);
+    expect(state.config).toMatchObject({ depth: 200, width: 1, inputWidth: 1, scale: 100, inits: 3 });
+    expect(state.view.layer).toBe(0);
+    expect(state.notices).toEqual([
+      'depth: "999" is not an integer in 1–200; clamped to 200',
+      'width: "0" is not an integer in 1–16384; clamped to 1',
+      'inits: "2.6" is not an integer in 1–65536; rounded to 3',
+      'scale: "1e9" is not a finite number in 0–100; clamped to 100',
+      'layer: "-3" is not an integer in 0–200; clamped to 0',
+    ]);
+  });
+
+  it('replaces garbage by the default with a notice, and names unknown keys', () => {
+    const state = readInitUrl(new URLSearchParams('activation=softmax&width=wide&scale=NaN&density=cubic&quantity=w&widht=5'), false);
+    expect(state.config).toEqual(defaultInitConfig(false));
+    expect(state.view).toEqual(VIEW);
+    expect(state.notices).toEqual([
+      'unknown URL parameter "widht" ignored',
+      `width: "wide" is not an integer in 1–16384; using ${HARDWARE_DEFAULTS.width}`,
+      'activation: "softmax" is not one of tanh, sigmoid, relu, linear; using "tanh"',
+      'scale: "NaN" is not a finite number in 0–100; using 1',
+      'quantity: "w" is not one of a, z, delta; using "a"',
+      'density: "cubic" is not one of log, linear; using "log"',
+    ]);
+  });
+
+  it('never throws on odd encodings', () => {
+    for (const query of ['depth=%20', 'seed=-1', 'seed=4294967296', 'biasStd=-0', 'bins=1e400', 'scale=0x10', 'depth=1,2', 'depth=&depth=5']) {
+      const state = readInitUrl(new URLSearchParams(query), true);
+      expect(() => validateInitConfig({ ...state.config })).not.toThrow();
+    }
+    expect(readInitUrl(new URLSearchParams('seed=4294967296'), true).config.seed).toBe(4294967295);
+    expect(readInitUrl(new URLSearchParams('seed=-1'), true).config.seed).toBe(0);
+  });
+});
+
+describe('nextSeed and inspectedLayer', () => {
+  it('re-seeds deterministically with a Threefry word of the old seed', () => {
+    expect(nextSeed(1)).toBe(threefry2x32(1, 0x5eed5eed, 0, 0)[0]);
+    expect(nextSeed(1)).toBe(nextSeed(1));
+    const seen = new Set<number>();
+    let seed = 1;
+    for (let i = 0; i < 100; i++) {
+      seed = nextSeed(seed);
+      expect(Number.isInteger(seed) && seed >= 0 && seed <= 4294967295).toBe(true);
+      seen.add(seed);
+    }
+    expect(seen.size).toBe(100);
+  });
+
+  it('clamps the inspected layer to the depth; 0 means the middle layer', () => {
+    expect(inspectedLayer({ ...VIEW, layer: 0 }, 10)).toBe(5);
+    expect(inspectedLayer({ ...VIEW, layer: 0 }, 1)).toBe(1);
+    expect(inspectedLayer({ ...VIEW, layer: 50 }, 10)).toBe(10);
+    expect(inspectedLayer({ ...VIEW, layer: 3 }, 10)).toBe(3);
+  });
+});
