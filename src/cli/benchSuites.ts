@@ -1,5 +1,6 @@
 // The benchmark suites `npm run bench` runs, in order (one per engine).
 import type { BenchSuite } from './bench';
 import { initBench } from './initBench';
+import { landscapeBench } from './landscapeBench';
 
-export const BENCH_SUITES: readonly BenchSuite[] = [initBench];
+export const BENCH_SUITES: readonly BenchSuite[] = [initBench, landscapeBench];

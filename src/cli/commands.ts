@@ -2,6 +2,7 @@
 import { benchCommand } from './bench';
 import { BENCH_SUITES } from './benchSuites';
 import type { CliCommand } from './command';
+import { landscapeCommand } from './landscapeCommand';
 import { statsCommand } from './statsCommand';
 
-export const COMMANDS: readonly CliCommand[] = [statsCommand, benchCommand(BENCH_SUITES)];
+export const COMMANDS: readonly CliCommand[] = [statsCommand, landscapeCommand, benchCommand(BENCH_SUITES)];

@@ -383,9 +383,14 @@ export class InitStatsEngine {
       return list;
     };
 
+    // At most two layers in flight: the GPU never waits for the CPU to encode, and an abort takes
+    // effect after the layer now running (a superseded run stops promptly).
+    let inFlight: Promise<void> = Promise.resolve();
     const submit = async (encoder: GPUCommandEncoder) => {
       device.queue.submit([encoder.finish()]);
-      await device.queue.onSubmittedWorkDone();
+      const previous = inFlight;
+      inFlight = device.queue.onSubmittedWorkDone();
+      await previous;
       signal?.throwIfAborted();
     };
 

@@ -1,5 +1,6 @@
 // The explorers the shell offers, in tab order.
 import type { Explorer } from './explorer';
 import { initializationExplorer } from './initializationExplorer';
+import { regularizationExplorer } from './regularizationExplorer';
 
-export const EXPLORERS: readonly Explorer[] = [initializationExplorer];
+export const EXPLORERS: readonly Explorer[] = [initializationExplorer, regularizationExplorer];

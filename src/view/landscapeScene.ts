@@ -1,0 +1,485 @@
+// The 3D loss surface of the Regularization explorer (three.js WebGPURenderer on the app's device):
+// PlaneGeometry(2, 2, D − 1, D − 1) over the display grid (the compute grid G, subsampled to D ≤ 256),
+// height and colour from a robust height scale (view/surfaceGrid.ts, view/colormap.ts), contour lines,
+// the lines w1 = 0 and w2 = 0 draped on the surface, minimizer markers, an animated descent path, and
+// HTML axis labels projected from 3D. Clicking the surface reports (w1, w2) to the caller.
+// Drawing only: renders on demand (data change, orbit, resize, path animation), never in a loop.
+//
+// Coordinates: x = −1…1 is w1Min…w1Max, z = +1…−1 is w2Min…w2Max (w2 grows away from the viewer),
+// y = 0…HEIGHT is the unit height.
+
+import * as THREE from 'three/webgpu';
+import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import type { GridWindow } from '../core/gridLoss';
+import { colormap, colormapCss } from './colormap';
+import {
+  contourSegments,
+  formatTick,
+  type HeightScale,
+  niceTicks,
+  sampleGrid,
+  unitHeights,
+  valueAtHeight,
+} from './surfaceGrid';
+import './landscapeView.css';
+
+export interface SceneSurface {
+  /** The D×D display grid (index j·D + i). */
+  values: Float32Array;
+  D: number;
+  window: GridWindow;
+  scale: HeightScale;
+  /** Name of the height axis, e.g. "J + λ·(|w1| + |w2|)". */
+  heightLabel: string;
+  /** Iso-levels drawn, evenly spaced in height (default 9). */
+  contourLevels?: number;
+}
+
+export interface SceneMarker {
+  key: string;
+  w: [number, number];
+  color: string;
+  /** A short tag next to the marker; the legend beside the scene says what it means. */
+  label: string;
+}
+
+export interface ScenePath {
+  points: ReadonlyArray<[number, number]>;
+  color: string;
+}
+
+export interface LandscapeSceneOptions {
+  /** A click on the surface (not a drag) at weights (w1, w2). */
+  onPick?: (w: [number, number]) => void;
+}
+
+const HEIGHT = 0.9;
+const BACKGROUND = 0x0b0f18;
+const FRAME_COLOR = 0x6f7d99;
+const PATH_ANIMATION_MS = 1600;
+const LIFT = 0.006; // lines float this far above the surface so they are not hidden in it
+
+interface Label {
+  element: HTMLElement;
+  position: THREE.Vector3;
+}
+
+function disposeTree(object: THREE.Object3D): void {
+  object.traverse((child) => {
+    const mesh = child as THREE.Mesh;
+    mesh.geometry?.dispose();
+    const material = mesh.material as THREE.Material | THREE.Material[] | undefined;
+    if (Array.isArray(material)) material.forEach((m) => m.dispose());
+    else material?.dispose();
+  });
+}
+
+export class LandscapeScene {
+  private readonly scene = new THREE.Scene();
+  private readonly camera = new THREE.PerspectiveCamera(40, 1, 0.05, 50);
+  private readonly controls: OrbitControls;
+  private readonly surfaceGroup = new THREE.Group();
+  private readonly markerGroup = new THREE.Group();
+  private readonly pathGroup = new THREE.Group();
+  private readonly labelLayer: HTMLElement;
+  /** Height = colour, so one colour bar (HTML, top left) labels both, in loss values. */
+  private readonly colorBar: HTMLElement;
+  private surfaceLabels: Label[] = [];
+  private markerLabels: Label[] = [];
+  private readonly resizeObserver: ResizeObserver;
+  private readonly raycaster = new THREE.Raycaster();
+  private surfaceMesh: THREE.Mesh | undefined;
+  private surface: SceneSurface | undefined;
+  private heights: Float32Array | undefined;
+  private markers: SceneMarker[] = [];
+  private path: ScenePath | null = null;
+  private pathLine: THREE.Line | undefined;
+  private pathHead: THREE.Mesh | undefined;
+  private pathPositions: Float32Array | undefined;
+  private pathStart = 0;
+  private framePending = false;
+  private destroyed = false;
+  private pointerDown: { x: number; y: number } | undefined;
+
+  private constructor(
+    private readonly container: HTMLElement,
+    private readonly renderer: THREE.WebGPURenderer,
+    private readonly options: LandscapeSceneOptions,
+  ) {
+    container.append(renderer.domElement);
+    renderer.domElement.setAttribute('aria-label', 'loss surface: drag to orbit, wheel to zoom, click to start the descent');
+    this.labelLayer = document.createElement('div');
+    this.labelLayer.className = 'landscape-scene-labels';
+    container.append(this.labelLayer);
+    this.colorBar = document.createElement('div');
+    this.colorBar.className = 'landscape-color-bar';
+    container.append(this.colorBar);
+    this.camera.position.set(1.75, 1.75, 2.7);
+    this.controls = new OrbitControls(this.camera, renderer.domElement);
+    this.controls.target.set(0, 0.18, 0.22);
+    this.controls.enableDamping = false;
+    this.controls.update();
+    this.controls.addEventListener('change', () => this.requestRender());
+    this.scene.background = new THREE.Color(BACKGROUND);
+    this.scene.add(new THREE.HemisphereLight(0xffffff, 0x445577, 2.4));
+    const sun = new THREE.DirectionalLight(0xffffff, 1.4);
+    sun.position.set(-2, 4, 3);
+    this.scene.add(sun, this.surfaceGroup, this.markerGroup, this.pathGroup);
+    renderer.domElement.addEventListener('pointerdown', this.onPointerDown);
+    renderer.domElement.addEventListener('pointerup', this.onPointerUp);
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(container);
+    this.resize();
+  }
+
+  /** A scene drawn into `container` on the app's GPU device (three.js never destroys a device it was given). */
+  static async create(container: HTMLElement, device: GPUDevice, options: LandscapeSceneOptions = {}): Promise<LandscapeScene> {
+    const renderer = new THREE.WebGPURenderer({ device, antialias: true });
+    await renderer.init();
+    renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
+    return new LandscapeScene(container, renderer, options);
+  }
+
+  // ---- grid ↔ world ----
+
+  private xOf(w1: number): number {
+    const { w1Min, w1Max } = this.surface!.window;
+    return -1 + (2 * (w1 - w1Min)) / (w1Max - w1Min);
+  }
+
+  private zOf(w2: number): number {
+    const { w2Min, w2Max } = this.surface!.window;
+    return 1 - (2 * (w2 - w2Min)) / (w2Max - w2Min);
+  }
+
+  /** Fractional display-grid coordinates (i, j) of weights. */
+  private gridCoordinates(w: readonly [number, number]): [number, number] {
+    const { window, D } = this.surface!;
+    return [
+      ((w[0] - window.w1Min) / (window.w1Max - window.w1Min)) * (D - 1),
+      ((w[1] - window.w2Min) / (window.w2Max - window.w2Min)) * (D - 1),
+    ];
+  }
+
+  private inWindow(w: readonly [number, number]): boolean {
+    const { window } = this.surface!;
+    return w[0] >= window.w1Min && w[0] <= window.w1Max && w[1] >= window.w2Min && w[1] <= window.w2Max;
+  }
+
+  // ---- content ----
+
+  setSurface(surface: SceneSurface): void {
+    this.surface = surface;
+    for (const child of [...this.surfaceGroup.children]) {
+      this.surfaceGroup.remove(child);
+      disposeTree(child);
+    }
+    for (const label of this.surfaceLabels) label.element.remove();
+    this.surfaceLabels = [];
+
+    const { values, D, scale, window } = surface;
+    const heights = unitHeights(values, scale);
+    this.heights = heights;
+    const geometry = new THREE.PlaneGeometry(2, 2, D - 1, D - 1);
+    geometry.rotateX(-Math.PI / 2); // the plane's +y becomes −z
+    const positions = geometry.getAttribute('position') as THREE.BufferAttribute;
+    const colors = new Float32Array(D * D * 3);
+    // PlaneGeometry's vertex (ix, iy) sits at z = −1 + 2·iy/(D − 1): grid row j = D − 1 − iy.
+    for (let iy = 0; iy < D; iy++) {
+      const j = D - 1 - iy;
+      for (let ix = 0; ix < D; ix++) {
+        const vertex = iy * D + ix;
+        const h = heights[j * D + ix];
+        positions.setY(vertex, h * HEIGHT);
+        const [r, g, b] = colormap(h);
+        colors.set([r, g, b], vertex * 3);
+      }
+    }
+    geometry.setAttribute('color', new THREE.BufferAttribute(colors, 3));
+    geometry.computeVertexNormals();
+    const mesh = new THREE.Mesh(geometry, new THREE.MeshLambertMaterial({ vertexColors: true, side: THREE.DoubleSide }));
+    mesh.name = 'loss surface';
+    this.surfaceMesh = mesh;
+    this.surfaceGroup.add(mesh);
+
+    // Contours at evenly spaced heights (log heights give log-spaced values).
+    const levelCount = surface.contourLevels ?? 9;
+    const levels = Array.from({ length: levelCount }, (_, k) => (k + 1) / (levelCount + 1));
+    const segments = contourSegments(heights, D, levels);
+    const contour: number[] = [];
+    const toWorld = (i: number, j: number): [number, number, number] => [
+      -1 + (2 * i) / (D - 1),
+      sampleGrid(heights, D, i, j) * HEIGHT + LIFT,
+      1 - (2 * j) / (D - 1),
+    ];
+    for (let k = 0; k < segments.length; k += 4) {
+      contour.push(...toWorld(segments[k], segments[k + 1]), ...toWorld(segments[k + 2], segments[k + 3]));
+    }
+    this.surfaceGroup.add(this.lineSegments(contour, 0xffffff, 0.45, 'contours'));
+
+    // The coordinate axes w1 = 0 and w2 = 0, draped over the surface: where L1 minimizers land.
+    const axisLines: number[] = [];
+    if (window.w1Min < 0 && window.w1Max > 0) {
+      const i = this.gridCoordinates([0, window.w2Min])[0];
+      for (let j = 0; j + 1 < D; j++) axisLines.push(...toWorld(i, j), ...toWorld(i, j + 1));
+      const [x, y, z] = toWorld(i, D - 1);
+      this.addLabel(this.surfaceLabels, 'w1 = 0', x, y + 0.06, z - 0.04, 'axis-zero');
+    }
+    if (window.w2Min < 0 && window.w2Max > 0) {
+      const j = this.gridCoordinates([window.w1Min, 0])[1];
+      for (let i = 0; i + 1 < D; i++) axisLines.push(...toWorld(i, j), ...toWorld(i + 1, j));
+      const [x, y, z] = toWorld(D - 1, j);
+      this.addLabel(this.surfaceLabels, 'w2 = 0', x + 0.1, y + 0.04, z, 'axis-zero');
+    }
+    this.surfaceGroup.add(this.lineSegments(axisLines, 0xe6ebf5, 0.9, 'zero axes'));
+    this.addFrame(surface);
+    this.drawColorBar(surface);
+    this.placeMarkers();
+    this.placePath(false);
+    this.requestRender();
+  }
+
+  setMarkers(markers: SceneMarker[]): void {
+    this.markers = markers;
+    this.placeMarkers();
+    this.requestRender();
+  }
+
+  /** Draws the path (clipped to the window) and animates it from the start, or removes it (null). */
+  setPath(path: ScenePath | null): void {
+    this.path = path;
+    this.placePath(true);
+  }
+
+  private addFrame(surface: SceneSurface): void {
+    const { window } = surface;
+    const frame: number[] = [];
+    const segment = (a: number[], b: number[]) => frame.push(...a, ...b);
+    segment([-1, 0, 1], [1, 0, 1]);
+    segment([1, 0, 1], [1, 0, -1]);
+    segment([1, 0, -1], [-1, 0, -1]);
+    segment([-1, 0, -1], [-1, 0, 1]);
+    // w1 ticks along the front edge, w2 ticks along the left edge.
+    for (const w1 of niceTicks(window.w1Min, window.w1Max, 6)) {
+      const x = this.xOf(w1);
+      segment([x, 0, 1], [x, 0, 1.06]);
+      this.addLabel(this.surfaceLabels, formatTick(w1), x, 0, 1.16);
+    }
+    this.addLabel(this.surfaceLabels, 'w1 →', 0, 0, 1.34, 'axis-title');
+    for (const w2 of niceTicks(window.w2Min, window.w2Max, 6)) {
+      const z = this.zOf(w2);
+      segment([-1, 0, z], [-1.06, 0, z]);
+      this.addLabel(this.surfaceLabels, formatTick(w2), -1.17, 0, z);
+    }
+    this.addLabel(this.surfaceLabels, 'w2 →', -1.42, 0, -0.25, 'axis-title');
+    this.surfaceGroup.add(this.lineSegments(frame, FRAME_COLOR, 1, 'frame'));
+  }
+
+  private drawColorBar(surface: SceneSurface): void {
+    const { scale } = surface;
+    const stops = Array.from({ length: 11 }, (_, k) => `${colormapCss(1 - k / 10)} ${k * 10}%`).join(', ');
+    const title = document.createElement('div');
+    title.className = 'color-bar-title';
+    title.textContent = `${surface.heightLabel}${scale.log ? ' (log scale)' : ''}`;
+    const body = document.createElement('div');
+    body.className = 'color-bar-body';
+    const bar = document.createElement('div');
+    bar.className = 'color-bar-gradient';
+    bar.style.background = `linear-gradient(to bottom, ${stops})`;
+    const ticks = document.createElement('div');
+    ticks.className = 'color-bar-ticks';
+    for (const h of [1, 0.75, 0.5, 0.25, 0]) {
+      const tick = document.createElement('span');
+      tick.style.top = `${(1 - h) * 100}%`;
+      const value = valueAtHeight(scale, h);
+      tick.textContent = h === 1 && scale.clipped > 0 ? `≥ ${formatTick(value)}` : formatTick(value);
+      ticks.append(tick);
+    }
+    body.append(bar, ticks);
+    const note = document.createElement('div');
+    note.className = 'color-bar-note';
+    note.textContent =
+      scale.nonFinite > 0
+        ? `${scale.nonFinite} cells overflow: drawn at the top`
+        : scale.clipped > 0
+          ? `top 2% clipped`
+          : '';
+    this.colorBar.replaceChildren(title, body, note);
+  }
+
+  private placeMarkers(): void {
+    for (const child of [...this.markerGroup.children]) {
+      this.markerGroup.remove(child);
+      disposeTree(child);
+    }
+    for (const label of this.markerLabels) label.element.remove();
+    this.markerLabels = [];
+    if (!this.surface) return;
+    const sphere = new THREE.SphereGeometry(0.032, 20, 12);
+    const heights = this.heights!;
+    const { D } = this.surface;
+    this.markers.forEach((marker, index) => {
+      if (!this.inWindow(marker.w)) return;
+      // On the drawn mesh (bilinear in the display grid), not at the exact value: with log heights the
+      // true minimum lies in a funnel the mesh cannot resolve, and the marker would hide under it.
+      const [i, j] = this.gridCoordinates(marker.w);
+      const y = sampleGrid(heights, D, i, j) * HEIGHT;
+      const mesh = new THREE.Mesh(sphere.clone(), new THREE.MeshBasicMaterial({ color: marker.color }));
+      mesh.position.set(this.xOf(marker.w[0]), y + 0.02, this.zOf(marker.w[1]));
+      mesh.name = `marker ${marker.key}`;
+      this.markerGroup.add(mesh);
+      // A stalk down to the floor shows where the minimizer sits in (w1, w2).
+      this.markerGroup.add(this.lineSegments([mesh.position.x, 0, mesh.position.z, mesh.position.x, y, mesh.position.z], new THREE.Color(marker.color).getHex(), 0.7, `stalk ${marker.key}`));
+      // Stacked tags, so nearby minimizers do not write over each other.
+      const tag = this.addLabel(this.markerLabels, marker.label, mesh.position.x, y + 0.1 + 0.075 * index, mesh.position.z, 'marker-label');
+      tag.style.color = marker.color;
+    });
+    sphere.dispose();
+  }
+
+  private placePath(animate: boolean): void {
+    for (const child of [...this.pathGroup.children]) {
+      this.pathGroup.remove(child);
+      disposeTree(child);
+    }
+    this.pathLine = undefined;
+    this.pathHead = undefined;
+    if (!this.surface || !this.heights || !this.path || this.path.points.length === 0) {
+      this.requestRender();
+      return;
+    }
+    const { window, D } = this.surface;
+    const heights = this.heights;
+    const positions = new Float32Array(this.path.points.length * 3);
+    this.path.points.forEach((point, index) => {
+      // Outside the window the path is pinned to the border (the status line says it left).
+      const w1 = Math.min(window.w1Max, Math.max(window.w1Min, point[0]));
+      const w2 = Math.min(window.w2Max, Math.max(window.w2Min, point[1]));
+      const [i, j] = this.gridCoordinates([w1, w2]);
+      positions.set([this.xOf(w1), sampleGrid(heights, D, i, j) * HEIGHT + 2 * LIFT, this.zOf(w2)], index * 3);
+    });
+    this.pathPositions = positions;
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
+    const line = new THREE.Line(geometry, new THREE.LineBasicMaterial({ color: this.path.color }));
+    line.name = 'descent path';
+    this.pathLine = line;
+    const head = new THREE.Mesh(new THREE.SphereGeometry(0.022, 12, 8), new THREE.MeshBasicMaterial({ color: this.path.color }));
+    head.name = 'descent head';
+    this.pathHead = head;
+    const start = new THREE.Mesh(new THREE.SphereGeometry(0.02, 12, 8), new THREE.MeshBasicMaterial({ color: 0xffffff }));
+    start.position.set(positions[0], positions[1], positions[2]);
+    start.name = 'descent start';
+    this.pathGroup.add(line, head, start);
+    this.pathStart = animate ? performance.now() : -Infinity;
+    this.requestRender();
+  }
+
+  /** Advances the path animation; true while it still runs. */
+  private stepPathAnimation(): boolean {
+    if (!this.pathLine || !this.pathHead || !this.pathPositions) return false;
+    const count = this.pathPositions.length / 3;
+    const progress = Math.min(1, (performance.now() - this.pathStart) / PATH_ANIMATION_MS);
+    const shown = Math.max(1, Math.ceil(progress * count));
+    this.pathLine.geometry.setDrawRange(0, shown);
+    const head = (shown - 1) * 3;
+    this.pathHead.position.set(this.pathPositions[head], this.pathPositions[head + 1], this.pathPositions[head + 2]);
+    return progress < 1;
+  }
+
+  private lineSegments(points: number[], color: number, opacity: number, name: string): THREE.LineSegments {
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute('position', new THREE.Float32BufferAttribute(points, 3));
+    const lines = new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color, transparent: opacity < 1, opacity }));
+    lines.name = name;
+    return lines;
+  }
+
+  private addLabel(list: Label[], text: string, x: number, y: number, z: number, className = ''): HTMLElement {
+    const element = document.createElement('div');
+    element.className = `axis-label ${className}`.trim();
+    element.textContent = text;
+    this.labelLayer.append(element);
+    list.push({ element, position: new THREE.Vector3(x, y, z) });
+    return element;
+  }
+
+  // ---- picking ----
+
+  private readonly onPointerDown = (event: PointerEvent): void => {
+    this.pointerDown = { x: event.clientX, y: event.clientY };
+  };
+
+  private readonly onPointerUp = (event: PointerEvent): void => {
+    const down = this.pointerDown;
+    this.pointerDown = undefined;
+    if (!down || Math.hypot(event.clientX - down.x, event.clientY - down.y) > 4) return; // a drag orbits
+    const w = this.pick(event.clientX, event.clientY);
+    if (w) this.options.onPick?.(w);
+  };
+
+  /** Weights under a screen point, or undefined when the ray misses the surface. */
+  pick(clientX: number, clientY: number): [number, number] | undefined {
+    if (!this.surfaceMesh || !this.surface) return undefined;
+    const rect = this.renderer.domElement.getBoundingClientRect();
+    const ndc = new THREE.Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
+    this.raycaster.setFromCamera(ndc, this.camera);
+    const hit = this.raycaster.intersectObject(this.surfaceMesh, false)[0];
+    if (!hit) return undefined;
+    const { window } = this.surface;
+    const w1 = window.w1Min + ((hit.point.x + 1) / 2) * (window.w1Max - window.w1Min);
+    const w2 = window.w2Min + ((1 - hit.point.z) / 2) * (window.w2Max - window.w2Min);
+    return [w1, w2];
+  }
+
+  // ---- rendering ----
+
+  private resize(): void {
+    const width = Math.max(1, this.container.clientWidth);
+    const height = Math.max(1, this.container.clientHeight);
+    this.renderer.setSize(width, height, false);
+    this.camera.aspect = width / height;
+    this.camera.updateProjectionMatrix();
+    this.requestRender();
+  }
+
+  /** Coalesces redraws into one per animation frame; keeps going while the path animates. */
+  requestRender(): void {
+    if (this.framePending || this.destroyed) return;
+    this.framePending = true;
+    requestAnimationFrame(() => {
+      this.framePending = false;
+      if (this.destroyed) return;
+      const animating = this.stepPathAnimation();
+      this.renderer.render(this.scene, this.camera);
+      this.placeLabels();
+      if (animating) this.requestRender();
+    });
+  }
+
+  private placeLabels(): void {
+    const width = this.container.clientWidth;
+    const height = this.container.clientHeight;
+    const projected = new THREE.Vector3();
+    for (const { element, position } of [...this.surfaceLabels, ...this.markerLabels]) {
+      projected.copy(position).project(this.camera);
+      const visible = projected.z < 1 && Math.abs(projected.x) <= 1.05 && Math.abs(projected.y) <= 1.05;
+      element.style.display = visible ? '' : 'none';
+      element.style.left = `${((projected.x + 1) / 2) * width}px`;
+      element.style.top = `${((1 - projected.y) / 2) * height}px`;
+    }
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.resizeObserver.disconnect();
+    this.controls.dispose();
+    this.renderer.domElement.removeEventListener('pointerdown', this.onPointerDown);
+    this.renderer.domElement.removeEventListener('pointerup', this.onPointerUp);
+    for (const group of [this.surfaceGroup, this.markerGroup, this.pathGroup]) disposeTree(group);
+    this.renderer.dispose();
+    this.renderer.domElement.remove();
+    this.labelLayer.remove();
+    this.colorBar.remove();
+  }
+}

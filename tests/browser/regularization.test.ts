@@ -1,0 +1,107 @@
+// The Regularization explorer in headless Chromium on the software adapter: first result, λ moved
+// through the GUI until the L1 minimizer sits on an axis, one screenshot per penalty, the URL
+// round trip, clamped URL values reported, and no console error.
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SCREENSHOTS, useBrowser } from '../helpers/browser';
+
+const browser = useBrowser();
+
+/** Waits until the explorer has presented at least `updates` results and is idle. */
+async function waitForResult(page: Page, updates: number): Promise<void> {
+  const status = page.locator('#regularization-status');
+  await expect
+    .poll(
+      async () => (await status.getAttribute('data-state')) === 'ready' && Number(await status.getAttribute('data-updates')) >= updates,
+      { timeout: 90_000, interval: 250 },
+    )
+    .toBe(true);
+}
+
+async function updatesSoFar(page: Page): Promise<number> {
+  return Number(await page.locator('#regularization-status').getAttribute('data-updates'));
+}
+
+/** Lets three.js draw the frame that follows the last result, then saves the page. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.waitForTimeout(1800); // the descent path animation (1.6 s) finishes
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}`, fullPage: true });
+}
+
+it('moves the L1 minimizer onto an axis when λ passes the threshold, and explains every penalty', async () => {
+  // Start below the L1 threshold: at λ = 0.01 no coordinate of the linear model's minimizer is 0.
+  const { page, errors } = await browser.open('/?view=regularization&lambda=0.01', { width: 1500, height: 1100 });
+  await waitForResult(page, 1);
+  const l1 = page.locator('#l1-minimizer');
+  expect(await l1.getAttribute('data-on-axis')).toBe('false');
+  expect(await page.locator('#regularization-status').getAttribute('data-grid')).toBe('128'); // software default
+  await expect.poll(() => page.locator('#adapter-note').textContent()).toMatch(/Software adapter.*128×128/);
+
+  // Let the first frames (three.js compiles its pipelines on the software adapter) and the path
+  // animation finish: they share the GPU queue with the next evaluation.
+  await page.waitForTimeout(2500);
+  // λ through the GUI: the log slider spans log₁₀ λ from −4 to 1; 74% of the way is λ ≈ 0.5.
+  const slider = page.locator('[data-key="lambda"] .lil-slider');
+  const box = (await slider.boundingBox())!;
+  const before = await updatesSoFar(page);
+  await page.mouse.click(box.x + box.width * 0.74, box.y + box.height / 2);
+  await waitForResult(page, before + 1);
+  const lambda = Number(new URL(page.url()).searchParams.get('lambda'));
+  expect(lambda).toBeGreaterThan(0.3);
+  expect(lambda).toBeLessThan(0.7);
+  expect(await page.locator('#regularization-status').getAttribute('data-dispatched-grid-loss')).toBe('false');
+  expect(await l1.getAttribute('data-on-axis')).toBe('true');
+  const l1w = [Number(await l1.getAttribute('data-w1')), Number(await l1.getAttribute('data-w2'))];
+  expect(l1w.filter((w) => w === 0).length).toBeGreaterThanOrEqual(1);
+  // L2 at the same λ only shrinks: no exact zero.
+  expect(await page.locator('#l2-minimizer').getAttribute('data-on-axis')).toBe('false');
+
+  // The page explains itself: formula typeset, convention, axis names, legend, titles.
+  expect(await page.locator('#formula .katex').count()).toBeGreaterThanOrEqual(3);
+  expect(await page.locator('.convention').textContent()).toContain('(1 − 2αλ)');
+  const labels = await page.locator('.landscape-scene-labels').textContent();
+  expect(labels).toContain('w1 →');
+  expect(labels).toContain('w2 →');
+  expect(await page.locator('#landscape-legend').textContent()).toContain('minimizer of J + λ·L1');
+  expect(await page.locator('#surface-title').textContent()).toContain('|w1| + |w2|');
+  await expect.poll(() => page.locator('#reg-path-caption').textContent(), { timeout: 30_000 }).toMatch(/exactly to 0/);
+  await screenshot(page, 'regularization-l1.png');
+
+  for (const [penalty, title] of [
+    ['l2', 'w1² + w2²'],
+    ['none', 'no penalty'],
+  ] as const) {
+    const count = await updatesSoFar(page);
+    await page.locator('[data-key="penalty"] select').selectOption(penalty);
+    await waitForResult(page, count + 1);
+    expect(await page.locator('#surface-title').textContent()).toContain(title);
+    expect(new URL(page.url()).searchParams.get('penalty')).toBe(penalty);
+    await screenshot(page, `regularization-${penalty}.png`);
+  }
+  expect(errors).toEqual([]);
+});
+
+it('round-trips its URL and reports clamped URL values', async () => {
+  const { page, errors } = await browser.open('/?view=regularization&model=quadratic&lambda=99&penalty=l2&steps=50', { width: 1300, height: 900 });
+  await waitForResult(page, 1);
+  await expect.poll(() => page.locator('#notices').textContent()).toMatch(/lambda: "99" .*clamped to 10/);
+  const search = new URL(page.url()).searchParams;
+  expect(search.get('model')).toBe('quadratic');
+  expect(search.get('lambda')).toBe('10');
+  expect(search.get('penalty')).toBe('l2');
+  expect(search.get('steps')).toBe('50');
+  expect(search.has('w1Min')).toBe(false); // the model's own window is its default
+  // The quadratic's L1 minimizer at λ = 10 is (0, 0): above both thresholds |a_k|·h_k.
+  expect(await page.locator('#l1-minimizer').getAttribute('data-w1')).toBe('0');
+  expect(await page.locator('#l1-minimizer').getAttribute('data-w2')).toBe('0');
+
+  // A click on the surface (raycast) moves the descent start there: the URL gets the new start.
+  const viewport = (await page.locator('#landscape-viewport canvas').boundingBox())!;
+  await page.mouse.click(viewport.x + viewport.width / 2, viewport.y + viewport.height * 0.4);
+  await expect.poll(() => new URL(page.url()).searchParams.has('startW1'), { timeout: 10_000 }).toBe(true);
+  const start = [Number(new URL(page.url()).searchParams.get('startW1')), Number(new URL(page.url()).searchParams.get('startW2'))];
+  for (const w of start) expect(Math.abs(w)).toBeLessThanOrEqual(2); // inside the quadratic's window
+  expect(await page.locator('#descent-warnings').textContent()).toMatch(/path end after 50 steps/);
+  expect(errors).toEqual([]);
+});
