@@ -2,5 +2,6 @@
 import type { BenchSuite } from './bench';
 import { initBench } from './initBench';
 import { landscapeBench } from './landscapeBench';
+import { trainBench } from './trainBench';
 
-export const BENCH_SUITES: readonly BenchSuite[] = [initBench, landscapeBench];
+export const BENCH_SUITES: readonly BenchSuite[] = [initBench, landscapeBench, trainBench];

@@ -4,5 +4,6 @@ import { BENCH_SUITES } from './benchSuites';
 import type { CliCommand } from './command';
 import { landscapeCommand } from './landscapeCommand';
 import { statsCommand } from './statsCommand';
+import { trainCommand } from './trainCommand';
 
-export const COMMANDS: readonly CliCommand[] = [statsCommand, landscapeCommand, benchCommand(BENCH_SUITES)];
+export const COMMANDS: readonly CliCommand[] = [statsCommand, landscapeCommand, trainCommand, benchCommand(BENCH_SUITES)];

@@ -1,7 +1,6 @@
 // The colour map of the loss landscapes: viridis (perceptually uniform: equal steps of t look like equal
 // steps of colour, lightness rises monotonically, readable by colour-blind people and in greyscale).
-// Pure functions of t ∈ [0, 1]. (src/view/densityColor.ts holds the same table for the Initialization
-// explorer; they agree stop for stop.)
+// Pure functions of t ∈ [0, 1]. The Initialization explorer uses it too, through view/densityColor.ts.
 
 export type Rgb = [number, number, number];
 

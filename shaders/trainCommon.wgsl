@@ -1,0 +1,36 @@
+// trainCommon: what the training kernels share: finiteness tests, σ and the update rule. No
+// bindings. CPU twins in src/core/trainStep.ts (sigmoid, updateParam). Composed by
+// src/gpu/trainShaders.ts.
+
+// A bit test, not x == x: NaN and ±∞ must be caught even where the compiler assumes finite math.
+fn is_finite_f32(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}
+
+fn all_finite4(x: vec4f) -> bool {
+  return all((bitcast<vec4u>(x) & vec4u(0x7f800000u)) != vec4u(0x7f800000u));
+}
+
+// σ(z) with exp only of −|z| (never overflows).
+fn train_sigmoid4(z: vec4f) -> vec4f {
+  let e = exp(-abs(z));
+  return select(e / (1.0 + e), 1.0 / (1.0 + e), z >= vec4f(0.0));
+}
+
+// THEORY.md's update of one parameter w with gradient g (CPU twin: updateParam in
+// src/core/trainStep.ts). penalty: 0 none, 1 L1 proximal, 2 L1 subgradient, 3 L2 decay; biases are
+// never penalized. alpha_lambda = αλ, decay = 1 − 2αλ.
+fn update_param(w: f32, g: f32, is_bias: bool, penalty: u32, alpha: f32, alpha_lambda: f32, decay: f32) -> f32 {
+  if (is_bias || penalty == 0u) {
+    return w - alpha * g;
+  }
+  switch (penalty) {
+    case 1u: {
+      let u = w - alpha * g;
+      let shrunk = abs(u) - alpha_lambda;
+      return select(0.0, sign(u) * shrunk, shrunk > 0.0);
+    }
+    case 2u: { return w - alpha * g - alpha_lambda * sign(w); }
+    default: { return decay * w - alpha * g; }
+  }
+}

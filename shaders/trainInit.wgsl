@@ -1,0 +1,53 @@
+// trainInit: bindings 0 params (uniform TrainInitParams), 1 layout_table (storage read), 2 factors
+// (storage read, f32 per layer l: the scheme's std, uniform bound or constant, weightFactor in
+// src/core/schemes.ts), 3 weights (storage rw, K·P copy-major). CPU twin: trainInit in
+// src/core/trainInit.ts. Needs shaders/common/rng.wgsl, shaders/trainCommon.wgsl and
+// shaders/trainLayout.wgsl.
+// One invocation per parameter of every copy: W[l]_{ij} of copy k = factor[l] · draw, the draw of
+// element i·n[l−1] + j of stream (weights, layerBase + l) at counter k; b[l]_i = biasStd · normal
+// (stream biases).
+
+struct TrainInitParams {
+  seed: u32,
+  copies: u32,
+  paramCount: u32,
+  layerCount: u32,
+  layerBase: u32, // TRAIN_LAYER_BASE: the training network's stream layers
+  draw: u32, // 0 zeros, 1 constant (factor · 1), 2 normal, 3 uniform (factor · (2u − 1))
+  biasStd: f32,
+  rowStride: u32, // invocations per row of the 2D dispatch
+}
+
+@group(0) @binding(0) var<uniform> params: TrainInitParams;
+@group(0) @binding(1) var<storage, read> layout_table: array<u32>;
+@group(0) @binding(2) var<storage, read> factors: array<f32>;
+@group(0) @binding(3) var<storage, read_write> weights: array<f32>;
+
+override WORKGROUP_SIZE: u32 = 64u;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn trainInit(@builtin(global_invocation_id) id: vec3u) {
+  let index = id.y * params.rowStride + id.x;
+  if (index >= params.copies * params.paramCount) {
+    return;
+  }
+  let k = index / params.paramCount;
+  let place = describe_param(index % params.paramCount, params.layerCount);
+  let l = place.x;
+  let stream_layer = params.layerBase + l;
+  var value = 0.0;
+  if (place.y == 1u) {
+    if (params.biasStd != 0.0) {
+      value = params.biasStd * normal_at(params.seed, RNG_STREAM_BIASES, stream_layer, k, place.z);
+    }
+  } else {
+    let element = place.z * layer_width(l - 1u) + place.w;
+    switch (params.draw) {
+      case 1u: { value = factors[l]; }
+      case 2u: { value = factors[l] * normal_at(params.seed, RNG_STREAM_WEIGHTS, stream_layer, k, element); }
+      case 3u: { value = factors[l] * (2.0 * uniform_at(params.seed, RNG_STREAM_WEIGHTS, stream_layer, k, element) - 1.0); }
+      default: { value = 0.0; }
+    }
+  }
+  weights[index] = value;
+}

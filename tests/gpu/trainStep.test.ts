@@ -1,0 +1,145 @@
+// The training kernels (shaders/trainInit, trainStep, trainMetrics, decisionGrid) against their CPU
+// twins (src/core/train*.ts, decisionGrid.ts), and the learning checks on the GPU path.
+import { describe, expect, it } from 'vitest';
+import { decisionGrid } from '../../src/core/decisionGrid';
+import { validateTrainConfig } from '../../src/core/trainConfig';
+import { runTraining } from '../../src/core/trainingEngine';
+import { trainInit } from '../../src/core/trainInit';
+import { trainingData } from '../../src/core/trainingData';
+import { trainStep } from '../../src/core/trainStep';
+import { trainLayout } from '../../src/core/trainLayout';
+import { METRICS_PER_COPY, trainMetrics } from '../../src/core/trainMetrics';
+import { band, metricColumn } from '../../src/core/trainStats';
+import { withErrorScopes } from '../../src/gpu/device';
+import { TrainingEngine } from '../../src/gpu/trainingEngine';
+import { useTestGpu } from '../helpers/gpu';
+
+// A fresh seed every run (printed, so a failure can be replayed).
+const seed = (Date.now() * 2654435761) >>> 0;
+const gpu = useTestGpu();
+
+type Kernels = 'unrolled' | 'tiled';
+const engines = new Map<Kernels, Promise<TrainingEngine>>();
+/** One engine per kernel family for the file (pipelines compile once), outputs poisoned. */
+function engine(kernels: Kernels = 'unrolled'): Promise<TrainingEngine> {
+  if (!engines.has(kernels)) engines.set(kernels, TrainingEngine.create(gpu().device, { poisonOutputs: true, kernels }));
+  return engines.get(kernels)!;
+}
+
+function worstError(gpuValues: ArrayLike<number>, cpuValues: ArrayLike<number>, scale: (cpu: number) => number): number {
+  expect(gpuValues.length).toBe(cpuValues.length);
+  let worst = 0;
+  for (let i = 0; i < cpuValues.length; i++) {
+    const error = Math.abs(gpuValues[i] - cpuValues[i]) / scale(cpuValues[i]);
+    worst = Math.max(worst, Number.isNaN(error) ? Infinity : error);
+  }
+  return worst;
+}
+
+describe(`training engine on the GPU (seed ${seed})`, () => {
+  it('trainInit draws the CPU twin\'s parameters (normal, uniform, constant, bias std) to f32 accuracy', async () => {
+    const { device } = gpu();
+    const training = await engine();
+    for (const [scheme, biasStd] of [['xavier-normal', 0.3], ['he-uniform', 0], ['constant', 0.1], ['zeros', 0]] as const) {
+      const config = validateTrainConfig({ hidden: '5,3', scheme, scale: 1.7, biasStd, copies: 37, seed });
+      await withErrorScopes(device, () => training.reset(config));
+      const onGpu = await training.readParams();
+      const onCpu = trainInit(trainLayout(config.hidden), scheme, 1.7, biasStd, seed, 37);
+      // Box–Muller in f32 (tests/gpu/rng.test.ts: 1e-6 on normals up to 5.8) times a factor ≤ 1.7.
+      expect(worstError(onGpu, onCpu, () => 1)).toBeLessThan(3e-6);
+    }
+  });
+
+  // Four shapes: K from 1 to 33, one and two tiles of the tiled kernel (64 training points each),
+  // every activation and every update rule.
+  const cases: Array<Record<string, unknown>> = [
+    { copies: 1, hidden: '3', activation: 'tanh', penalty: 'none', points: 40, dataset: 'circle' },
+    { copies: 3, hidden: '5,4', activation: 'relu', penalty: 'l2', lambda: 0.01, points: 150, dataset: 'moons', scheme: 'he-normal' },
+    { copies: 33, hidden: '4,3,2', activation: 'sigmoid', penalty: 'l1', lambda: 0.01, points: 90, dataset: 'xor', biasStd: 0.1, alpha: 2 },
+    { copies: 8, hidden: '6', activation: 'linear', penalty: 'l1', l1Update: 'subgradient', lambda: 0.02, points: 64, dataset: 'spiral', alpha: 0.3 },
+  ];
+  // A wide network (P = 2833) only the tiled kernels take (the unrolled ones stop at UNROLLED_MAX_PARAMS).
+  const wide = { copies: 2, hidden: '64,40', activation: 'tanh', penalty: 'l2', lambda: 0.001, points: 140, dataset: 'moons', alpha: 0.2 };
+  const kernelCases = [...cases.map((raw) => ['unrolled', raw] as const), ...[...cases, wide].map((raw) => ['tiled', raw] as const)];
+  it.each(kernelCases)(
+    '%s kernels: 20 steps give the CPU twin\'s losses and weights (%o)',
+    async (kernels, raw) => {
+    const { device } = gpu();
+    const config = validateTrainConfig({ ...raw, seed, steps: 20, every: 20 });
+    const training = await engine(kernels);
+    await withErrorScopes(device, () => training.reset(config));
+    // The twin starts from the GPU's f32 parameters, so only the step arithmetic differs.
+    const cpuParams = Float64Array.from(await training.readParams());
+    const layout = trainLayout(config.hidden);
+    const data = trainingData(config.dataset, config.points, config.noise, config.testShare, config.seed);
+    const metricsBefore = await withErrorScopes(device, () => training.readMetrics());
+    const cpuMetricsBefore = trainMetrics(layout, config.activation, data, cpuParams, config.copies);
+    await withErrorScopes(device, () => training.step(20));
+    for (let s = 0; s < 20; s++) trainStep(layout, config.activation, config, data, cpuParams, config.copies);
+    const weights = await training.readParams();
+    const metricsAfter = await withErrorScopes(device, () => training.readMetrics());
+    const cpuMetricsAfter = trainMetrics(layout, config.activation, data, cpuParams, config.copies);
+    // f32 against f64: losses are sums of ≤ 2000 terms (relative 1e-5 covers the rounding of the
+    // sums and of log/exp); weights move by α·g per step and the differences compound over 20 steps.
+    const lossTolerance = 1e-5;
+    const weightTolerance = 1e-4;
+    const metricError = worstError(metricsBefore, cpuMetricsBefore, (x) => Math.max(1, Math.abs(x)));
+    const weightError = worstError(weights, cpuParams, (x) => Math.max(1, Math.abs(x)));
+    const metricAfterError = worstError(metricsAfter, cpuMetricsAfter, (x) => Math.max(1, Math.abs(x)));
+    console.info(`[train ${kernels}] ${JSON.stringify(raw)}: metrics ${metricError.toExponential(2)} → ${metricAfterError.toExponential(2)}, weights ${weightError.toExponential(2)}`);
+    expect(metricError).toBeLessThan(lossTolerance);
+    expect(weightError).toBeLessThan(weightTolerance);
+    expect(metricAfterError).toBeLessThan(lossTolerance);
+    },
+  );
+
+  it('decisionGrid gives the CPU twin\'s σ(z) on the grid for a chosen copy', async () => {
+    const { device } = gpu();
+    const training = await engine();
+    const config = validateTrainConfig({ hidden: '7,5', activation: 'tanh', scheme: 'glorot-normal', scale: 2, biasStd: 0.5, copies: 5, seed });
+    await withErrorScopes(device, () => training.reset(config));
+    const params = await training.readParams();
+    const G = 33;
+    const onGpu = await withErrorScopes(device, () => training.decisionGrid(3, G));
+    const onCpu = decisionGrid(trainLayout(config.hidden), 'tanh', params, 3, G);
+    expect(worstError(onGpu, onCpu, () => 1)).toBeLessThan(1e-5);
+  });
+
+  it.each(['unrolled', 'tiled'] as const)('%s kernels: count a diverged copy beside bands taken over the finite copies', async (kernels) => {
+    const { device } = gpu();
+    const training = await engine(kernels);
+    const config = validateTrainConfig({ hidden: '4', copies: 6, points: 50, seed });
+    await withErrorScopes(device, () => training.reset(config));
+    await training.step(3);
+    const params = await training.readParams();
+    const P = trainLayout(config.hidden).paramCount;
+    params[2 * P + 5] = NaN;
+    training.writeParams(params);
+    const checkpoint = await withErrorScopes(device, () => training.checkpoint());
+    expect(checkpoint.step).toBe(3);
+    expect(checkpoint.diverged).toBe(1);
+    const metrics = checkpoint.copyMetrics;
+    expect(Array.from(metrics.subarray(2 * METRICS_PER_COPY, 3 * METRICS_PER_COPY)).every(Number.isNaN)).toBe(true);
+    const finite = metricColumn(metrics, 0).filter(Number.isFinite);
+    expect(finite.length).toBe(5);
+    expect(checkpoint.trainLoss).toEqual(band(finite));
+    expect(checkpoint.trainLoss.p50).not.toBeNull();
+    expect(checkpoint.weights.nonFinite).toBe(1);
+    // A whole run that blows up: every copy diverged, bands empty, nothing thrown.
+    const exploding = validateTrainConfig({ hidden: '6,6', activation: 'linear', scheme: 'normal', scale: 20, alpha: 10, copies: 4, points: 40, steps: 40, every: 20, seed });
+    const checkpoints = await withErrorScopes(device, () => runTraining(training, exploding));
+    const last = checkpoints[checkpoints.length - 1];
+    expect(last.diverged).toBe(4);
+    expect(last.trainLoss).toEqual({ p10: null, p50: null, p90: null });
+    expect(last.aboveTarget).toBe(0);
+  });
+
+  it('stops between steps when aborted', async () => {
+    const training = await engine();
+    await training.reset(validateTrainConfig({ hidden: '4', copies: 4, points: 40, seed }));
+    const controller = new AbortController();
+    controller.abort();
+    await expect(training.step(10, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(training.stepCount).toBe(0);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { trainLayout } from '../../src/core/trainLayout';
+import { band, chooseCopy, rankCopies, summarizeCheckpoint, summarizeWeights } from '../../src/core/trainStats';
+
+/** Metrics rows [trainLoss, trainAccuracy, testLoss, testAccuracy] per copy. */
+function metrics(rows: number[][]): Float64Array {
+  return Float64Array.from(rows.flat());
+}
+
+describe('training checkpoint statistics', () => {
+  it('bands are the 10/50/90% quantiles of the finite values', () => {
+    expect(band([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])).toEqual({ p10: 2, p50: 6, p90: 10 });
+    expect(band([NaN, 3, NaN])).toEqual({ p10: 3, p50: 3, p90: 3 });
+    expect(band([NaN])).toEqual({ p10: null, p50: null, p90: null });
+  });
+
+  it('counts diverged copies beside the bands, which cover the finite copies only', () => {
+    const layout = trainLayout([1]);
+    const params = new Float64Array(3 * layout.paramCount).fill(0.5);
+    const rows = metrics([
+      [0.2, 0.95, 0.3, 0.92],
+      [NaN, NaN, NaN, NaN],
+      [0.4, 0.85, 0.5, 0.8],
+    ]);
+    const reached = new Uint8Array(3);
+    const first = summarizeCheckpoint(10, layout, rows, params, reached, 0.9, 8);
+    expect(first.diverged).toBe(1);
+    expect(first.trainLoss).toEqual({ p10: 0.2 + 0.1 * 0.2, p50: 0.30000000000000004, p90: 0.2 + 0.9 * 0.2 });
+    expect(first.aboveTarget).toBeCloseTo(1 / 3, 15);
+    expect(first.ranking).toEqual({ best: 0, median: 0, worst: 2 });
+    // Copy 0 falls back below the target: it still has reached it.
+    const later = metrics([
+      [0.2, 0.95, 0.3, 0.85],
+      [NaN, NaN, NaN, NaN],
+      [0.4, 0.85, 0.5, 0.8],
+    ]);
+    const second = summarizeCheckpoint(20, layout, later, params, reached, 0.9, 8);
+    expect(second.aboveTarget).toBe(0);
+    expect(second.reachedTarget).toBeCloseTo(1 / 3, 15);
+  });
+
+  it('chooses copies by rank or index', () => {
+    const rows = metrics([
+      [0, 0, 0.5, 0],
+      [0, 0, 0.1, 0],
+      [0, 0, 0.9, 0],
+      [0, 0, 0.3, 0],
+    ]);
+    expect(rankCopies(rows)).toEqual({ best: 1, median: 3, worst: 2 });
+    expect(chooseCopy(rows, 'median')).toBe(3);
+    expect(chooseCopy(rows, 2)).toBe(2);
+    expect(() => chooseCopy(rows, 4)).toThrow(RangeError);
+    expect(chooseCopy(metrics([[NaN, NaN, NaN, NaN]]), 'best')).toBeNull();
+  });
+
+  it('summarizes the weights only (not the biases): exact zeros, spread, histogram', () => {
+    const layout = trainLayout([2]); // W1 2×2, b1 2, W2 1×2, b2 1: 6 weights, P = 9
+    const params = Float64Array.from([
+      /* W1 */ 0, -0, 1, -1, /* b1 */ 7, 7, /* W2 */ 0.5, NaN, /* b2 */ 7,
+    ]);
+    const summary = summarizeWeights(layout, params, 1, 4);
+    expect(summary.count).toBe(6);
+    expect(summary.zeroShare).toBeCloseTo(2 / 6, 15);
+    expect(summary.nonFinite).toBe(1);
+    expect(summary.maxAbs).toBe(1);
+    expect(summary.mean).toBeCloseTo(0.1, 15);
+    expect(summary.histogram).toEqual({ lo: -1, hi: 1, counts: [1, 0, 2, 2] });
+    expect(summary.std).toBeCloseTo(Math.sqrt(2.25 / 5 - 0.01), 12);
+  });
+});
