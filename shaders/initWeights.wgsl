@@ -25,15 +25,13 @@ struct DrawParams {
 
 override WORKGROUP_SIZE: u32 = 64u;
 
-fn draw_value(words: vec2u, odd: bool) -> f32 {
+// The two values of one Threefry call, for the draw kind (uniform over the dispatch).
+fn draw_pair(words: vec2u) -> vec2f {
   switch (params.kind) {
-    case 1u: { return params.factor; }
-    case 2u: {
-      let pair = normal_pair_from_words(words);
-      return params.factor * select(pair.x, pair.y, odd);
-    }
-    case 3u: { return params.factor * (2.0 * uniform_from_word(select(words.x, words.y, odd)) - 1.0); }
-    default: { return 0.0; }
+    case 1u: { return vec2f(params.factor); }
+    case 2u: { return params.factor * normal_pair_from_words(words); }
+    case 3u: { return params.factor * (2.0 * vec2f(uniform_from_word(words.x), uniform_from_word(words.y)) - 1.0); }
+    default: { return vec2f(0.0); }
   }
 }
 
@@ -49,13 +47,20 @@ fn initWeights(@builtin(global_invocation_id) id: vec3u) {
   }
   let kc = index / pairsPerInit;
   let pair = firstPair + index % pairsPerInit;
-  let words = threefry2x32(params.seed, params.key1, params.firstInit + kc, pair);
-  for (var half = 0u; half < 2u; half++) {
-    let element = 2u * pair + half;
-    if (element >= first && element < last) {
-      let row = element / params.cols - params.rowOffset;
-      let col = element % params.cols;
-      matrix[(kc * params.rowsPadded + row) * params.ld + col] = draw_value(words, half == 1u);
-    }
+  let drawn = draw_pair(threefry2x32(params.seed, params.key1, params.firstInit + kc, pair));
+  // Element 2·pair takes drawn.x, element 2·pair + 1 drawn.y (which may start the next row).
+  let element = 2u * pair;
+  var row = element / params.cols;
+  var col = element - row * params.cols;
+  if (element >= first) {
+    matrix[(kc * params.rowsPadded + row - params.rowOffset) * params.ld + col] = drawn.x;
+  }
+  col += 1u;
+  if (col == params.cols) {
+    col = 0u;
+    row += 1u;
+  }
+  if (element + 1u < last) {
+    matrix[(kc * params.rowsPadded + row - params.rowOffset) * params.ld + col] = drawn.y;
   }
 }

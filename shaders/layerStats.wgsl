@@ -1,6 +1,6 @@
 // layerStats: bindings 0 params (uniform), 1 values (storage read, f32, [init][b][ld]),
 // 2 records (storage rw, u32). CPU twin: addValue + symmetryOf in src/core/stats.ts / initStats.ts.
-// One workgroup per (init kc, slice of the B·n values of that init) writes one record:
+// One workgroup per (init kc, slice of rowsPerSlice batch rows of that init) writes one record:
 //   [0] count of finite values  [1] NaN  [2] +Inf  [3] −Inf  [4] underflow  [5] overflow
 //   [6] Σ s·v  [7] Σ (s·v)²  [8] max |v_i − v_0| (symmetry; 0 when not asked)   (f32 bits)
 //   [9 ..] histogram counts over [lo, hi]
@@ -16,7 +16,7 @@ struct StatsParams {
   n: u32,
   ld: u32,
   slices: u32,
-  perSlice: u32,
+  rowsPerSlice: u32,
   bins: u32,
   scale: f32,
   lo: f32,
@@ -55,45 +55,38 @@ fn layerStats(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_ind
 
   let kc = record / params.slices;
   let slice = record % params.slices;
-  let total = params.batch * params.n;
-  let first = slice * params.perSlice;
-  let last = min(total, first + params.perSlice);
+  let firstRow = slice * params.rowsPerSlice;
+  let lastRow = min(params.batch, firstRow + params.rowsPerSlice);
   var counts = vec4u(0u);
   var ranges = vec2u(0u);
   var sums = vec3f(0.0);
-  for (var e = first + lane; e < last; e += WORKGROUP) {
-    let b = e / params.n;
-    let i = e % params.n;
+  for (var b = firstRow; b < lastRow; b++) {
     let row = (kc * params.batchPadded + b) * params.ld;
-    let v = values[row + i];
-    let bits = bitcast<u32>(v) & 0x7fffffffu;
-    if (bits > 0x7f800000u) {
-      counts.y += 1u;
-    } else if (bits == 0x7f800000u) {
-      if (v > 0.0) { counts.z += 1u; } else { counts.w += 1u; }
-    } else {
-      counts.x += 1u;
-      let scaled = v * params.scale;
+    let first = values[row]; // unit 0, for the symmetry spread
+    for (var i = lane; i < params.n; i += WORKGROUP) {
+      // Branch-free classification: SwiftShader runs the lanes of a SIMD group together, so
+      // divergent branches cost both sides.
+      let v = values[row + i];
+      let bits = bitcast<u32>(v) & 0x7fffffffu;
+      let finite = bits < 0x7f800000u;
+      let infinite = bits == 0x7f800000u;
+      counts += vec4u(u32(finite), u32(bits > 0x7f800000u), u32(infinite && v > 0.0), u32(infinite && v < 0.0));
+      let scaled = select(0.0, v * params.scale, finite);
       sums.x += scaled;
       sums.y += scaled * scaled;
-      if (v < params.lo) {
-        ranges.x += 1u;
-      } else if (v > params.hi) {
-        ranges.y += 1u;
-      } else {
+      let below = finite && v < params.lo;
+      let above = finite && v > params.hi;
+      ranges += vec2u(u32(below), u32(above));
+      if (finite && !below && !above) {
         // floor(v·c + fraction) + whole rather than floor((v − lo)/(hi − lo)·bins): adding lo first
         // would round tiny values onto the bin edge at 0 (symmetric ranges have one there), where
         // vanishing and saturating runs put most of their values.
         let position = floor(v * params.binScale + params.binFraction) + params.binWhole;
-        let bin = u32(clamp(position, 0.0, f32(params.bins - 1u)));
-        atomicAdd(&histogram[bin], 1u);
+        atomicAdd(&histogram[u32(clamp(position, 0.0, f32(params.bins - 1u)))], 1u);
       }
-      if (params.symmetry == 1u) {
-        let spread = abs(v - values[row]);
-        if ((bitcast<u32>(spread) & 0x7fffffffu) < 0x7f800000u) {
-          sums.z = max(sums.z, spread);
-        }
-      }
+      let spread = abs(v - first);
+      let spreadFinite = (bitcast<u32>(spread) & 0x7fffffffu) < 0x7f800000u;
+      sums.z = max(sums.z, select(0.0, spread, params.symmetry == 1u && finite && spreadFinite));
     }
   }
   countShared[lane] = counts;

@@ -81,12 +81,13 @@ fn cos_sin_turns(u: f32) -> vec2f {
 // radius. u = m·2^e with m in [√½, √2), then ln m = 2·atanh(t), t = (m−1)/(m+1), |t| ≤ 0.172:
 // six odd terms leave a truncation error below 2e-11; m − 1 is exact (Sterbenz).
 fn log_unit(u: f32) -> f32 {
-  let parts = frexp(u);
-  var m = parts.fract;
-  var e = f32(parts.exp);
-  if (m < 0.70710678) {
-    m = 2.0 * m;
-    e = e - 1.0;
+  // u = m·2^e with m in [1, 2) read off the bits (u is a normal f32: u ≥ 2^-24), then m → [√½, √2).
+  let bits = bitcast<u32>(u);
+  var e = f32(i32(bits >> 23u) - 127);
+  var m = bitcast<f32>((bits & 0x007fffffu) | 0x3f800000u);
+  if (m > 1.41421356) {
+    m = 0.5 * m;
+    e = e + 1.0;
   }
   let t = (m - 1.0) / (m + 1.0);
   let t2 = t * t;

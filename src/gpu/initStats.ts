@@ -29,7 +29,7 @@ import { type InitPlan, planInitRun } from './initPlan';
 import { compileShader, composeShader } from './shaderSource';
 
 const WORKGROUP_SIZE = 64;
-/** Values one layerStats workgroup reduces (64 lanes × 64 values). */
+/** About how many values one layerStats workgroup reduces (64 lanes × 64 values), in whole batch rows. */
 const VALUES_PER_SLICE = 4096;
 const RECORD_HEADER = 9;
 const ACTIVATION_CODE: Record<Activation, number> = { tanh: 0, sigmoid: 1, relu: 2, linear: 3 };
@@ -256,7 +256,8 @@ export class InitStatsEngine {
     const L = config.depth;
     const B = config.batch;
     const { widths: n, strides: ld, batchPadded: Bp, rowsPerBlock } = plan;
-    const slices = n.map((width) => Math.ceil((B * width) / VALUES_PER_SLICE));
+    const rowsPerSlice = n.map((width) => Math.max(1, Math.floor(VALUES_PER_SLICE / width)));
+    const slices = n.map((_, l) => Math.ceil(B / rowsPerSlice[l]));
     // Record layout: for each layer l (1..L) and quantity (z, a, δ), inits × slices[l] records.
     const recordStride = RECORD_HEADER + config.bins;
     const recordOffsets: Record<Quantity, number>[] = [];
@@ -267,7 +268,7 @@ export class InitStatsEngine {
       records += 3 * perQuantity;
     }
     const recordBuffer = createStorageBuffer(device, 'layerStats records', records * recordStride * 4);
-    const normBuffer = createStorageBuffer(device, 'dWNorm partials', L * inits * B * 4);
+    const normBuffer = createStorageBuffer(device, 'dWNorm partials', L * inits * Math.ceil((B * B) / 64) * 4);
     const transient: GPUBuffer[] = [];
     const uniform = (label: string, fields: readonly UniformField[]) => {
       const buffer = uniformFromFields(device, label, fields);
@@ -329,7 +330,7 @@ export class InitStatsEngine {
         ['u32', n[l]],
         ['u32', ld[l]],
         ['u32', slices[l]],
-        ['u32', VALUES_PER_SLICE],
+        ['u32', rowsPerSlice[l]],
         ['u32', config.bins],
         ['f32', 1 / scales[l - 1][quantity]],
         ['f32', range.lo],
@@ -344,20 +345,20 @@ export class InitStatsEngine {
       this.dispatch(pass, pipelines.layerStats, 'layerStats', [params, values, recordBuffer], grid);
     };
 
+    const normGroupsPerInit = Math.ceil((B * B) / 64);
     const weightNorm = (pass: GPUComputePassEncoder, delta: GPUBuffer, l: number) => {
-      const grid = workgroupGrid(device, inits * B);
+      const grid = workgroupGrid(device, inits * normGroupsPerInit);
       const params = uniform('dWNorm params', [
         ['u32', inits],
         ['u32', B],
         ['u32', Bp],
-        ['u32', n[l]],
-        ['u32', ld[l]],
-        ['u32', n[l - 1]],
-        ['u32', ld[l - 1]],
+        ['u32', ld[l] / 4],
+        ['u32', ld[l - 1] / 4],
+        ['u32', normGroupsPerInit],
         ['f32', 1 / scales[l - 1].delta],
         ['f32', 1 / aScale(l - 1)],
         ['u32', grid.x],
-        ['u32', (l - 1) * inits * B],
+        ['u32', (l - 1) * inits * normGroupsPerInit],
       ]);
       this.dispatch(pass, pipelines.dWNorm, 'dWNorm', [params, delta, buffers.activations[l - 1], normBuffer], grid);
     };
@@ -655,11 +656,12 @@ function combineNorms(
   inits: number,
 ): void {
   const B = config.batch;
+  const groupsPerInit = Math.ceil((B * B) / 64);
   for (let l = 1; l <= config.depth; l++) {
     const undo = (scales[l - 1].delta * aScale(l - 1)) ** 2 / (B * B);
     for (let kc = 0; kc < inits; kc++) {
       let total = 0;
-      for (let b = 0; b < B; b++) total += partials[((l - 1) * inits + kc) * B + b];
+      for (let group = 0; group < groupsPerInit; group++) total += partials[((l - 1) * inits + kc) * groupsPerInit + group];
       layers[l - 1].dWNormSquared[firstInit + kc] = total * undo;
     }
   }
