@@ -48,7 +48,9 @@ fn layerBackward(@builtin(global_invocation_id) id: vec3u) {
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
-  for (var iv = 0u; iv < params.rowsPadded / 4u; iv++) {
+  // Weight rows are padded to 16 but δ rows only to 4: stop at the end of δ's row.
+  let rowsHere = min(params.rowsPadded, params.ldOut - params.rowOffset);
+  for (var iv = 0u; iv < rowsHere / 4u; iv++) {
     let d0 = deltaAbove[dRow + iv];
     let d1 = deltaAbove[dRow + vecsOut + iv];
     let d2 = deltaAbove[dRow + 2u * vecsOut + iv];

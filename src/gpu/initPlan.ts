@@ -17,7 +17,7 @@ export interface InitPlan {
   strides: number[];
   batchPadded: number;
   initsPerChunk: number;
-  /** Rows of W[l] drawn and used at a time (multiple of 4); < padded width when W does not fit a binding. */
+  /** Rows of W[l] drawn and used at a time (multiple of 16); < the width when W does not fit a binding. */
   rowsPerBlock: number[];
   /**
    * Keep every layer's W of the chunk for the backward pass (a materialized cache: the same numbers
@@ -28,6 +28,9 @@ export interface InitPlan {
 }
 
 export const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
+/** layerForward computes 16 output units per invocation: W blocks have rows padded to 16 (zeros). */
+export const WEIGHT_ROW_TILE = 16;
+const padRows = (n: number): number => Math.ceil(n / WEIGHT_ROW_TILE) * WEIGHT_ROW_TILE;
 
 const MIB = 1024 * 1024;
 
@@ -54,13 +57,13 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
   let weightRows = 0;
   let weightStride = 0;
   for (let l = 1; l <= L; l++) {
-    if (strides[l] * strides[l - 1] > weightRows * weightStride) {
-      weightRows = strides[l];
+    if (padRows(widths[l]) * strides[l - 1] > weightRows * weightStride) {
+      weightRows = padRows(widths[l]);
       weightStride = strides[l - 1];
     }
   }
   const fullWeightBytes = weightRows * weightStride * 4;
-  const layerWeightBytes = strides.map((stride, l) => (l === 0 ? 0 : stride * strides[l - 1] * 4));
+  const layerWeightBytes = widths.map((width, l) => (l === 0 ? 0 : padRows(width) * strides[l - 1] * 4));
   const allWeightBytes = layerWeightBytes.reduce((sum, bytes) => sum + bytes, 0);
   const maxInits = (weightBytesPerInit: number, largestWeight: number) =>
     Math.min(
@@ -80,17 +83,17 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
       strides,
       batchPadded,
       initsPerChunk,
-      rowsPerBlock: strides,
+      rowsPerBlock: widths.map((width, l) => (l === 0 ? 0 : padRows(width))),
       cacheWeights,
       bytesPerChunk: initsPerChunk * (perInitFixed + allWeightBytes),
     };
   }
   // Redrawing, with one init per chunk a huge W[l] is drawn and used in blocks of rows.
   const weightBudget = Math.min(bindingLimit, budget.memoryBudgetBytes - initsPerChunk * perInitFixed);
-  const rowsPerBlock = strides.map((stride, l) => {
+  const rowsPerBlock = widths.map((width, l) => {
     if (l === 0) return 0;
-    const fit = Math.floor(weightBudget / (initsPerChunk * strides[l - 1] * 4) / 4) * 4;
-    return Math.max(4, Math.min(stride, fit));
+    const fit = Math.floor(weightBudget / (initsPerChunk * strides[l - 1] * 4) / WEIGHT_ROW_TILE) * WEIGHT_ROW_TILE;
+    return Math.max(WEIGHT_ROW_TILE, Math.min(padRows(width), fit));
   });
   const weightBlockBytes = Math.max(...rowsPerBlock.map((rows, l) => (l === 0 ? 0 : rows * strides[l - 1] * 4)));
   return {

@@ -25,7 +25,7 @@ import {
   summarize,
 } from '../core/stats';
 import { createStorageBuffer, dispatchSize2D, readBuffer, type UniformField, uniformFromFields, workgroupGrid } from './buffers';
-import { type InitPlan, planInitRun } from './initPlan';
+import { type InitPlan, planInitRun, WEIGHT_ROW_TILE } from './initPlan';
 import { compileShader, composeShader } from './shaderSource';
 
 const WORKGROUP_SIZE = 64;
@@ -201,7 +201,7 @@ export class InitStatsEngine {
         createStorageBuffer(device, 'delta B', Kc * Bp * maxStride * 4),
       ],
       weights: plan.cacheWeights
-        ? plan.strides.map((stride, l) => createStorageBuffer(device, `W[${l}]`, l === 0 ? 16 : Kc * stride * plan.strides[l - 1] * 4))
+        ? plan.rowsPerBlock.map((rows, l) => createStorageBuffer(device, `W[${l}]`, l === 0 ? 16 : Kc * rows * plan.strides[l - 1] * 4))
         : plan.strides.map(() => block),
       drawnShape: new Map(),
       bias: createStorageBuffer(device, 'bias', Kc * maxStride * 4),
@@ -416,7 +416,7 @@ export class InitStatsEngine {
           drawWeightBlock(encoder, l, block.rowOffset, block.rows);
           pass = encoder.beginComputePass({ label: `layerForward ${l}` });
           const rowsPadded = rowsPerBlock[l];
-          const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (rowsPadded / 4), WORKGROUP_SIZE);
+          const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (rowsPadded / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
           const params = uniform('layerForward params', [
             ['u32', inits],
             ['u32', B],
@@ -524,7 +524,8 @@ export class InitStatsEngine {
     const inits = plan.initsPerChunk;
     const { batchPadded: Bp, strides: ld } = plan;
     const n = config.width;
-    if (plan.rowsPerBlock[1] < ld[1]) throw new Error('timePlainForward needs W of one layer to fit a binding');
+    const rows = plan.rowsPerBlock[1];
+    if (rows < n) throw new Error('timePlainForward needs W of one layer to fit a binding');
     const transient: GPUBuffer[] = [];
     const params = (fields: readonly UniformField[]) => {
       const buffer = uniformFromFields(device, 'plain params', fields);
@@ -548,14 +549,14 @@ export class InitStatsEngine {
       this.dispatch(pass, pipelines.initWeights, 'initWeights', [drawParams, target], dispatch);
     };
     drawOnce(buffers.activations[0], Stream.inputs, config.batch, Bp);
-    drawOnce(buffers.weights[1], Stream.weights, n, ld[1]);
+    drawOnce(buffers.weights[1], Stream.weights, n, rows);
     pass.end();
     device.queue.submit([encoder.finish()]);
     await device.queue.onSubmittedWorkDone();
-    const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (ld[1] / 4), WORKGROUP_SIZE);
+    const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (rows / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
     const layerParams = params([
       ['u32', inits], ['u32', config.batch], ['u32', Bp], ['u32', n], ['u32', ld[1]], ['u32', n], ['u32', ld[1]],
-      ['u32', 0], ['u32', ld[1]], ['u32', dispatch.rowStride],
+      ['u32', 0], ['u32', rows], ['u32', dispatch.rowStride],
     ]);
     const runOnce = async () => {
       encoder = device.createCommandEncoder({ label: 'plain forward' });

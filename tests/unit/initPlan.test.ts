@@ -1,0 +1,48 @@
+// How the initialization engine cuts a run to fit a device (pure numbers, no GPU).
+import { describe, expect, it } from 'vitest';
+import { validateInitConfig } from '../../src/core/initConfig';
+import { planInitRun, WEIGHT_ROW_TILE } from '../../src/gpu/initPlan';
+
+const MIB = 1024 * 1024;
+const device = { maxStorageBufferBindingSize: 128 * MIB, maxBufferSize: 256 * MIB, memoryBudgetBytes: 512 * MIB };
+
+describe('planInitRun', () => {
+  it('keeps W for the backward pass and takes all inits when a small run fits', () => {
+    const plan = planInitRun(validateInitConfig({ width: 12, depth: 4, batch: 5, inits: 6 }), device);
+    expect(plan.cacheWeights).toBe(true);
+    expect(plan.initsPerChunk).toBe(6);
+    expect(plan.strides).toEqual([12, 12, 12, 12, 12]);
+    expect(plan.batchPadded).toBe(8);
+    expect(plan.rowsPerBlock.slice(1)).toEqual([16, 16, 16, 16]);
+  });
+
+  it('splits width 16384 into row blocks of W that fit one binding, one init per chunk', () => {
+    const config = validateInitConfig({ width: 16384, depth: 3, batch: 16, inits: 4 });
+    const plan = planInitRun(config, device);
+    expect(plan.cacheWeights).toBe(false);
+    expect(plan.initsPerChunk).toBe(1);
+    for (const rows of plan.rowsPerBlock.slice(1)) {
+      expect(rows % WEIGHT_ROW_TILE).toBe(0);
+      expect(rows * 16384 * 4).toBeLessThanOrEqual(device.maxStorageBufferBindingSize);
+    }
+    expect(plan.bytesPerChunk).toBeLessThanOrEqual(device.memoryBudgetBytes);
+  });
+
+  it('never makes a chunk exceed the memory budget or a buffer exceed a binding', () => {
+    for (const shape of [
+      { width: 256, depth: 8, batch: 32, inits: 256 },
+      { width: 2048, depth: 4, batch: 16, inits: 4 },
+      { width: 1024, depth: 200, batch: 4, inits: 65536 },
+    ]) {
+      const plan = planInitRun(validateInitConfig(shape), device);
+      expect(plan.bytesPerChunk, JSON.stringify(shape)).toBeLessThanOrEqual(device.memoryBudgetBytes);
+      expect(plan.initsPerChunk * plan.batchPadded * Math.max(...plan.strides) * 4).toBeLessThanOrEqual(device.maxStorageBufferBindingSize);
+    }
+  });
+
+  it('names what to lower when the activations of one init cannot fit', () => {
+    expect(() => planInitRun(validateInitConfig({ width: 16384, depth: 200, batch: 1024, inits: 1 }), device)).toThrow(
+      /lower the depth, the batch or the width/,
+    );
+  });
+});
