@@ -35,32 +35,49 @@ fn draw_pair(words: vec2u) -> vec2f {
   }
 }
 
+// Each invocation draws PAIRS consecutive pairs: the index arithmetic is paid once, and the
+// independent Threefry chains give the CPU (SwiftShader) instruction-level parallelism.
+const PAIRS: u32 = 8u;
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn initWeights(@builtin(global_invocation_id) id: vec3u) {
   let first = params.rowOffset * params.cols;
   let last = first + params.rows * params.cols; // one past the block's last element
   let firstPair = first >> 1u;
   let pairsPerInit = ((last - 1u) >> 1u) - firstPair + 1u;
+  let groupsPerInit = (pairsPerInit + PAIRS - 1u) / PAIRS;
   let index = id.y * params.rowStride + id.x;
-  if (index >= pairsPerInit * params.inits) {
+  if (index >= groupsPerInit * params.inits) {
     return;
   }
-  let kc = index / pairsPerInit;
-  let pair = firstPair + index % pairsPerInit;
-  let drawn = draw_pair(threefry2x32(params.seed, params.key1, params.firstInit + kc, pair));
+  let kc = index / groupsPerInit;
+  let firstOfGroup = (index % groupsPerInit) * PAIRS;
+  let counter0 = params.firstInit + kc;
   // Element 2·pair takes drawn.x, element 2·pair + 1 drawn.y (which may start the next row).
-  let element = 2u * pair;
+  var element = 2u * (firstPair + firstOfGroup);
   var row = element / params.cols;
   var col = element - row * params.cols;
-  if (element >= first) {
-    matrix[(kc * params.rowsPadded + row - params.rowOffset) * params.ld + col] = drawn.x;
-  }
-  col += 1u;
-  if (col == params.cols) {
-    col = 0u;
-    row += 1u;
-  }
-  if (element + 1u < last) {
-    matrix[(kc * params.rowsPadded + row - params.rowOffset) * params.ld + col] = drawn.y;
+  for (var p = 0u; p < PAIRS; p++) {
+    if (firstOfGroup + p >= pairsPerInit) {
+      break;
+    }
+    let drawn = draw_pair(threefry2x32(params.seed, params.key1, counter0, firstPair + firstOfGroup + p));
+    if (element >= first) {
+      matrix[(kc * params.rowsPadded + row - params.rowOffset) * params.ld + col] = drawn.x;
+    }
+    col += 1u;
+    if (col == params.cols) {
+      col = 0u;
+      row += 1u;
+    }
+    if (element + 1u < last) {
+      matrix[(kc * params.rowsPadded + row - params.rowOffset) * params.ld + col] = drawn.y;
+    }
+    col += 1u;
+    if (col == params.cols) {
+      col = 0u;
+      row += 1u;
+    }
+    element += 2u;
   }
 }

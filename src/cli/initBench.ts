@@ -47,7 +47,7 @@ export const initBench: BenchSuite = {
         });
         rows.push({
           suite: 'init',
-          case: 'engine fwd+bwd+stats (W redrawn)',
+          case: 'engine fwd+bwd+stats (W from the RNG)',
           shape: shapeName(config),
           unit: 'GFLOP/s',
           gpuMs: engineMs,

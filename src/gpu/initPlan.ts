@@ -13,7 +13,7 @@ export interface DeviceBudget {
 
 export interface InitPlan {
   widths: number[];
-  /** Row strides: widths padded to multiples of 4 (vec4 loads without bounds checks). */
+  /** Row strides: widths padded to multiples of 16 (the kernels' 16-wide tiles, no bounds checks). */
   strides: number[];
   batchPadded: number;
   initsPerChunk: number;
@@ -36,7 +36,7 @@ const MIB = 1024 * 1024;
 
 export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInitsPerChunk?: number, redrawWeights = false): InitPlan {
   const widths = layerWidths(config);
-  const strides = widths.map(pad4);
+  const strides = widths.map(padRows);
   const batchPadded = pad4(config.batch);
   const L = config.depth;
   const maxStride = Math.max(...strides);

@@ -32,6 +32,8 @@ const WORKGROUP_SIZE = 64;
 /** About how many values one layerStats workgroup reduces (64 lanes × 64 values), in whole batch rows. */
 const VALUES_PER_SLICE = 4096;
 const RECORD_HEADER = 9;
+/** Element pairs one initWeights invocation draws (PAIRS in shaders/initWeights.wgsl). */
+const DRAW_PAIRS = 8;
 const ACTIVATION_CODE: Record<Activation, number> = { tanh: 0, sigmoid: 1, relu: 2, linear: 3 };
 
 export interface InitStatsProgress {
@@ -299,7 +301,7 @@ export class InitStatsEngine {
       const first = rowOffset * cols;
       const last = first + rows * cols;
       const pairs = ((last - 1) >> 1) - (first >> 1) + 1;
-      const dispatch = dispatchSize2D(device, pairs * inits, WORKGROUP_SIZE);
+      const dispatch = dispatchSize2D(device, Math.ceil(pairs / DRAW_PAIRS) * inits, WORKGROUP_SIZE);
       const params = uniform('initWeights params', [
         ['u32', config.seed],
         ['u32', streamKey(tag, layer)],
@@ -469,7 +471,7 @@ export class InitStatsEngine {
         layerBlocks.forEach((block, index) => {
           if (!plan.cacheWeights) drawWeightBlock(encoder, l, block.rowOffset, block.rows);
           pass = encoder.beginComputePass({ label: `layerBackward ${l}` });
-          const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (ld[l - 1] / 4), WORKGROUP_SIZE);
+          const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (ld[l - 1] / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
           const params = uniform('layerBackward params', [
             ['u32', inits],
             ['u32', B],
@@ -541,7 +543,7 @@ export class InitStatsEngine {
     let pass = encoder.beginComputePass();
     const drawOnce = (target: GPUBuffer, tag: StreamTag, rows: number, rowsPadded: number) => {
       const pairs = Math.ceil((rows * n) / 2);
-      const dispatch = dispatchSize2D(device, pairs * inits, WORKGROUP_SIZE);
+      const dispatch = dispatchSize2D(device, Math.ceil(pairs / DRAW_PAIRS) * inits, WORKGROUP_SIZE);
       const drawParams = params([
         ['u32', config.seed], ['u32', streamKey(tag, 1)], ['u32', 0], ['u32', inits], ['u32', rows], ['u32', n],
         ['u32', 0], ['u32', ld[1]], ['u32', rowsPadded], ['u32', 2], ['f32', 1 / Math.sqrt(n)], ['u32', dispatch.rowStride],

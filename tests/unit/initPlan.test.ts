@@ -11,7 +11,7 @@ describe('planInitRun', () => {
     const plan = planInitRun(validateInitConfig({ width: 12, depth: 4, batch: 5, inits: 6 }), device);
     expect(plan.cacheWeights).toBe(true);
     expect(plan.initsPerChunk).toBe(6);
-    expect(plan.strides).toEqual([12, 12, 12, 12, 12]);
+    expect(plan.strides).toEqual([16, 16, 16, 16, 16]);
     expect(plan.batchPadded).toBe(8);
     expect(plan.rowsPerBlock.slice(1)).toEqual([16, 16, 16, 16]);
   });
