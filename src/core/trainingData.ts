@@ -1,5 +1,5 @@
 // The training explorer's data sets: two inputs, labels 0/1, generated from the seed by the shared
-// counter-based generator (never Math.random), so the GPU run and the CPU twin see the same points.
+// counter-based generator (never an unseeded source), so the GPU run and the CPU twin see the same points.
 //
 // Point i draws from counter i of Stream.data: layer DATA_SHAPE_LAYER gives two uniforms (its shape
 // position), layer DATA_NOISE_LAYER four normals (elements 0, 1: the additive noise of x0, x1;

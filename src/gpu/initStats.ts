@@ -192,7 +192,6 @@ export class InitStatsEngine {
     this.releaseBuffers();
     const maxStride = Math.max(...plan.strides);
     const weightFloats = Math.max(...plan.rowsPerBlock.map((rows, l) => (l === 0 ? 0 : rows * plan.strides[l - 1])));
-    const block = plan.cacheWeights ? undefined! : createStorageBuffer(device, 'weight block', Kc * weightFloats * 4);
     const layerBuffer = (name: string, l: number) => createStorageBuffer(device, `${name}[${l}]`, Kc * Bp * plan.strides[l] * 4);
     this.buffers = {
       key,
@@ -204,7 +203,7 @@ export class InitStatsEngine {
       ],
       weights: plan.cacheWeights
         ? plan.rowsPerBlock.map((rows, l) => createStorageBuffer(device, `W[${l}]`, l === 0 ? 16 : Kc * rows * plan.strides[l - 1] * 4))
-        : plan.strides.map(() => block),
+        : Array<GPUBuffer>(plan.strides.length).fill(createStorageBuffer(device, 'weight block', Kc * weightFloats * 4)),
       drawnShape: new Map(),
       bias: createStorageBuffer(device, 'bias', Kc * maxStride * 4),
     };

@@ -92,7 +92,7 @@ export function writeInitUrl(config: InitConfig, view: InitViewState, software: 
   return search;
 }
 
-/** The re-seed button's next seed: a Threefry word keyed by the old seed: deterministic, never Math.random. */
+/** The re-seed button's next seed: a Threefry word keyed by the old seed: deterministic, never an unseeded random source. */
 export function nextSeed(seed: number): number {
   return threefry2x32(seed >>> 0, 0x5eed5eed, 0, 0)[0];
 }
