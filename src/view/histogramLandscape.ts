@@ -7,9 +7,9 @@
 // Drawing only: renders on demand (data change, orbit, resize), never in a loop.
 
 import * as THREE from 'three/webgpu';
-import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { densityColor, OVERFLOW_RGB } from './densityColor';
 import { densityHeight, LOG_FLOOR, type CommonGrid, type ResampledHistogram } from './histogramGrid';
+import { clearGroup, lineSegments, Scene3D } from './scene3d';
 
 export interface LandscapeInput {
   /** Layer l's histogram at index l − 1, resampled onto `grid`. */
@@ -26,12 +26,6 @@ const X_SPAN = 10; // layers
 const Z_SPAN = 8; // values
 const HEIGHT = 3.5;
 const EDGE_GAP = 0.55; // distance of the edge rows from the grid
-const BACKGROUND = 0x0b0f18;
-
-interface Label {
-  element: HTMLElement;
-  position: THREE.Vector3;
-}
 
 function formatTick(value: number): string {
   if (value === 0) return '0';
@@ -49,57 +43,30 @@ export function niceStep(span: number, maxTicks: number): number {
 }
 
 export class HistogramLandscape {
-  private readonly renderer: THREE.WebGPURenderer;
-  private readonly scene = new THREE.Scene();
-  private readonly camera = new THREE.PerspectiveCamera(38, 1, 0.1, 200);
-  private readonly controls: OrbitControls;
   private readonly content = new THREE.Group();
-  private readonly labelLayer: HTMLElement;
-  private labels: Label[] = [];
-  private readonly resizeObserver: ResizeObserver;
-  private framePending = false;
-  private destroyed = false;
 
-  private constructor(
-    private readonly container: HTMLElement,
-    renderer: THREE.WebGPURenderer,
-  ) {
-    this.renderer = renderer;
-    container.append(renderer.domElement);
-    renderer.domElement.setAttribute('aria-label', 'histogram landscape, drag to orbit, wheel to zoom');
-    this.labelLayer = document.createElement('div');
-    this.labelLayer.className = 'landscape-labels';
-    this.labelLayer.style.cssText = 'position:absolute;inset:0;pointer-events:none;overflow:hidden';
-    container.append(this.labelLayer);
-    this.camera.position.set(-16.5, 7.5, 6);
-    this.controls = new OrbitControls(this.camera, renderer.domElement);
-    this.controls.target.set(1.2, -0.5, 0.3);
-    this.controls.enableDamping = false;
-    this.controls.update();
-    this.controls.addEventListener('change', () => this.requestRender());
-    this.scene.background = new THREE.Color(BACKGROUND);
-    this.scene.add(new THREE.HemisphereLight(0xffffff, 0x334466, 2.2));
-    const sun = new THREE.DirectionalLight(0xffffff, 1.6);
-    sun.position.set(-4, 10, 6);
-    this.scene.add(sun, this.content);
-    this.resizeObserver = new ResizeObserver(() => this.resize());
-    this.resizeObserver.observe(container);
-    this.resize();
+  private constructor(private readonly view: Scene3D) {
+    view.scene.add(this.content);
   }
 
   /** A landscape drawn into `container` with the app's GPU device (three.js never destroys a device it was given). */
   static async create(container: HTMLElement, device: GPUDevice): Promise<HistogramLandscape> {
-    const renderer = new THREE.WebGPURenderer({ device, antialias: true });
-    await renderer.init();
-    renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
-    return new HistogramLandscape(container, renderer);
+    const view = await Scene3D.create(container, device, {
+      ariaLabel: 'histogram landscape, drag to orbit, wheel to zoom',
+      camera: { fov: 38, near: 0.1, far: 200, position: [-16.5, 7.5, 6], target: [1.2, -0.5, 0.3] },
+      lights: { sky: 0xffffff, ground: 0x334466, hemisphere: 2.2, sun: 1.6, sunPosition: [-4, 10, 6] },
+      labelClass: 'landscape-labels',
+      labelStyle: 'position:absolute;inset:0;pointer-events:none;overflow:hidden',
+      labelBound: 1.1,
+    });
+    return new HistogramLandscape(view);
   }
 
   update(input: LandscapeInput): void {
     this.clearContent();
     const L = input.layers.length;
     if (L === 0) {
-      this.requestRender();
+      this.view.requestRender();
       return;
     }
     const { grid, density } = input;
@@ -153,8 +120,8 @@ export class HistogramLandscape {
     const curtains = new THREE.Mesh(curtainGeometry, new THREE.MeshBasicMaterial({ vertexColors: true, side: THREE.DoubleSide }));
     curtains.name = 'density curtains';
     this.content.add(curtains);
-    this.content.add(this.lines(ridge, 0xe6ebf5, 0.55, 'layer outlines'));
-    if (ridgeSelected.length > 0) this.content.add(this.lines(ridgeSelected, 0xf0b429, 1, 'selected layer'));
+    this.content.add(lineSegments(ridge, 0xe6ebf5, 0.55, 'layer outlines'));
+    if (ridgeSelected.length > 0) this.content.add(lineSegments(ridgeSelected, 0xf0b429, 1, 'selected layer'));
 
     // Edge rows: mass below lo and above hi, as red bars outside the grid.
     const barWidth = Math.min(0.35, (0.5 * X_SPAN) / Math.max(1, L));
@@ -177,28 +144,16 @@ export class HistogramLandscape {
     this.content.add(bars);
 
     this.addAxes(input, xOf, zOf, max);
-    this.requestRender();
-  }
-
-  private lines(points: number[], color: number, opacity: number, name: string): THREE.LineSegments {
-    const geometry = new THREE.BufferGeometry();
-    geometry.setAttribute('position', new THREE.Float32BufferAttribute(points, 3));
-    const lines = new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color, transparent: opacity < 1, opacity }));
-    lines.name = name;
-    return lines;
+    this.view.requestRender();
   }
 
   private addLabel(text: string, x: number, y: number, z: number, className = ''): void {
-    const element = document.createElement('div');
-    element.className = `axis-label ${className}`.trim();
-    element.textContent = text;
+    const element = this.view.addLabel(text, x, y, z, className);
     element.style.background = 'rgba(11, 15, 24, 0.72)';
     element.style.padding = '0 0.2em';
     element.style.borderRadius = '3px';
     if (className === 'axis-title') element.style.color = '#e6ebf5';
     if (className === 'edge') element.style.color = '#ef8d8d';
-    this.labelLayer.append(element);
-    this.labels.push({ element, position: new THREE.Vector3(x, y, z) });
   }
 
   private addAxes(input: LandscapeInput, xOf: (layer: number) => number, zOf: (value: number) => number, max: number): void {
@@ -254,66 +209,15 @@ export class HistogramLandscape {
       this.addLabel(text, x0, h * HEIGHT, z0 - 0.8);
     }
     this.addLabel(input.density === 'log' ? 'fraction per bin (log) ↑' : 'fraction per bin ↑', x0, HEIGHT + 0.45, z0, 'axis-title');
-    this.content.add(this.lines(axes, 0x6f7d99, 1, 'axes'));
+    this.content.add(lineSegments(axes, 0x6f7d99, 1, 'axes'));
   }
 
   private clearContent(): void {
-    for (const child of [...this.content.children]) {
-      this.content.remove(child);
-      child.traverse((object) => {
-        const mesh = object as THREE.Mesh;
-        mesh.geometry?.dispose();
-        const material = mesh.material as THREE.Material | THREE.Material[] | undefined;
-        if (Array.isArray(material)) material.forEach((m) => m.dispose());
-        else material?.dispose();
-        if (object instanceof THREE.InstancedMesh) object.dispose();
-      });
-    }
-    for (const label of this.labels) label.element.remove();
-    this.labels = [];
-  }
-
-  private resize(): void {
-    const width = Math.max(1, this.container.clientWidth);
-    const height = Math.max(1, this.container.clientHeight);
-    this.renderer.setSize(width, height, false);
-    this.camera.aspect = width / height;
-    this.camera.updateProjectionMatrix();
-    this.requestRender();
-  }
-
-  /** Coalesces redraws into one per animation frame. */
-  requestRender(): void {
-    if (this.framePending || this.destroyed) return;
-    this.framePending = true;
-    requestAnimationFrame(() => {
-      this.framePending = false;
-      if (this.destroyed) return;
-      this.renderer.render(this.scene, this.camera);
-      this.placeLabels();
-    });
-  }
-
-  private placeLabels(): void {
-    const width = this.container.clientWidth;
-    const height = this.container.clientHeight;
-    const projected = new THREE.Vector3();
-    for (const { element, position } of this.labels) {
-      projected.copy(position).project(this.camera);
-      const visible = projected.z < 1 && Math.abs(projected.x) <= 1.1 && Math.abs(projected.y) <= 1.1;
-      element.style.display = visible ? '' : 'none';
-      element.style.left = `${((projected.x + 1) / 2) * width}px`;
-      element.style.top = `${((1 - projected.y) / 2) * height}px`;
-    }
+    clearGroup(this.content);
+    this.view.clearLabels();
   }
 
   destroy(): void {
-    this.destroyed = true;
-    this.resizeObserver.disconnect();
-    this.controls.dispose();
-    this.clearContent();
-    this.renderer.dispose();
-    this.renderer.domElement.remove();
-    this.labelLayer.remove();
+    this.view.destroy();
   }
 }

@@ -9,7 +9,6 @@
 // y = 0…HEIGHT is the unit height.
 
 import * as THREE from 'three/webgpu';
-import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { GridWindow } from '../core/gridLoss';
 import { colormap, colormapCss } from './colormap';
 import {
@@ -21,6 +20,7 @@ import {
   unitHeights,
   valueAtHeight,
 } from './surfaceGrid';
+import { clearGroup, lineSegments, Scene3D } from './scene3d';
 import './landscapeView.css';
 
 export interface SceneSurface {
@@ -54,39 +54,16 @@ export interface LandscapeSceneOptions {
 }
 
 const HEIGHT = 0.9;
-const BACKGROUND = 0x0b0f18;
 const FRAME_COLOR = 0x6f7d99;
 const PATH_ANIMATION_MS = 1600;
 const LIFT = 0.006; // lines float this far above the surface so they are not hidden in it
 
-interface Label {
-  element: HTMLElement;
-  position: THREE.Vector3;
-}
-
-function disposeTree(object: THREE.Object3D): void {
-  object.traverse((child) => {
-    const mesh = child as THREE.Mesh;
-    mesh.geometry?.dispose();
-    const material = mesh.material as THREE.Material | THREE.Material[] | undefined;
-    if (Array.isArray(material)) material.forEach((m) => m.dispose());
-    else material?.dispose();
-  });
-}
-
 export class LandscapeScene {
-  private readonly scene = new THREE.Scene();
-  private readonly camera = new THREE.PerspectiveCamera(40, 1, 0.05, 50);
-  private readonly controls: OrbitControls;
   private readonly surfaceGroup = new THREE.Group();
   private readonly markerGroup = new THREE.Group();
   private readonly pathGroup = new THREE.Group();
-  private readonly labelLayer: HTMLElement;
   /** Height = colour, so one colour bar (HTML, top left) labels both, in loss values. */
   private readonly colorBar: HTMLElement;
-  private surfaceLabels: Label[] = [];
-  private markerLabels: Label[] = [];
-  private readonly resizeObserver: ResizeObserver;
   private readonly raycaster = new THREE.Raycaster();
   private surfaceMesh: THREE.Mesh | undefined;
   private surface: SceneSurface | undefined;
@@ -97,47 +74,32 @@ export class LandscapeScene {
   private pathHead: THREE.Mesh | undefined;
   private pathPositions: Float32Array | undefined;
   private pathStart = 0;
-  private framePending = false;
-  private destroyed = false;
   private pointerDown: { x: number; y: number } | undefined;
 
   private constructor(
-    private readonly container: HTMLElement,
-    private readonly renderer: THREE.WebGPURenderer,
+    private readonly view: Scene3D,
+    container: HTMLElement,
     private readonly options: LandscapeSceneOptions,
   ) {
-    container.append(renderer.domElement);
-    renderer.domElement.setAttribute('aria-label', 'loss surface: drag to orbit, wheel to zoom, click to start the descent');
-    this.labelLayer = document.createElement('div');
-    this.labelLayer.className = 'landscape-scene-labels';
-    container.append(this.labelLayer);
     this.colorBar = document.createElement('div');
     this.colorBar.className = 'landscape-color-bar';
     container.append(this.colorBar);
-    this.camera.position.set(1.75, 1.75, 2.7);
-    this.controls = new OrbitControls(this.camera, renderer.domElement);
-    this.controls.target.set(0, 0.18, 0.22);
-    this.controls.enableDamping = false;
-    this.controls.update();
-    this.controls.addEventListener('change', () => this.requestRender());
-    this.scene.background = new THREE.Color(BACKGROUND);
-    this.scene.add(new THREE.HemisphereLight(0xffffff, 0x445577, 2.4));
-    const sun = new THREE.DirectionalLight(0xffffff, 1.4);
-    sun.position.set(-2, 4, 3);
-    this.scene.add(sun, this.surfaceGroup, this.markerGroup, this.pathGroup);
-    renderer.domElement.addEventListener('pointerdown', this.onPointerDown);
-    renderer.domElement.addEventListener('pointerup', this.onPointerUp);
-    this.resizeObserver = new ResizeObserver(() => this.resize());
-    this.resizeObserver.observe(container);
-    this.resize();
+    view.scene.add(this.surfaceGroup, this.markerGroup, this.pathGroup);
+    view.onFrame = () => this.stepPathAnimation();
+    view.renderer.domElement.addEventListener('pointerdown', this.onPointerDown);
+    view.renderer.domElement.addEventListener('pointerup', this.onPointerUp);
   }
 
   /** A scene drawn into `container` on the app's GPU device (three.js never destroys a device it was given). */
   static async create(container: HTMLElement, device: GPUDevice, options: LandscapeSceneOptions = {}): Promise<LandscapeScene> {
-    const renderer = new THREE.WebGPURenderer({ device, antialias: true });
-    await renderer.init();
-    renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
-    return new LandscapeScene(container, renderer, options);
+    const view = await Scene3D.create(container, device, {
+      ariaLabel: 'loss surface: drag to orbit, wheel to zoom, click to start the descent',
+      camera: { fov: 40, near: 0.05, far: 50, position: [1.75, 1.75, 2.7], target: [0, 0.18, 0.22] },
+      lights: { sky: 0xffffff, ground: 0x445577, hemisphere: 2.4, sun: 1.4, sunPosition: [-2, 4, 3] },
+      labelClass: 'landscape-scene-labels',
+      labelBound: 1.05,
+    });
+    return new LandscapeScene(view, container, options);
   }
 
   // ---- grid ↔ world ----
@@ -170,12 +132,8 @@ export class LandscapeScene {
 
   setSurface(surface: SceneSurface): void {
     this.surface = surface;
-    for (const child of [...this.surfaceGroup.children]) {
-      this.surfaceGroup.remove(child);
-      disposeTree(child);
-    }
-    for (const label of this.surfaceLabels) label.element.remove();
-    this.surfaceLabels = [];
+    clearGroup(this.surfaceGroup);
+    this.view.clearLabels('surface');
 
     const { values, D, scale, window } = surface;
     const heights = unitHeights(values, scale);
@@ -215,7 +173,7 @@ export class LandscapeScene {
     for (let k = 0; k < segments.length; k += 4) {
       contour.push(...toWorld(segments[k], segments[k + 1]), ...toWorld(segments[k + 2], segments[k + 3]));
     }
-    this.surfaceGroup.add(this.lineSegments(contour, 0xffffff, 0.45, 'contours'));
+    this.surfaceGroup.add(lineSegments(contour, 0xffffff, 0.45, 'contours'));
 
     // The coordinate axes w1 = 0 and w2 = 0, draped over the surface: where L1 minimizers land.
     const axisLines: number[] = [];
@@ -223,26 +181,26 @@ export class LandscapeScene {
       const i = this.gridCoordinates([0, window.w2Min])[0];
       for (let j = 0; j + 1 < D; j++) axisLines.push(...toWorld(i, j), ...toWorld(i, j + 1));
       const [x, y, z] = toWorld(i, D - 1);
-      this.addLabel(this.surfaceLabels, 'w1 = 0', x, y + 0.06, z - 0.04, 'axis-zero');
+      this.view.addLabel('w1 = 0', x, y + 0.06, z - 0.04, 'axis-zero', 'surface');
     }
     if (window.w2Min < 0 && window.w2Max > 0) {
       const j = this.gridCoordinates([window.w1Min, 0])[1];
       for (let i = 0; i + 1 < D; i++) axisLines.push(...toWorld(i, j), ...toWorld(i + 1, j));
       const [x, y, z] = toWorld(D - 1, j);
-      this.addLabel(this.surfaceLabels, 'w2 = 0', x + 0.1, y + 0.04, z, 'axis-zero');
+      this.view.addLabel('w2 = 0', x + 0.1, y + 0.04, z, 'axis-zero', 'surface');
     }
-    this.surfaceGroup.add(this.lineSegments(axisLines, 0xe6ebf5, 0.9, 'zero axes'));
+    this.surfaceGroup.add(lineSegments(axisLines, 0xe6ebf5, 0.9, 'zero axes'));
     this.addFrame(surface);
     this.drawColorBar(surface);
     this.placeMarkers();
     this.placePath(false);
-    this.requestRender();
+    this.view.requestRender();
   }
 
   setMarkers(markers: SceneMarker[]): void {
     this.markers = markers;
     this.placeMarkers();
-    this.requestRender();
+    this.view.requestRender();
   }
 
   /** Draws the path (clipped to the window) and animates it from the start, or removes it (null). */
@@ -263,16 +221,16 @@ export class LandscapeScene {
     for (const w1 of niceTicks(window.w1Min, window.w1Max, 6)) {
       const x = this.xOf(w1);
       segment([x, 0, 1], [x, 0, 1.06]);
-      this.addLabel(this.surfaceLabels, formatTick(w1), x, 0, 1.16);
+      this.view.addLabel(formatTick(w1), x, 0, 1.16, '', 'surface');
     }
-    this.addLabel(this.surfaceLabels, 'w1 →', 0, 0, 1.34, 'axis-title');
+    this.view.addLabel('w1 →', 0, 0, 1.34, 'axis-title', 'surface');
     for (const w2 of niceTicks(window.w2Min, window.w2Max, 6)) {
       const z = this.zOf(w2);
       segment([-1, 0, z], [-1.06, 0, z]);
-      this.addLabel(this.surfaceLabels, formatTick(w2), -1.17, 0, z);
+      this.view.addLabel(formatTick(w2), -1.17, 0, z, '', 'surface');
     }
-    this.addLabel(this.surfaceLabels, 'w2 →', -1.42, 0, -0.25, 'axis-title');
-    this.surfaceGroup.add(this.lineSegments(frame, FRAME_COLOR, 1, 'frame'));
+    this.view.addLabel('w2 →', -1.42, 0, -0.25, 'axis-title', 'surface');
+    this.surfaceGroup.add(lineSegments(frame, FRAME_COLOR, 1, 'frame'));
   }
 
   private drawColorBar(surface: SceneSurface): void {
@@ -308,12 +266,8 @@ export class LandscapeScene {
   }
 
   private placeMarkers(): void {
-    for (const child of [...this.markerGroup.children]) {
-      this.markerGroup.remove(child);
-      disposeTree(child);
-    }
-    for (const label of this.markerLabels) label.element.remove();
-    this.markerLabels = [];
+    clearGroup(this.markerGroup);
+    this.view.clearLabels('marker');
     if (!this.surface) return;
     const sphere = new THREE.SphereGeometry(0.032, 20, 12);
     const heights = this.heights!;
@@ -329,23 +283,20 @@ export class LandscapeScene {
       mesh.name = `marker ${marker.key}`;
       this.markerGroup.add(mesh);
       // A stalk down to the floor shows where the minimizer sits in (w1, w2).
-      this.markerGroup.add(this.lineSegments([mesh.position.x, 0, mesh.position.z, mesh.position.x, y, mesh.position.z], new THREE.Color(marker.color).getHex(), 0.7, `stalk ${marker.key}`));
+      this.markerGroup.add(lineSegments([mesh.position.x, 0, mesh.position.z, mesh.position.x, y, mesh.position.z], new THREE.Color(marker.color).getHex(), 0.7, `stalk ${marker.key}`));
       // Stacked tags, so nearby minimizers do not write over each other.
-      const tag = this.addLabel(this.markerLabels, marker.label, mesh.position.x, y + 0.1 + 0.075 * index, mesh.position.z, 'marker-label');
+      const tag = this.view.addLabel(marker.label, mesh.position.x, y + 0.1 + 0.075 * index, mesh.position.z, 'marker-label', 'marker');
       tag.style.color = marker.color;
     });
     sphere.dispose();
   }
 
   private placePath(animate: boolean): void {
-    for (const child of [...this.pathGroup.children]) {
-      this.pathGroup.remove(child);
-      disposeTree(child);
-    }
+    clearGroup(this.pathGroup);
     this.pathLine = undefined;
     this.pathHead = undefined;
     if (!this.surface || !this.heights || !this.path || this.path.points.length === 0) {
-      this.requestRender();
+      this.view.requestRender();
       return;
     }
     const { window, D } = this.surface;
@@ -372,7 +323,7 @@ export class LandscapeScene {
     start.name = 'descent start';
     this.pathGroup.add(line, head, start);
     this.pathStart = animate ? performance.now() : -Infinity;
-    this.requestRender();
+    this.view.requestRender();
   }
 
   /** Advances the path animation; true while it still runs. */
@@ -385,23 +336,6 @@ export class LandscapeScene {
     const head = (shown - 1) * 3;
     this.pathHead.position.set(this.pathPositions[head], this.pathPositions[head + 1], this.pathPositions[head + 2]);
     return progress < 1;
-  }
-
-  private lineSegments(points: number[], color: number, opacity: number, name: string): THREE.LineSegments {
-    const geometry = new THREE.BufferGeometry();
-    geometry.setAttribute('position', new THREE.Float32BufferAttribute(points, 3));
-    const lines = new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color, transparent: opacity < 1, opacity }));
-    lines.name = name;
-    return lines;
-  }
-
-  private addLabel(list: Label[], text: string, x: number, y: number, z: number, className = ''): HTMLElement {
-    const element = document.createElement('div');
-    element.className = `axis-label ${className}`.trim();
-    element.textContent = text;
-    this.labelLayer.append(element);
-    list.push({ element, position: new THREE.Vector3(x, y, z) });
-    return element;
   }
 
   // ---- picking ----
@@ -421,9 +355,9 @@ export class LandscapeScene {
   /** Weights under a screen point, or undefined when the ray misses the surface. */
   pick(clientX: number, clientY: number): [number, number] | undefined {
     if (!this.surfaceMesh || !this.surface) return undefined;
-    const rect = this.renderer.domElement.getBoundingClientRect();
+    const rect = this.view.renderer.domElement.getBoundingClientRect();
     const ndc = new THREE.Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
-    this.raycaster.setFromCamera(ndc, this.camera);
+    this.raycaster.setFromCamera(ndc, this.view.camera);
     const hit = this.raycaster.intersectObject(this.surfaceMesh, false)[0];
     if (!hit) return undefined;
     const { window } = this.surface;
@@ -432,54 +366,10 @@ export class LandscapeScene {
     return [w1, w2];
   }
 
-  // ---- rendering ----
-
-  private resize(): void {
-    const width = Math.max(1, this.container.clientWidth);
-    const height = Math.max(1, this.container.clientHeight);
-    this.renderer.setSize(width, height, false);
-    this.camera.aspect = width / height;
-    this.camera.updateProjectionMatrix();
-    this.requestRender();
-  }
-
-  /** Coalesces redraws into one per animation frame; keeps going while the path animates. */
-  requestRender(): void {
-    if (this.framePending || this.destroyed) return;
-    this.framePending = true;
-    requestAnimationFrame(() => {
-      this.framePending = false;
-      if (this.destroyed) return;
-      const animating = this.stepPathAnimation();
-      this.renderer.render(this.scene, this.camera);
-      this.placeLabels();
-      if (animating) this.requestRender();
-    });
-  }
-
-  private placeLabels(): void {
-    const width = this.container.clientWidth;
-    const height = this.container.clientHeight;
-    const projected = new THREE.Vector3();
-    for (const { element, position } of [...this.surfaceLabels, ...this.markerLabels]) {
-      projected.copy(position).project(this.camera);
-      const visible = projected.z < 1 && Math.abs(projected.x) <= 1.05 && Math.abs(projected.y) <= 1.05;
-      element.style.display = visible ? '' : 'none';
-      element.style.left = `${((projected.x + 1) / 2) * width}px`;
-      element.style.top = `${((1 - projected.y) / 2) * height}px`;
-    }
-  }
-
   destroy(): void {
-    this.destroyed = true;
-    this.resizeObserver.disconnect();
-    this.controls.dispose();
-    this.renderer.domElement.removeEventListener('pointerdown', this.onPointerDown);
-    this.renderer.domElement.removeEventListener('pointerup', this.onPointerUp);
-    for (const group of [this.surfaceGroup, this.markerGroup, this.pathGroup]) disposeTree(group);
-    this.renderer.dispose();
-    this.renderer.domElement.remove();
-    this.labelLayer.remove();
+    this.view.renderer.domElement.removeEventListener('pointerdown', this.onPointerDown);
+    this.view.renderer.domElement.removeEventListener('pointerup', this.onPointerUp);
+    this.view.destroy();
     this.colorBar.remove();
   }
 }
