@@ -193,3 +193,33 @@ export function summarizeCheckpoint(
     copyMetrics,
   };
 }
+
+/**
+ * Per hidden layer l = 1..L−1 (entry l − 1): whether its units are interchangeable in one copy's
+ * parameters (P floats): every unit i has unit 0's bias, incoming weights W[l]_{i,·} and outgoing
+ * weights W[l+1]_{·,i}, within `tolerance` × the copy's largest finite |parameter|. A constant
+ * (e.g. zeros) initialization gives every unit the same gradient, so gradient descent keeps them so.
+ * A layer of one unit is trivially identical (true).
+ */
+export function identicalHiddenUnits(layout: TrainLayout, copyParams: ArrayLike<number>, tolerance = 1e-6): boolean[] {
+  let scale = 0;
+  for (let p = 0; p < layout.paramCount; p++) if (Number.isFinite(copyParams[p])) scale = Math.max(scale, Math.abs(copyParams[p]));
+  const close = (a: number, b: number) => a === b || Math.abs(a - b) <= tolerance * scale;
+  const { widths, weightOffset, biasOffset } = layout;
+  const result: boolean[] = [];
+  for (let l = 1; l < layout.layerCount; l++) {
+    let identical = true;
+    for (let i = 1; i < widths[l] && identical; i++) {
+      identical = close(copyParams[biasOffset[l] + i], copyParams[biasOffset[l]]);
+      for (let j = 0; j < widths[l - 1] && identical; j++) {
+        identical = close(copyParams[weightOffset[l] + i * widths[l - 1] + j], copyParams[weightOffset[l] + j]);
+      }
+      for (let r = 0; r < widths[l + 1] && identical; r++) {
+        const row = weightOffset[l + 1] + r * widths[l];
+        identical = close(copyParams[row + i], copyParams[row]);
+      }
+    }
+    result.push(identical);
+  }
+  return result;
+}

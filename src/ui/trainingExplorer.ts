@@ -2,28 +2,26 @@
 // GPU engine (src/gpu/trainingEngine.ts). Every T steps a checkpoint gives the median and 10–90%
 // band across copies of the training and test loss and accuracy, the share of copies at the target
 // accuracy, the histogram of all weights (exact zeros counted: L1 proximal makes them) and the
-// decision boundary of one copy (median, best, worst or by index) evaluated on a grid on the GPU.
+// decision boundary of one copy (median, best, worst or by index) evaluated on a grid on the GPU,
+// and that copy's network with its weights. Thin over view/ (trainingCharts, networkDiagram): this
+// file owns the state, the run loop and the GUI (play/pause, step by T, reset same seed, re-seed).
 // lil-gui knobs are built from TRAIN_PARAMS (one change handler restarts the run); the URL
 // round-trips through writeParams / fitTrainConfig (clamped values become notices).
 
 import GUI from 'lil-gui';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import { type ParamValues, writeParams } from '../core/params';
 import { fitTrainConfig, TRAIN_PARAMS } from '../core/trainConfig';
-import { DEFAULT_INPUT_WINDOW } from '../core/decisionGrid';
-import { trainingData, type TrainingData } from '../core/trainingData';
-import { chooseCopy, COPY_CHOICES, type TrainingCheckpoint } from '../core/trainStats';
+import { trainingData } from '../core/trainingData';
+import { chooseCopy, COPY_CHOICES, identicalHiddenUnits, type TrainingCheckpoint } from '../core/trainStats';
+import { trainLayout } from '../core/trainLayout';
 import { TrainingEngine } from '../gpu/trainingEngine';
+import { drawNetworkDiagram, networkLegend } from '../view/networkDiagram';
+import { BandChart, drawBoundary, drawHistogram, format, TARGET_COLOR, TEST_COLOR, TRAIN_COLOR } from '../view/trainingCharts';
 import type { Explorer, ExplorerContext } from './explorer';
+import { nextSeed } from './initUrl';
 
 /** On a software adapter (~100x slower) the run starts small unless the URL asks otherwise. */
 const SOFTWARE_DEFAULTS: Partial<Record<string, number>> = { copies: 64, points: 200, steps: 300, every: 10 };
-const CLASS_COLORS = ['#48dbfb', '#ff9f43'];
-const TRAIN_COLOR = '#4f9dde';
-const TEST_COLOR = '#ff9f43';
-const TARGET_COLOR = '#4cc38a';
-const AXIS = { stroke: '#9aa6bf', grid: { stroke: '#26314a', width: 1 }, ticks: { stroke: '#26314a', width: 1 } };
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -37,131 +35,6 @@ function panel(title: string, id: string): { root: HTMLElement; body: HTMLElemen
   const body = element('div');
   root.append(element('h3', {}, title), body);
   return { root, body };
-}
-
-function format(value: number | null | undefined, digits = 3): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  return Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(2) : String(Number(value.toPrecision(digits)));
-}
-
-/** One band chart: median line and 10–90% band per series (uPlot `bands`), steps on x. */
-class BandChart {
-  private plot: uPlot | undefined;
-  private readonly observer: ResizeObserver;
-
-  constructor(
-    private readonly host: HTMLElement,
-    private readonly yLabel: string,
-    private readonly series: Array<{ label: string; color: string; band: boolean }>,
-  ) {
-    this.observer = new ResizeObserver(() => this.plot?.setSize(this.size()));
-    this.observer.observe(host);
-  }
-
-  private size() {
-    return { width: Math.max(260, this.host.clientWidth), height: 210 };
-  }
-
-  /** columns: x, then per series p50 (and p10, p90 when banded). */
-  update(columns: Array<Array<number | null>>): void {
-    const data = columns as uPlot.AlignedData;
-    if (this.plot) {
-      this.plot.setData(data);
-      return;
-    }
-    const series: uPlot.Series[] = [{ label: 'step' }];
-    const bands: uPlot.Band[] = [];
-    for (const spec of this.series) {
-      series.push({ label: spec.band ? `${spec.label} (median)` : spec.label, stroke: spec.color, width: 2 });
-      if (spec.band) {
-        series.push({ label: `${spec.label} p10`, stroke: `${spec.color}55`, width: 1 });
-        series.push({ label: `${spec.label} p90`, stroke: `${spec.color}55`, width: 1 });
-        bands.push({ series: [series.length - 1, series.length - 2], fill: `${spec.color}33` });
-      }
-    }
-    this.plot = new uPlot(
-      {
-        ...this.size(),
-        legend: { show: true, live: false },
-        cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: false } },
-        axes: [{ ...AXIS, label: 'step' }, { ...AXIS, label: this.yLabel }],
-        series,
-        bands,
-      },
-      data,
-      this.host,
-    );
-  }
-
-  destroy(): void {
-    this.observer.disconnect();
-    this.plot?.destroy();
-  }
-}
-
-/** The weights' histogram (all copies, biases excluded) with the share of exact zeros. */
-function drawHistogram(canvas: HTMLCanvasElement, checkpoint: TrainingCheckpoint): void {
-  const context = canvas.getContext('2d');
-  if (!context) return;
-  const { width, height } = canvas;
-  context.fillStyle = '#0b0f18';
-  context.fillRect(0, 0, width, height);
-  const { counts, lo, hi } = checkpoint.weights.histogram;
-  const peak = Math.max(1, ...counts);
-  const barWidth = width / counts.length;
-  context.fillStyle = TRAIN_COLOR;
-  counts.forEach((count, bin) => {
-    const barHeight = (count / peak) * (height - 20);
-    context.fillRect(bin * barWidth + 0.5, height - 14 - barHeight, Math.max(1, barWidth - 1), barHeight);
-  });
-  context.fillStyle = '#9aa6bf';
-  context.font = '11px system-ui';
-  context.fillText(format(lo), 2, height - 2);
-  context.fillText('0', width / 2 - 3, height - 2);
-  context.fillText(format(hi), width - 40, height - 2);
-}
-
-/** σ(z) of one copy on the G×G grid (x1 rows from the bottom), the points on top (test hollow). */
-function drawBoundary(canvas: HTMLCanvasElement, probabilities: ArrayLike<number>, G: number, data: TrainingData): void {
-  const context = canvas.getContext('2d');
-  if (!context) return;
-  const image = context.createImageData(G, G);
-  for (let j = 0; j < G; j++) {
-    for (let i = 0; i < G; i++) {
-      const p = probabilities[j * G + i];
-      const row = G - 1 - j;
-      const at = 4 * (row * G + i);
-      const t = Number.isFinite(p) ? p : 0.5;
-      // Blue (class 0) to orange (class 1), darker near the boundary σ = 0.5.
-      const strength = Math.abs(2 * t - 1);
-      image.data[at] = t > 0.5 ? 60 + 150 * strength : 30;
-      image.data[at + 1] = 40 + 60 * strength;
-      image.data[at + 2] = t > 0.5 ? 30 : 60 + 150 * strength;
-      image.data[at + 3] = 255;
-    }
-  }
-  const scratch = document.createElement('canvas');
-  scratch.width = G;
-  scratch.height = G;
-  scratch.getContext('2d')?.putImageData(image, 0, 0);
-  context.imageSmoothingEnabled = true;
-  context.drawImage(scratch, 0, 0, canvas.width, canvas.height);
-  const window = DEFAULT_INPUT_WINDOW;
-  const toX = (x0: number) => ((x0 - window.x0Min) / (window.x0Max - window.x0Min)) * canvas.width;
-  const toY = (x1: number) => (1 - (x1 - window.x1Min) / (window.x1Max - window.x1Min)) * canvas.height;
-  const count = data.trainCount + data.testCount;
-  for (let n = 0; n < count; n++) {
-    context.beginPath();
-    context.arc(toX(data.inputs[2 * n]), toY(data.inputs[2 * n + 1]), 3, 0, 2 * Math.PI);
-    const color = CLASS_COLORS[data.labels[n]];
-    if (n < data.trainCount) {
-      context.fillStyle = color;
-      context.fill();
-      context.strokeStyle = '#0b0f18';
-    } else context.strokeStyle = color;
-    context.stroke();
-  }
 }
 
 function bandColumns(history: TrainingCheckpoint[], pick: Array<(c: TrainingCheckpoint) => { p10: number | null; p50: number | null; p90: number | null }>) {
@@ -217,7 +90,16 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   const histogramCaption = element('p', { class: 'caption', id: 'training-weights-caption' });
   histogramPanel.body.append(histogramCanvas, histogramCaption);
   row2.append(boundaryPanel.root, histogramPanel.root);
-  mainColumn.append(row, row2);
+  const row3 = element('div', { class: 'row' });
+  const networkPanel = panel('Network of the chosen copy', 'training-network');
+  const networkCanvas = element('canvas', { width: '560', height: '300', id: 'training-network-canvas' });
+  networkCanvas.style.maxWidth = '100%';
+  networkCanvas.style.height = 'auto';
+  const networkCaption = element('p', { class: 'caption', id: 'training-network-caption' });
+  const networkLegendLine = element('p', { class: 'caption' });
+  networkPanel.body.append(networkCanvas, networkCaption, networkLegendLine);
+  row3.append(networkPanel.root);
+  mainColumn.append(row, row2, row3);
   const lossChart = new BandChart(lossPanel.body, 'loss', [
     { label: 'train', color: TRAIN_COLOR, band: true },
     { label: 'test', color: TEST_COLOR, band: true },
@@ -235,7 +117,29 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   let config = fitted.config;
   let data = trainingData(config.dataset, config.points, config.noise, config.testShare, config.seed);
   let history: TrainingCheckpoint[] = [];
+  /** All copies' parameters (K·P) at the last checkpoint: the network panel draws the chosen copy's. */
+  let checkpointParams: Float32Array | undefined;
   let generation = 0;
+  /** Checkpoint intervals the step button asked for while paused. */
+  let pendingSteps = 0;
+
+  const drawNetwork = (copy: number, checkpoint: TrainingCheckpoint): void => {
+    if (!checkpointParams) return;
+    const layout = trainLayout(config.hidden);
+    // A knob changed and the new run has not started yet: these parameters are the old network's.
+    if (checkpointParams.length !== config.copies * layout.paramCount) return;
+    const copyParams = checkpointParams.subarray(copy * layout.paramCount, (copy + 1) * layout.paramCount);
+    const scale = drawNetworkDiagram(networkCanvas, layout, copyParams);
+    networkLegendLine.textContent = networkLegend(scale);
+    const identical = identicalHiddenUnits(layout, copyParams);
+    const symmetric = identical.every(Boolean) && config.hidden.some((width) => width > 1);
+    networkCaption.textContent =
+      `copy ${copy} at step ${checkpoint.step}: ${config.hidden.join('–')} hidden units, ${config.activation}. ` +
+      (symmetric
+        ? `All hidden units of each layer are identical (same incoming, outgoing weights and bias): the ${config.scheme} initialization did not break the symmetry, so the network computes like one unit per layer.` +
+          (scale === 0 ? ' Every weight is still exactly 0.' : '')
+        : `Hidden units differ${identical.some(Boolean) && config.hidden.length > 1 ? ` (identical within layer ${identical.flatMap((same, l) => (same ? [l + 1] : [])).join(', ')})` : ''}.`);
+  };
 
   const drawCheckpoint = async (checkpoint: TrainingCheckpoint): Promise<void> => {
     lossChart.update(bandColumns(history, [(c) => c.trainLoss, (c) => c.testLoss]));
@@ -249,8 +153,10 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     const copy = chooseCopy(checkpoint.copyMetrics, choice);
     if (copy === null) {
       boundaryCaption.textContent = 'every copy diverged: no boundary to draw';
+      networkCaption.textContent = 'every copy diverged: no network to draw';
       return;
     }
+    drawNetwork(copy, checkpoint);
     const probabilities = await engine.decisionGrid(copy, view.grid);
     drawBoundary(boundaryCanvas, probabilities, view.grid, data);
     const m = checkpoint.copyMetrics;
@@ -263,10 +169,13 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     if (mine !== generation) return;
     data = trainingData(config.dataset, config.points, config.noise, config.testShare, config.seed);
     history = [];
+    checkpointParams = undefined;
     await engine.reset(config);
     const record = async () => {
       const checkpoint = await engine.checkpoint();
+      const params = await engine.readParams();
       if (mine !== generation) return;
+      checkpointParams = params;
       history.push(checkpoint);
       await drawCheckpoint(checkpoint);
       status.textContent =
@@ -277,8 +186,11 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     await record();
     while (mine === generation && engine.stepCount < config.steps) {
       if (!running) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        continue;
+        if (pendingSteps === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          continue;
+        }
+        pendingSteps--;
       }
       try {
         await engine.step(Math.min(config.every, config.steps - engine.stepCount), { signal });
@@ -292,8 +204,10 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     }
   };
   let queue: Promise<void> = Promise.resolve();
+  /** Reset: the same configuration (seed included) from step 0. */
   const restart = () => {
     const mine = ++generation;
+    pendingSteps = 0;
     controller.abort();
     controller = new AbortController();
     const { signal } = controller;
@@ -326,15 +240,29 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   const viewFolder = gui.addFolder('View');
   viewFolder.add(view, 'copy', [...COPY_CHOICES, 'index']).name('boundary of copy').onChange(() => history.length > 0 && void drawCheckpoint(history[history.length - 1]));
   viewFolder.add(view, 'index', 0, 4095, 1).name('copy index').onFinishChange(() => history.length > 0 && void drawCheckpoint(history[history.length - 1]));
-  const actions = {
-    pause: () => {
-      running = !running;
-      pauseController.name(running ? 'pause' : 'resume');
-    },
-    restart,
+  const setRunning = (next: boolean) => {
+    running = next;
+    pauseController.name(running ? 'pause' : 'play');
   };
+  const actions = {
+    pause: () => setRunning(!running),
+    /** Pauses, then advances by one checkpoint interval T. */
+    step: () => {
+      setRunning(false);
+      pendingSteps++;
+    },
+    reset: restart,
+    reseed: () => {
+      settings.seed = nextSeed(Number(settings.seed));
+      seedController?.updateDisplay();
+      onChange();
+    },
+  };
+  const seedController = gui.controllers.find((c) => c.property === 'seed');
   const pauseController = gui.add(actions, 'pause');
-  gui.add(actions, 'restart');
+  gui.add(actions, 'step').name('step (T steps)');
+  gui.add(actions, 'reset').name('reset (same seed)');
+  gui.add(actions, 'reseed').name('re-seed');
 
   restart();
   return () => {

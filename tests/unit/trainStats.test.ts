@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trainLayout } from '../../src/core/trainLayout';
-import { band, chooseCopy, rankCopies, summarizeCheckpoint, summarizeWeights } from '../../src/core/trainStats';
+import { band, chooseCopy, identicalHiddenUnits, rankCopies, summarizeCheckpoint, summarizeWeights } from '../../src/core/trainStats';
 
 /** Metrics rows [trainLoss, trainAccuracy, testLoss, testAccuracy] per copy. */
 function metrics(rows: number[][]): Float64Array {
@@ -66,5 +66,25 @@ describe('training checkpoint statistics', () => {
     expect(summary.mean).toBeCloseTo(0.1, 15);
     expect(summary.histogram).toEqual({ lo: -1, hi: 1, counts: [1, 0, 2, 2] });
     expect(summary.std).toBeCloseTo(Math.sqrt(2.25 / 5 - 0.01), 12);
+  });
+
+  it('finds hidden layers whose units are interchangeable (same bias, incoming and outgoing weights)', () => {
+    const layout = trainLayout([3, 2]);
+    const params = new Float64Array(layout.paramCount);
+    expect(identicalHiddenUnits(layout, params)).toEqual([true, true]);
+    // Same incoming row, bias and outgoing column for every unit of layer 1 (and W[2] constant): still identical.
+    for (let i = 0; i < 3; i++) {
+      params[layout.weightOffset[1] + 2 * i] = 0.3;
+      params[layout.weightOffset[1] + 2 * i + 1] = -0.7;
+      params[layout.biasOffset[1] + i] = 0.1;
+      for (let r = 0; r < 2; r++) params[layout.weightOffset[2] + 3 * r + i] = 0.5;
+    }
+    expect(identicalHiddenUnits(layout, params)).toEqual([true, true]);
+    // The two units of layer 2 differ in their output weight: layer 2 is broken, layer 1 is not.
+    params[layout.weightOffset[3] + 1] = 1;
+    expect(identicalHiddenUnits(layout, params)).toEqual([true, false]);
+    // W[2] is layer 1's outgoing and layer 2's incoming weights: one entry breaks both.
+    params[layout.weightOffset[2] + 3 * 1 + 2] = 0.4;
+    expect(identicalHiddenUnits(layout, params)).toEqual([false, false]);
   });
 });
