@@ -4,7 +4,7 @@
 import gridArgminSource from '../../shaders/gridArgmin.wgsl?raw';
 import { type GridMinimum, type GridWindow, gridWeights } from '../core/gridLoss';
 import { createStorageBuffer, createUniformBuffer, poisonBuffer, readBuffer } from './buffers';
-import { compileShader } from './shaderSource';
+import { compileShader, kernelPipeline } from './shaderSource';
 
 // Workgroup barriers are what a software adapter pays for (SwiftShader, 1M values): 256 × 16 took
 // ~700 ms, 64 × 64 ~150–220 ms, 16 × 256 ~90 ms. 64 × 64 keeps a full wave per workgroup on real GPUs.
@@ -108,11 +108,7 @@ export class GridArgminKernel {
 
   static async create(device: GPUDevice): Promise<GridArgminKernel> {
     const module = await compileShader(device, 'gridArgmin', gridArgminSource);
-    const pipeline = await device.createComputePipelineAsync({
-      label: 'gridArgmin pipeline',
-      layout: 'auto',
-      compute: { module, entryPoint: 'gridArgmin', constants: { WORKGROUP_SIZE, ITEMS_PER_INVOCATION } },
-    });
+    const pipeline = await kernelPipeline(device, module, 'gridArgmin', { WORKGROUP_SIZE, ITEMS_PER_INVOCATION });
     return new GridArgminKernel(device, pipeline);
   }
 

@@ -3,7 +3,7 @@
 import gridPenaltySource from '../../shaders/gridPenalty.wgsl?raw';
 import { type GridWindow, type Penalty, penaltyWeights } from '../core/gridLoss';
 import { createStorageBuffer, createUniformBuffer, dispatchSize2D, poisonBuffer, readBuffer } from './buffers';
-import { compileShader } from './shaderSource';
+import { compileShader, kernelPipeline } from './shaderSource';
 
 const WORKGROUP_SIZE = 64;
 /** Bytes of GridPenaltyParams in the WGSL: 4 f32, 2 u32, 2 f32. */
@@ -63,11 +63,7 @@ export class GridPenaltyKernel {
 
   static async create(device: GPUDevice): Promise<GridPenaltyKernel> {
     const module = await compileShader(device, 'gridPenalty', gridPenaltySource);
-    const pipeline = await device.createComputePipelineAsync({
-      label: 'gridPenalty pipeline',
-      layout: 'auto',
-      compute: { module, entryPoint: 'gridPenalty', constants: { WORKGROUP_SIZE } },
-    });
+    const pipeline = await kernelPipeline(device, module, 'gridPenalty', { WORKGROUP_SIZE });
     return new GridPenaltyKernel(device, pipeline);
   }
 

@@ -26,7 +26,7 @@ import {
 } from '../core/stats';
 import { createStorageBuffer, dispatchSize2D, readBuffer, type UniformField, uniformFromFields, workgroupGrid } from './buffers';
 import { type InitPlan, planInitRun, WEIGHT_ROW_TILE } from './initPlan';
-import { compileShader, composeShader } from './shaderSource';
+import { ACTIVATION_CODE, compileShader, composeShader, kernelPipeline } from './shaderSource';
 
 const WORKGROUP_SIZE = 64;
 /** About how many values one layerStats workgroup reduces (64 lanes × 64 values), in whole batch rows. */
@@ -34,7 +34,6 @@ const VALUES_PER_SLICE = 4096;
 const RECORD_HEADER = 9;
 /** Element pairs one initWeights invocation draws (PAIRS in shaders/initWeights.wgsl). */
 const DRAW_PAIRS = 8;
-const ACTIVATION_CODE: Record<Activation, number> = { tanh: 0, sigmoid: 1, relu: 2, linear: 3 };
 
 export interface InitStatsProgress {
   done: number;
@@ -165,11 +164,7 @@ export class InitStatsEngine {
     const constants = { ACTIVATION: ACTIVATION_CODE[activation] };
     const build = async (name: keyof Pipelines, source: string, snippets: ('rng' | 'activations')[], overrides: Record<string, number>) => {
       const module = await compileShader(device, name, composeShader(source, snippets));
-      return device.createComputePipelineAsync({
-        label: `${name} pipeline (${activation})`,
-        layout: 'auto',
-        compute: { module, entryPoint: name, constants: overrides },
-      });
+      return kernelPipeline(device, module, name, overrides, `${name} pipeline (${activation})`);
     };
     const sized = { WORKGROUP_SIZE };
     const [initWeights, layerForward, layerBackward, readoutDelta, layerStats, dWNorm] = await Promise.all([

@@ -1,7 +1,7 @@
 // GPU runner of shaders/rngWords.wgsl; CPU twin: rngWords in src/core/rng.ts.
 import rngWordsSource from '../../shaders/rngWords.wgsl?raw';
 import { createStorageBuffer, createUniformBuffer, dispatchSize2D, poisonBuffer, readBuffer } from './buffers';
-import { compileShader, composeShader } from './shaderSource';
+import { compileShader, composeShader, kernelPipeline } from './shaderSource';
 
 const WORKGROUP_SIZE = 64;
 
@@ -13,11 +13,7 @@ export class RngWordsKernel {
 
   static async create(device: GPUDevice): Promise<RngWordsKernel> {
     const module = await compileShader(device, 'rngWords', composeShader(rngWordsSource, ['rng']));
-    const pipeline = await device.createComputePipelineAsync({
-      label: 'rngWords pipeline',
-      layout: 'auto',
-      compute: { module, entryPoint: 'rngWords', constants: { WORKGROUP_SIZE } },
-    });
+    const pipeline = await kernelPipeline(device, module, 'rngWords', { WORKGROUP_SIZE });
     return new RngWordsKernel(device, pipeline);
   }
 

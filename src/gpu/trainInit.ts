@@ -4,7 +4,7 @@ import { isUniformScheme, type Scheme } from '../core/schemes';
 import { TRAIN_LAYER_BASE, trainInitFactors } from '../core/trainInit';
 import { MAX_TRAIN_LAYERS, type TrainLayout } from '../core/trainLayout';
 import { createStorageBuffer, createUniformBuffer, dispatchSize2D } from './buffers';
-import { compileShader } from './shaderSource';
+import { compileShader, kernelPipeline } from './shaderSource';
 import { composeTrainShader } from './trainShaders';
 import { packScalarStruct, scalarStruct } from './wgslStruct';
 
@@ -36,11 +36,7 @@ export class TrainInitKernel {
 
   static async create(device: GPUDevice): Promise<TrainInitKernel> {
     const module = await compileShader(device, 'trainInit', composeTrainShader(trainInitSource, { layout: true, forward: false, snippets: ['rng'] }));
-    const pipeline = await device.createComputePipelineAsync({
-      label: 'trainInit pipeline',
-      layout: 'auto',
-      compute: { module, entryPoint: 'trainInit', constants: { WORKGROUP_SIZE } },
-    });
+    const pipeline = await kernelPipeline(device, module, 'trainInit', { WORKGROUP_SIZE });
     const params = createUniformBuffer(device, 'trainInit params', PARAMS.byteLength);
     const factors = createStorageBuffer(device, 'trainInit factors', 4 * (MAX_TRAIN_LAYERS + 1));
     return new TrainInitKernel(device, pipeline, params, factors);

@@ -5,10 +5,8 @@ import trainCommonSource from '../../shaders/trainCommon.wgsl?raw';
 import trainForwardSource from '../../shaders/trainForward.wgsl?raw';
 import trainLayoutSource from '../../shaders/trainLayout.wgsl?raw';
 import type { Activation } from '../core/activations';
-import { type CommonSnippet, composeShader } from './shaderSource';
+import { ACTIVATION_CODE, type CommonSnippet, composeShader } from './shaderSource';
 
-/** The ACTIVATION override of shaders/common/activations.wgsl. */
-export const ACTIVATION_CODE: Record<Activation, number> = { tanh: 0, sigmoid: 1, relu: 2, linear: 3 };
 
 export interface TrainShaderParts {
   /** The kernel declares `layout_table` and uses the layout accessors. */

@@ -5,9 +5,9 @@ import trainStepUnrolledSource from '../../shaders/trainStepUnrolled.wgsl?raw';
 import type { Activation } from '../core/activations';
 import { quadCount, type TrainLayout } from '../core/trainLayout';
 import { createUniformBuffer } from './buffers';
-import { compileShader } from './shaderSource';
+import { ACTIVATION_CODE, compileShader } from './shaderSource';
 import { TrainStepPass, type TrainStepBuffers, type TrainStepSettings, penaltyCode } from './trainStep';
-import { ACTIVATION_CODE, composeTrainShader } from './trainShaders';
+import { composeTrainShader } from './trainShaders';
 import { backwardLines, forwardLines, loadLines, sumLines, UNROLLED_MAX_PARAMS, unrolledSource, updateLines } from './unrolledNetwork';
 import { packScalarStruct, scalarStruct } from './wgslStruct';
 

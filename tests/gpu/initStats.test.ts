@@ -31,38 +31,46 @@ function runOnGpu(cfg: InitConfig, initsPerChunk?: number, redrawWeights?: boole
  * squares agree to 1e-4 relative. Histogram counts agree except for values within f32 rounding of a
  * bin edge: allow 0.5% of the values (at least 2) to change bins.
  */
-function expectQuantityClose(gpuAcc: QuantityAccumulator, cpuAcc: QuantityAccumulator, what: string): void {
+function expectQuantityClose(gpuAcc: QuantityAccumulator, cpuAcc: QuantityAccumulator, what: string, squaresTolerance = 1e-4): void {
   expect(gpuAcc.count, `${what} count`).toBe(cpuAcc.count);
   expect([gpuAcc.nan, gpuAcc.posInf, gpuAcc.negInf], `${what} non-finite`).toEqual([cpuAcc.nan, cpuAcc.posInf, cpuAcc.negInf]);
   const scale = Math.sqrt(cpuAcc.count * cpuAcc.sumSquares) + 1e-300;
   expect(Math.abs(gpuAcc.sum - cpuAcc.sum) / scale, `${what} sum`).toBeLessThan(1e-5);
-  expect(Math.abs(gpuAcc.sumSquares - cpuAcc.sumSquares) / (cpuAcc.sumSquares + 1e-300), `${what} sum of squares`).toBeLessThan(1e-4);
+  expect(Math.abs(gpuAcc.sumSquares - cpuAcc.sumSquares) / (cpuAcc.sumSquares + 1e-300), `${what} sum of squares`).toBeLessThan(
+    squaresTolerance,
+  );
   let moved = Math.abs(gpuAcc.underflow - cpuAcc.underflow) + Math.abs(gpuAcc.overflow - cpuAcc.overflow);
   for (let bin = 0; bin < cpuAcc.histogram.length; bin++) moved += Math.abs(gpuAcc.histogram[bin] - cpuAcc.histogram[bin]);
   expect(moved, `${what} histogram`).toBeLessThanOrEqual(Math.max(2, 0.005 * cpuAcc.count));
   for (let k = 0; k < cpuAcc.initCount.length; k++) {
     expect(gpuAcc.initCount[k], `${what} init ${k} count`).toBe(cpuAcc.initCount[k]);
     const initScale = cpuAcc.initSumSquares[k] + 1e-300;
-    expect(Math.abs(gpuAcc.initSumSquares[k] - cpuAcc.initSumSquares[k]) / initScale, `${what} init ${k}`).toBeLessThan(1e-4);
+    expect(Math.abs(gpuAcc.initSumSquares[k] - cpuAcc.initSumSquares[k]) / initScale, `${what} init ${k}`).toBeLessThan(
+      squaresTolerance,
+    );
   }
 }
 
 /**
- * dWTolerance: 1e-4 relative in general; constant init gets 1e-3 because its δ[l−1]_j = c·Σ_i δ_i[l]·φ'
- * is a cancelling sum of random-signed terms, whose f32 relative error is 2^-24·Σ|δ_i|/|Σ δ_i|,
- * not bounded by the width (a seed gave 5e-4).
+ * tolerance: 1e-4 relative in general (sums of squares and ‖dW‖²). Two kinds of case are
+ * ill-conditioned and get 1e-3:
+ * - constant init: δ[l−1]_j = c·Σ_i δ_i[l]·φ' is a cancelling sum of random-signed terms, whose f32
+ *   relative error is 2^-24·Σ|δ_i|/|Σ δ_i|, not bounded by the width (a seed gave 5e-4);
+ * - saturating tanh (scale ≥ 4): φ'(z) = sech² z ≈ 4e^{−2|z|} turns an absolute error dz of z into a
+ *   relative error 2·dz of φ', and |z| ~ 10 there, so the f32 rounding of z grows ~20× per layer of
+ *   δ (a seed gave 1.02e-4 at layer 1 of 6).
  */
-function expectLayersClose(gpuLayers: LayerAccumulators[], cpuLayers: LayerAccumulators[], dWTolerance = 1e-4): void {
+function expectLayersClose(gpuLayers: LayerAccumulators[], cpuLayers: LayerAccumulators[], tolerance = 1e-4): void {
   expect(gpuLayers).toHaveLength(cpuLayers.length);
   cpuLayers.forEach((cpu, index) => {
     const on = gpuLayers[index];
     const layer = `layer ${index + 1}`;
-    expectQuantityClose(on.z, cpu.z, `${layer} z`);
-    expectQuantityClose(on.a, cpu.a, `${layer} a`);
-    expectQuantityClose(on.delta, cpu.delta, `${layer} δ`);
+    expectQuantityClose(on.z, cpu.z, `${layer} z`, tolerance);
+    expectQuantityClose(on.a, cpu.a, `${layer} a`, tolerance);
+    expectQuantityClose(on.delta, cpu.delta, `${layer} δ`, tolerance);
     for (let k = 0; k < cpu.dWNormSquared.length; k++) {
       const expected = cpu.dWNormSquared[k];
-      expect(Math.abs(on.dWNormSquared[k] - expected) / (expected + 1e-300), `${layer} ‖dW‖² init ${k}`).toBeLessThan(dWTolerance);
+      expect(Math.abs(on.dWNormSquared[k] - expected) / (expected + 1e-300), `${layer} ‖dW‖² init ${k}`).toBeLessThan(tolerance);
     }
     if (cpu.symmetry === 0) expect(on.symmetry, `${layer} symmetry`).toBe(0);
     else expect(Math.abs(on.symmetry - cpu.symmetry) / cpu.symmetry, `${layer} symmetry`).toBeLessThan(1e-4);
@@ -90,7 +98,8 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
     it(`agrees on ${JSON.stringify(overrides)}`, async () => {
       const cfg = config(overrides);
       const run = await runOnGpu(cfg);
-      expectLayersClose(run.accumulators, initStatsAccumulators(cfg), cfg.scheme === 'constant' ? 1e-3 : 1e-4);
+      const illConditioned = cfg.scheme === 'constant' || (cfg.activation === 'tanh' && cfg.scale >= 4);
+      expectLayersClose(run.accumulators, initStatsAccumulators(cfg), illConditioned ? 1e-3 : 1e-4);
       expect(JSON.stringify(run.result)).not.toContain('NaN');
     });
   }
