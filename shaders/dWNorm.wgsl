@@ -1,10 +1,13 @@
 // dWNorm: bindings 0 params (uniform), 1 δ[l] (storage read, vec4f), 2 a[l−1] (storage read, vec4f),
 // 3 partials (storage rw, f32). CPU twin: dWNormSquared in src/core/initStats.ts.
-// ‖Σ_b δ_b a_bᵀ‖_F² = Σ_{b,c} (δ_b·δ_c)(a_b·a_c) without forming the nOut×nIn matrix. The sum is
-// symmetric in (b, c): one invocation per pair c ≥ b (off-diagonal pairs counted twice), vec4 loads
-// (rows are zero-padded to multiples of 4), and each workgroup of 64 pairs of one init writes one
-// partial that the CPU adds in f64 and divides by B² (the loss averages over the batch). Values are
-// scaled by powers of two (deltaScale, aScale) so the products stay inside f32; the CPU undoes them.
+// ‖Σ_b δ_b a_bᵀ‖_F² = Σ_{b,c} (δ_b·δ_c)(a_b·a_c) = Σ G_δ ⊙ G_a without forming the nOut×nIn matrix.
+// Each invocation computes a 4×4 tile of both Gram matrices (rows b0..b0+3 against c0..c0+3) with
+// sixteen named accumulators, the register tiling of layerForward: 8 vec4 loads feed 16 dot products.
+// The sum is symmetric in (b, c): only tiles with c0 ≥ b0 are computed, off-diagonal tiles count
+// twice. Padded batch rows (b ≥ B) may hold stale values from an earlier run and are masked out.
+// Each workgroup of 64 tiles of one init writes one partial that the CPU adds in f64 and divides by
+// B² (the loss averages over the batch). Values are scaled by powers of two (deltaScale, aScale) so
+// the products stay inside f32; the CPU undoes them.
 
 struct NormParams {
   inits: u32,
@@ -12,7 +15,7 @@ struct NormParams {
   batchPadded: u32,
   vecsOut: u32, // ldOut / 4
   vecsIn: u32, // ldIn / 4
-  groupsPerInit: u32, // ceil(batch² / 64)
+  groupsPerInit: u32, // ceil((batchPadded / 4)² / 64)
   deltaScale: f32,
   aScale: f32,
   groupsX: u32,
@@ -28,6 +31,70 @@ const WORKGROUP: u32 = 64u;
 
 var<workgroup> partialShared: array<f32, WORKGROUP>;
 
+// The 4×4 tile of the Gram matrix of `delta` rows (scaled): row u is b0 + u, column v is c0 + v.
+fn gram_delta(kc: u32, b0: u32, c0: u32) -> array<vec4f, 4> {
+  let n = params.vecsOut;
+  let rowB0 = (kc * params.batchPadded + b0 + 0u) * n;
+  let rowB1 = (kc * params.batchPadded + b0 + 1u) * n;
+  let rowB2 = (kc * params.batchPadded + b0 + 2u) * n;
+  let rowB3 = (kc * params.batchPadded + b0 + 3u) * n;
+  let rowC0 = (kc * params.batchPadded + c0 + 0u) * n;
+  let rowC1 = (kc * params.batchPadded + c0 + 1u) * n;
+  let rowC2 = (kc * params.batchPadded + c0 + 2u) * n;
+  let rowC3 = (kc * params.batchPadded + c0 + 3u) * n;
+  var g0 = vec4f(0.0);
+  var g1 = vec4f(0.0);
+  var g2 = vec4f(0.0);
+  var g3 = vec4f(0.0);
+  for (var i = 0u; i < n; i++) {
+    let x0 = delta[rowB0 + i] * params.deltaScale;
+    let x1 = delta[rowB1 + i] * params.deltaScale;
+    let x2 = delta[rowB2 + i] * params.deltaScale;
+    let x3 = delta[rowB3 + i] * params.deltaScale;
+    let y0 = delta[rowC0 + i] * params.deltaScale;
+    let y1 = delta[rowC1 + i] * params.deltaScale;
+    let y2 = delta[rowC2 + i] * params.deltaScale;
+    let y3 = delta[rowC3 + i] * params.deltaScale;
+    g0 += vec4f(dot(x0, y0), dot(x0, y1), dot(x0, y2), dot(x0, y3));
+    g1 += vec4f(dot(x1, y0), dot(x1, y1), dot(x1, y2), dot(x1, y3));
+    g2 += vec4f(dot(x2, y0), dot(x2, y1), dot(x2, y2), dot(x2, y3));
+    g3 += vec4f(dot(x3, y0), dot(x3, y1), dot(x3, y2), dot(x3, y3));
+  }
+  return array<vec4f, 4>(g0, g1, g2, g3);
+}
+
+// The 4×4 tile of the Gram matrix of `below` rows (scaled): row u is b0 + u, column v is c0 + v.
+fn gram_below(kc: u32, b0: u32, c0: u32) -> array<vec4f, 4> {
+  let n = params.vecsIn;
+  let rowB0 = (kc * params.batchPadded + b0 + 0u) * n;
+  let rowB1 = (kc * params.batchPadded + b0 + 1u) * n;
+  let rowB2 = (kc * params.batchPadded + b0 + 2u) * n;
+  let rowB3 = (kc * params.batchPadded + b0 + 3u) * n;
+  let rowC0 = (kc * params.batchPadded + c0 + 0u) * n;
+  let rowC1 = (kc * params.batchPadded + c0 + 1u) * n;
+  let rowC2 = (kc * params.batchPadded + c0 + 2u) * n;
+  let rowC3 = (kc * params.batchPadded + c0 + 3u) * n;
+  var g0 = vec4f(0.0);
+  var g1 = vec4f(0.0);
+  var g2 = vec4f(0.0);
+  var g3 = vec4f(0.0);
+  for (var i = 0u; i < n; i++) {
+    let x0 = below[rowB0 + i] * params.aScale;
+    let x1 = below[rowB1 + i] * params.aScale;
+    let x2 = below[rowB2 + i] * params.aScale;
+    let x3 = below[rowB3 + i] * params.aScale;
+    let y0 = below[rowC0 + i] * params.aScale;
+    let y1 = below[rowC1 + i] * params.aScale;
+    let y2 = below[rowC2 + i] * params.aScale;
+    let y3 = below[rowC3 + i] * params.aScale;
+    g0 += vec4f(dot(x0, y0), dot(x0, y1), dot(x0, y2), dot(x0, y3));
+    g1 += vec4f(dot(x1, y0), dot(x1, y1), dot(x1, y2), dot(x1, y3));
+    g2 += vec4f(dot(x2, y0), dot(x2, y1), dot(x2, y2), dot(x2, y3));
+    g3 += vec4f(dot(x3, y0), dot(x3, y1), dot(x3, y2), dot(x3, y3));
+  }
+  return array<vec4f, 4>(g0, g1, g2, g3);
+}
+
 @compute @workgroup_size(WORKGROUP)
 fn dWNorm(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
   let flatGroup = group.y * params.groupsX + group.x;
@@ -35,26 +102,24 @@ fn dWNorm(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) 
     return;
   }
   let kc = flatGroup / params.groupsPerInit;
-  let pair = (flatGroup % params.groupsPerInit) * WORKGROUP + lane;
-  let b = pair / params.batch;
-  let c = pair % params.batch;
-  var product = 0.0;
-  if (b < params.batch && c >= b) {
-    let deltaB = (kc * params.batchPadded + b) * params.vecsOut;
-    let deltaC = (kc * params.batchPadded + c) * params.vecsOut;
-    var deltaDot = 0.0;
-    for (var i = 0u; i < params.vecsOut; i++) {
-      deltaDot += dot(delta[deltaB + i] * params.deltaScale, delta[deltaC + i] * params.deltaScale);
+  let tilesPerSide = params.batchPadded / 4u;
+  let tile = (flatGroup % params.groupsPerInit) * WORKGROUP + lane;
+  let b0 = 4u * (tile / tilesPerSide);
+  let c0 = 4u * (tile % tilesPerSide);
+  var total = 0.0;
+  if (tile < tilesPerSide * tilesPerSide && c0 >= b0) {
+    let gd = gram_delta(kc, b0, c0);
+    let ga = gram_below(kc, b0, c0);
+    // select, not a multiplication by 0: a stale padded row may hold NaN or Inf.
+    let colsLive = vec4<bool>(c0 < params.batch, c0 + 1u < params.batch, c0 + 2u < params.batch, c0 + 3u < params.batch);
+    var tileSum = 0.0;
+    for (var u = 0u; u < 4u; u++) {
+      let products = select(vec4f(0.0), gd[u] * ga[u], colsLive);
+      tileSum += select(0.0, products.x + products.y + products.z + products.w, b0 + u < params.batch);
     }
-    let belowB = (kc * params.batchPadded + b) * params.vecsIn;
-    let belowC = (kc * params.batchPadded + c) * params.vecsIn;
-    var belowDot = 0.0;
-    for (var j = 0u; j < params.vecsIn; j++) {
-      belowDot += dot(below[belowB + j] * params.aScale, below[belowC + j] * params.aScale);
-    }
-    product = select(2.0, 1.0, c == b) * deltaDot * belowDot;
+    total = select(2.0, 1.0, c0 == b0) * tileSum;
   }
-  partialShared[lane] = product;
+  partialShared[lane] = total;
   workgroupBarrier();
   for (var stride = WORKGROUP / 2u; stride > 0u; stride /= 2u) {
     if (lane < stride) {

@@ -25,7 +25,7 @@ import {
   summarize,
 } from '../core/stats';
 import { createStorageBuffer, dispatchSize2D, readBuffer, type UniformField, uniformFromFields, workgroupGrid } from './buffers';
-import { type InitPlan, planInitRun, WEIGHT_ROW_TILE } from './initPlan';
+import { type InitPlan, pad4, planInitRun, WEIGHT_ROW_TILE } from './initPlan';
 import { ACTIVATION_CODE, compileShader, composeShader, kernelPipeline } from './shaderSource';
 
 const WORKGROUP_SIZE = 64;
@@ -264,7 +264,7 @@ export class InitStatsEngine {
       records += 3 * perQuantity;
     }
     const recordBuffer = createStorageBuffer(device, 'layerStats records', records * recordStride * 4);
-    const normBuffer = createStorageBuffer(device, 'dWNorm partials', L * inits * Math.ceil((B * B) / 64) * 4);
+    const normBuffer = createStorageBuffer(device, 'dWNorm partials', L * inits * Math.ceil((Bp / 4) ** 2 / 64) * 4);
     const transient: GPUBuffer[] = [];
     const uniform = (label: string, fields: readonly UniformField[]) => {
       const buffer = uniformFromFields(device, label, fields);
@@ -341,7 +341,7 @@ export class InitStatsEngine {
       this.dispatch(pass, pipelines.layerStats, 'layerStats', [params, values, recordBuffer], grid);
     };
 
-    const normGroupsPerInit = Math.ceil((B * B) / 64);
+    const normGroupsPerInit = Math.ceil((Bp / 4) ** 2 / 64);
     const weightNorm = (pass: GPUComputePassEncoder, delta: GPUBuffer, l: number) => {
       const grid = workgroupGrid(device, inits * normGroupsPerInit);
       const params = uniform('dWNorm params', [
@@ -653,7 +653,7 @@ function combineNorms(
   inits: number,
 ): void {
   const B = config.batch;
-  const groupsPerInit = Math.ceil((B * B) / 64);
+  const groupsPerInit = Math.ceil((pad4(B) / 4) ** 2 / 64);
   for (let l = 1; l <= config.depth; l++) {
     const undo = (scales[l - 1].delta * aScale(l - 1)) ** 2 / (B * B);
     for (let kc = 0; kc < inits; kc++) {
