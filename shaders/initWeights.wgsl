@@ -15,7 +15,6 @@ struct DrawParams {
   rowOffset: u32,
   ld: u32,
   rowsPadded: u32,
-  kind: u32, // 0 zeros, 1 constant, 2 normal, 3 uniform
   factor: f32, // constant c, normal std or uniform bound r
   rowStride: u32,
 }
@@ -24,10 +23,14 @@ struct DrawParams {
 @group(0) @binding(1) var<storage, read_write> matrix: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 64u;
+// 0 zeros, 1 constant, 2 normal, 3 uniform: an override, one pipeline per kind, so that the switch
+// below is resolved when the pipeline is built (SwiftShader would otherwise run the normal and the
+// uniform branches for every pair, each under a lane mask).
+override DRAW_KIND: u32 = 2u;
 
-// The two values of one Threefry call, for the draw kind (uniform over the dispatch).
+// The two values of one Threefry call, for the draw kind.
 fn draw_pair(words: vec2u) -> vec2f {
-  switch (params.kind) {
+  switch (DRAW_KIND) {
     case 1u: { return vec2f(params.factor); }
     case 2u: { return params.factor * normal_pair_from_words(words); }
     case 3u: { return params.factor * (2.0 * vec2f(uniform_from_word(words.x), uniform_from_word(words.y)) - 1.0); }

@@ -92,22 +92,21 @@ fn layerStats(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_ind
   countShared[lane] = counts;
   rangeShared[lane] = ranges;
   sumShared[lane] = sums;
+  // One barrier, then lane 0 adds the 64 partials in order: SwiftShader runs a workgroup's SIMD
+  // groups as coroutines that switch at every barrier, which made a log2(64)-step tree (six
+  // barriers) cost more than the serial sum.
   workgroupBarrier();
-  for (var stride = WORKGROUP / 2u; stride > 0u; stride /= 2u) {
-    if (lane < stride) {
-      countShared[lane] += countShared[lane + stride];
-      rangeShared[lane] += rangeShared[lane + stride];
-      let other = sumShared[lane + stride];
-      let mine = sumShared[lane];
-      sumShared[lane] = vec3f(mine.x + other.x, mine.y + other.y, max(mine.z, other.z));
-    }
-    workgroupBarrier();
-  }
   let out = (params.recordOffset + record) * (RECORD_HEADER + params.bins);
   if (lane == 0u) {
-    let c = countShared[0];
-    let r = rangeShared[0];
-    let s = sumShared[0];
+    var c = vec4u(0u);
+    var r = vec2u(0u);
+    var s = vec3f(0.0);
+    for (var other = 0u; other < WORKGROUP; other++) {
+      c += countShared[other];
+      r += rangeShared[other];
+      let partial = sumShared[other];
+      s = vec3f(s.x + partial.x, s.y + partial.y, max(s.z, partial.z));
+    }
     records[out] = c.x;
     records[out + 1u] = c.y;
     records[out + 2u] = c.z;

@@ -3,6 +3,7 @@
 // plan is tested without a GPU; results never depend on it (tests/gpu/initStats.test.ts).
 import { ConfigError, type InitConfig } from '../core/initConfig';
 import { layerWidths } from '../core/meanField';
+import { type BatchTile, batchTileFor, padToTile, UNIT_TILE } from './layerTiles';
 
 export interface DeviceBudget {
   maxStorageBufferBindingSize: number;
@@ -15,6 +16,9 @@ export interface InitPlan {
   widths: number[];
   /** Row strides: widths padded to multiples of 16 (the kernels' 16-wide tiles, no bounds checks). */
   strides: number[];
+  /** Batch rows per layerForward / layerBackward invocation (src/gpu/layerTiles.ts). */
+  batchTile: BatchTile;
+  /** The batch padded to a whole number of batch tiles. */
   batchPadded: number;
   initsPerChunk: number;
   /** Rows of W[l] drawn and used at a time (multiple of 16); < the width when W does not fit a binding. */
@@ -29,7 +33,7 @@ export interface InitPlan {
 
 export const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
 /** layerForward computes 16 output units per invocation: W blocks have rows padded to 16 (zeros). */
-export const WEIGHT_ROW_TILE = 16;
+export const WEIGHT_ROW_TILE = UNIT_TILE;
 const padRows = (n: number): number => Math.ceil(n / WEIGHT_ROW_TILE) * WEIGHT_ROW_TILE;
 
 const MIB = 1024 * 1024;
@@ -37,7 +41,8 @@ const MIB = 1024 * 1024;
 export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInitsPerChunk?: number, redrawWeights = false): InitPlan {
   const widths = layerWidths(config);
   const strides = widths.map(padRows);
-  const batchPadded = pad4(config.batch);
+  const batchTile = batchTileFor(config.batch);
+  const batchPadded = padToTile(config.batch, batchTile);
   const L = config.depth;
   const maxStride = Math.max(...strides);
   const bindingLimit = Math.min(budget.maxStorageBufferBindingSize, budget.maxBufferSize);
@@ -81,6 +86,7 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
     return {
       widths,
       strides,
+      batchTile,
       batchPadded,
       initsPerChunk,
       rowsPerBlock: widths.map((width, l) => (l === 0 ? 0 : padRows(width))),
@@ -99,6 +105,7 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
   return {
     widths,
     strides,
+    batchTile,
     batchPadded,
     initsPerChunk,
     rowsPerBlock,

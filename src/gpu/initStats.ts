@@ -25,12 +25,17 @@ import {
   summarize,
 } from '../core/stats';
 import { createStorageBuffer, dispatchSize2D, readBuffer, type UniformField, uniformFromFields, workgroupGrid } from './buffers';
-import { type InitPlan, pad4, planInitRun, WEIGHT_ROW_TILE } from './initPlan';
+import { type InitPlan, planInitRun, WEIGHT_ROW_TILE } from './initPlan';
+import { type BatchTile, backwardTileSource, batchTileFor, forwardTileSource } from './layerTiles';
 import { ACTIVATION_CODE, compileShader, composeShader, kernelPipeline } from './shaderSource';
 
 const WORKGROUP_SIZE = 64;
-/** About how many values one layerStats workgroup reduces (64 lanes × 64 values), in whole batch rows. */
-const VALUES_PER_SLICE = 4096;
+/**
+ * About how many values one layerStats workgroup reduces (64 lanes × 256 values), in whole batch
+ * rows: a workgroup's fixed cost (clearing the histogram, the barriers) is ~0.15 ms on SwiftShader,
+ * which 4096 values per workgroup did not pay for.
+ */
+const VALUES_PER_SLICE = 16384;
 const RECORD_HEADER = 9;
 /** Element pairs one initWeights invocation draws (PAIRS in shaders/initWeights.wgsl). */
 const DRAW_PAIRS = 8;
@@ -71,7 +76,8 @@ export function initStatsFlops(config: InitConfig): number {
 }
 
 interface Pipelines {
-  initWeights: GPUComputePipeline;
+  /** By draw kind (drawKind): the kind is an override constant of shaders/initWeights.wgsl. */
+  initWeights: GPUComputePipeline[];
   layerForward: GPUComputePipeline;
   layerBackward: GPUComputePipeline;
   readoutDelta: GPUComputePipeline;
@@ -80,6 +86,8 @@ interface Pipelines {
 }
 
 /** The draw kind of initWeights: 0 zeros, 1 constant, 2 normal, 3 uniform. */
+const DRAW_KINDS = [0, 1, 2, 3] as const;
+const NORMAL_DRAW = 2;
 function drawKind(config: InitConfig): number {
   if (config.scheme === 'zeros') return 0;
   if (config.scheme === 'constant') return 1;
@@ -100,7 +108,8 @@ interface ChunkBuffers {
 }
 
 export class InitStatsEngine {
-  private readonly pipelines = new Map<Activation, Promise<Pipelines>>();
+  /** Pipelines by activation and batch tile. */
+  private readonly pipelines = new Map<string, Promise<Pipelines>>();
   private buffers: ChunkBuffers | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** Dispatch counts of the last run, by kernel (tests and the benchmark read them). */
@@ -121,7 +130,8 @@ export class InitStatsEngine {
   static async create(device: GPUDevice, options: { memoryBudgetBytes?: number } = {}): Promise<InitStatsEngine> {
     const budget = options.memoryBudgetBytes ?? Math.min(512 * 1024 * 1024, 4 * device.limits.maxStorageBufferBindingSize);
     const engine = new InitStatsEngine(device, budget);
-    await engine.pipelinesFor('tanh');
+    // Compile the default configuration's kernels up front (an error shows at once, the first run is quick).
+    await engine.pipelinesFor('tanh', batchTileFor(validateInitConfig({}).batch));
     return engine;
   }
 
@@ -150,16 +160,17 @@ export class InitStatsEngine {
     this.releaseBuffers();
   }
 
-  private pipelinesFor(activation: Activation): Promise<Pipelines> {
-    let pipelines = this.pipelines.get(activation);
+  private pipelinesFor(activation: Activation, batchTile: BatchTile): Promise<Pipelines> {
+    const key = `${activation} ${batchTile}`;
+    let pipelines = this.pipelines.get(key);
     if (!pipelines) {
-      pipelines = this.buildPipelines(activation);
-      this.pipelines.set(activation, pipelines);
+      pipelines = this.buildPipelines(activation, batchTile);
+      this.pipelines.set(key, pipelines);
     }
     return pipelines;
   }
 
-  private async buildPipelines(activation: Activation): Promise<Pipelines> {
+  private async buildPipelines(activation: Activation, batchTile: BatchTile): Promise<Pipelines> {
     const { device } = this;
     const constants = { ACTIVATION: ACTIVATION_CODE[activation] };
     const build = async (name: keyof Pipelines, source: string, snippets: ('rng' | 'activations')[], overrides: Record<string, number>) => {
@@ -167,15 +178,18 @@ export class InitStatsEngine {
       return kernelPipeline(device, module, name, overrides, `${name} pipeline (${activation})`);
     };
     const sized = { WORKGROUP_SIZE };
-    const [initWeights, layerForward, layerBackward, readoutDelta, layerStats, dWNorm] = await Promise.all([
-      build('initWeights', initWeightsSource, ['rng'], sized),
-      build('layerForward', layerForwardSource, ['activations'], { ...sized, ...constants }),
-      build('layerBackward', layerBackwardSource, ['activations'], { ...sized, ...constants }),
+    const drawModule = compileShader(device, 'initWeights', composeShader(initWeightsSource, ['rng']));
+    const initWeights = Promise.all(
+      DRAW_KINDS.map(async (kind) => kernelPipeline(device, await drawModule, 'initWeights', { ...sized, DRAW_KIND: kind }, `initWeights pipeline (kind ${kind})`)),
+    );
+    const [layerForward, layerBackward, readoutDelta, layerStats, dWNorm] = await Promise.all([
+      build('layerForward', `${layerForwardSource}\n${forwardTileSource(batchTile)}`, ['activations'], { ...sized, ...constants }),
+      build('layerBackward', `${layerBackwardSource}\n${backwardTileSource(batchTile)}`, ['activations'], { ...sized, ...constants }),
       build('readoutDelta', readoutDeltaSource, ['activations'], { ...sized, ...constants }),
       build('layerStats', layerStatsSource, [], {}),
       build('dWNorm', dWNormSource, [], {}),
     ]);
-    return { initWeights, layerForward, layerBackward, readoutDelta, layerStats, dWNorm };
+    return { initWeights: await initWeights, layerForward, layerBackward, readoutDelta, layerStats, dWNorm };
   }
 
   private chunkBuffers(plan: InitPlan): ChunkBuffers {
@@ -217,8 +231,8 @@ export class InitStatsEngine {
     const config = validateInitConfig({ ...rawConfig });
     options.signal?.throwIfAborted();
     for (const name of Object.keys(this.dispatches) as (keyof Pipelines)[]) this.dispatches[name] = 0;
-    const pipelines = await this.pipelinesFor(config.activation);
     const plan = this.plan(config, options.initsPerChunk, options.redrawWeights);
+    const pipelines = await this.pipelinesFor(config.activation, plan.batchTile);
     const buffers = this.chunkBuffers(plan);
     const theory = meanFieldTheory(config);
     const layers = Array.from({ length: config.depth }, () => createLayerAccumulators(config.bins, config.inits));
@@ -306,11 +320,10 @@ export class InitStatsEngine {
         ['u32', rowOffset],
         ['u32', stride],
         ['u32', rowsPadded],
-        ['u32', kind],
         ['f32', factor],
         ['u32', dispatch.rowStride],
       ]);
-      this.dispatch(pass, pipelines.initWeights, 'initWeights', [params, target], dispatch);
+      this.dispatch(pass, pipelines.initWeights[kind], 'initWeights', [params, target], dispatch);
     };
 
     const stats = (pass: GPUComputePassEncoder, values: GPUBuffer, l: number, quantity: Quantity, symmetry: boolean) => {
@@ -396,7 +409,7 @@ export class InitStatsEngine {
       let encoder = device.createCommandEncoder({ label: 'inputs' });
       encoder.clearBuffer(buffers.activations[0]);
       let pass = encoder.beginComputePass({ label: 'draw x' });
-      draw(pass, buffers.activations[0], Stream.inputs, 0, B, n[0], 0, ld[0], Bp, 2, 1);
+      draw(pass, buffers.activations[0], Stream.inputs, 0, B, n[0], 0, ld[0], Bp, NORMAL_DRAW, 1);
       pass.end();
       await submit(encoder);
 
@@ -405,14 +418,14 @@ export class InitStatsEngine {
         encoder.clearBuffer(buffers.bias);
         if (config.biasStd > 0) {
           pass = encoder.beginComputePass({ label: `draw b[${l}]` });
-          draw(pass, buffers.bias, Stream.biases, l, 1, n[l], 0, ld[l], 1, 2, config.biasStd);
+          draw(pass, buffers.bias, Stream.biases, l, 1, n[l], 0, ld[l], 1, NORMAL_DRAW, config.biasStd);
           pass.end();
         }
         for (const block of blocks(l)) {
           drawWeightBlock(encoder, l, block.rowOffset, block.rows);
           pass = encoder.beginComputePass({ label: `layerForward ${l}` });
           const rowsPadded = rowsPerBlock[l];
-          const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (rowsPadded / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
+          const dispatch = dispatchSize2D(device, inits * (Bp / plan.batchTile) * (rowsPadded / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
           const params = uniform('layerForward params', [
             ['u32', inits],
             ['u32', B],
@@ -446,7 +459,7 @@ export class InitStatsEngine {
       encoder = device.createCommandEncoder({ label: 'readout' });
       encoder.clearBuffer(deltaAbove);
       pass = encoder.beginComputePass({ label: 'readout delta' });
-      draw(pass, deltaAbove, Stream.readout, L, B, n[L], 0, ld[L], Bp, 2, 1);
+      draw(pass, deltaAbove, Stream.readout, L, B, n[L], 0, ld[L], Bp, NORMAL_DRAW, 1);
       const vec4s = (inits * Bp * ld[L]) / 4;
       const readoutDispatch = dispatchSize2D(device, vec4s, WORKGROUP_SIZE);
       const readoutParams = uniform('readoutDelta params', [
@@ -465,7 +478,7 @@ export class InitStatsEngine {
         layerBlocks.forEach((block, index) => {
           if (!plan.cacheWeights) drawWeightBlock(encoder, l, block.rowOffset, block.rows);
           pass = encoder.beginComputePass({ label: `layerBackward ${l}` });
-          const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (ld[l - 1] / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
+          const dispatch = dispatchSize2D(device, inits * (Bp / plan.batchTile) * (ld[l - 1] / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
           const params = uniform('layerBackward params', [
             ['u32', inits],
             ['u32', B],
@@ -498,7 +511,7 @@ export class InitStatsEngine {
 
       const [recordBytes, normBytes] = await Promise.all([readBuffer(device, recordBuffer), readBuffer(device, normBuffer)]);
       combineRecords(config, layers, recordOffsets, slices, new Uint32Array(recordBytes), scales, firstInit, inits);
-      combineNorms(config, layers, new Float32Array(normBytes), scales, aScale, firstInit, inits);
+      combineNorms(config, plan, layers, new Float32Array(normBytes), scales, aScale, firstInit, inits);
     } finally {
       recordBuffer.destroy();
       normBuffer.destroy();
@@ -514,8 +527,8 @@ export class InitStatsEngine {
   async timePlainForward(rawConfig: InitConfig, repeats: number): Promise<{ ms: number; flops: number; inits: number }> {
     const config = validateInitConfig({ ...rawConfig, inputWidth: rawConfig.width });
     const { device } = this;
-    const pipelines = await this.pipelinesFor(config.activation);
     const plan = this.plan(config);
+    const pipelines = await this.pipelinesFor(config.activation, plan.batchTile);
     const buffers = this.chunkBuffers(plan);
     const inits = plan.initsPerChunk;
     const { batchPadded: Bp, strides: ld } = plan;
@@ -540,16 +553,16 @@ export class InitStatsEngine {
       const dispatch = dispatchSize2D(device, Math.ceil(pairs / DRAW_PAIRS) * inits, WORKGROUP_SIZE);
       const drawParams = params([
         ['u32', config.seed], ['u32', streamKey(tag, 1)], ['u32', 0], ['u32', inits], ['u32', rows], ['u32', n],
-        ['u32', 0], ['u32', ld[1]], ['u32', rowsPadded], ['u32', 2], ['f32', 1 / Math.sqrt(n)], ['u32', dispatch.rowStride],
+        ['u32', 0], ['u32', ld[1]], ['u32', rowsPadded], ['f32', 1 / Math.sqrt(n)], ['u32', dispatch.rowStride],
       ]);
-      this.dispatch(pass, pipelines.initWeights, 'initWeights', [drawParams, target], dispatch);
+      this.dispatch(pass, pipelines.initWeights[NORMAL_DRAW], 'initWeights', [drawParams, target], dispatch);
     };
     drawOnce(buffers.activations[0], Stream.inputs, config.batch, Bp);
     drawOnce(buffers.weights[1], Stream.weights, n, rows);
     pass.end();
     device.queue.submit([encoder.finish()]);
     await device.queue.onSubmittedWorkDone();
-    const dispatch = dispatchSize2D(device, inits * (Bp / 4) * (rows / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
+    const dispatch = dispatchSize2D(device, inits * (Bp / plan.batchTile) * (rows / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
     const layerParams = params([
       ['u32', inits], ['u32', config.batch], ['u32', Bp], ['u32', n], ['u32', ld[1]], ['u32', n], ['u32', ld[1]],
       ['u32', 0], ['u32', rows], ['u32', dispatch.rowStride],
@@ -645,6 +658,7 @@ function combineRecords(
 
 function combineNorms(
   config: InitConfig,
+  plan: InitPlan,
   layers: LayerAccumulators[],
   partials: Float32Array,
   scales: Record<Quantity, number>[],
@@ -653,7 +667,7 @@ function combineNorms(
   inits: number,
 ): void {
   const B = config.batch;
-  const groupsPerInit = Math.ceil((pad4(B) / 4) ** 2 / 64);
+  const groupsPerInit = Math.ceil((plan.batchPadded / 4) ** 2 / 64);
   for (let l = 1; l <= config.depth; l++) {
     const undo = (scales[l - 1].delta * aScale(l - 1)) ** 2 / (B * B);
     for (let kc = 0; kc < inits; kc++) {

@@ -107,6 +107,8 @@ const PARITY_CASES: Partial<Record<keyof InitConfig, unknown>>[] = [
   { activation: 'sigmoid', scheme: 'glorot-uniform' },
   { activation: 'relu', scheme: 'he-normal' },
   { activation: 'relu', scheme: 'he-uniform', batch: 3 },
+  { activation: 'tanh', scheme: 'he-normal', batch: 9, width: 20 }, // 8-row batch tiles, one padded
+  { activation: 'sigmoid', scheme: 'xavier-uniform', batch: 19, width: 17, biasStd: 0.3 }, // 16-row batch tiles, one padded
   { activation: 'linear', scheme: 'normal', scale: 0.3 },
   { activation: 'linear', scheme: 'uniform', scale: 0.5 },
   { activation: 'tanh', scheme: 'zeros' },
