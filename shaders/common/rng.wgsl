@@ -69,9 +69,13 @@ fn stream_key(tag: u32, layer: u32) -> u32 {
   return (tag << 24u) | (layer & 0xffffffu);
 }
 
-// Strictly inside (0, 1) and exact in f32: 23 bits + 0.5 fit the 24-bit significand.
+// Strictly inside (0, 1) and exact in f32: 23 bits + 0.5 fit the 24-bit significand. This is
+// (f32(word >> 9) + 0.5) / 2^23 exactly, computed without a shift or an unsigned conversion (both
+// run lane by lane on SwiftShader): the top 23 bits as an i32 convert exactly, scaled by 2^−32 they
+// are s in [−½, ½), and s + 1 for negative s (the words ≥ 2^31) and + 2^−24 are exact too.
 fn uniform_from_word(word: u32) -> f32 {
-  return (f32(word >> 9u) + 0.5) / 8388608.0;
+  let s = f32(bitcast<i32>(word & 0xfffffe00u)) * 0x1p-32;
+  return select(s, s + 1.0, s < 0.0) + 0x1p-24;
 }
 
 // (cos 2πu, sin 2πu) to ~1e-7 absolute. WGSL only promises 2^-11 for the built-in cos and sin,
@@ -87,12 +91,11 @@ fn cos_sin_turns(u: f32) -> vec2f {
   // The angle within the quadrant is π/4 + θ.
   let c = (cos_theta - sin_theta) * 0.7071067811865476;
   let s = (cos_theta + sin_theta) * 0.7071067811865476;
-  switch (u32(quadrant)) {
-    case 0u: { return vec2f(c, s); }
-    case 1u: { return vec2f(-s, c); }
-    case 2u: { return vec2f(-c, -s); }
-    default: { return vec2f(s, -c); }
-  }
+  // Quadrants 0..3 give (c, s), (−s, c), (−c, −s), (s, −c): selects on the float quadrant, not a
+  // switch on u32(quadrant) (an emulated conversion and four masked branches on SwiftShader).
+  let low = select(vec2f(c, s), vec2f(-s, c), quadrant == 1.0);
+  let high = select(vec2f(-c, -s), vec2f(s, -c), quadrant == 3.0);
+  return select(low, high, quadrant >= 2.0);
 }
 
 // ln(u) with relative accuracy near u = 1 as well. WGSL's built-in log promises only 2^-21
@@ -102,12 +105,13 @@ fn cos_sin_turns(u: f32) -> vec2f {
 fn log_unit(u: f32) -> f32 {
   // u = m·2^e with m in [1, 2) read off the bits (u is a normal f32: u ≥ 2^-24), then m → [√½, √2).
   let bits = bitcast<u32>(u);
-  var e = f32(i32(bits >> 23u) - 127);
-  var m = bitcast<f32>((bits & 0x007fffffu) | 0x3f800000u);
-  if (m > 1.41421356) {
-    m = 0.5 * m;
-    e = e + 1.0;
-  }
+  // The exponent without a shift (one lane at a time on SwiftShader): bits 23..30 as an i32
+  // convert to f32 exactly; m > √2 moves to [√½, 1) with e + 1.
+  let exponent = f32(bitcast<i32>(bits & 0x7f800000u)) * 0x1p-23 - 127.0;
+  let mantissa = bitcast<f32>((bits & 0x007fffffu) | 0x3f800000u);
+  let high = mantissa > 1.41421356;
+  let m = select(mantissa, 0.5 * mantissa, high);
+  let e = select(exponent, exponent + 1.0, high);
   let t = (m - 1.0) / (m + 1.0);
   let t2 = t * t;
   let atanh_t = t * (1.0 + t2 * (1.0 / 3.0 + t2 * (1.0 / 5.0 + t2 * (1.0 / 7.0 + t2 * (1.0 / 9.0 + t2 * (1.0 / 11.0))))));
