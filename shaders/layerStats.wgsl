@@ -1,4 +1,4 @@
-// layerStats: bindings 0 params (uniform), 1 values (storage read, f32, [init][b][ld]),
+// layerStats: bindings 0 params (uniform), 1 values (storage read, vec4f, [init][b][ld], ld a multiple of 4),
 // 2 records (storage rw, u32). CPU twin: addValue + symmetryOf in src/core/stats.ts / initStats.ts.
 // One workgroup per (init kc, slice of rowsPerSlice batch rows of that init) writes one record:
 //   [0] count of finite values  [1] NaN  [2] +Inf  [3] −Inf  [4] underflow  [5] overflow
@@ -34,7 +34,7 @@ const MAX_BINS: u32 = 256u;
 const RECORD_HEADER: u32 = 9u;
 
 @group(0) @binding(0) var<uniform> params: StatsParams;
-@group(0) @binding(1) var<storage, read> values: array<f32>;
+@group(0) @binding(1) var<storage, read> values: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> records: array<u32>;
 
 var<workgroup> histogram: array<atomic<u32>, MAX_BINS>;
@@ -57,36 +57,57 @@ fn layerStats(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_ind
   let slice = record % params.slices;
   let firstRow = slice * params.rowsPerSlice;
   let lastRow = min(params.batch, firstRow + params.rowsPerSlice);
+  let scale = params.scale;
+  let lo = params.lo;
+  let hi = params.hi;
+  let binScale = params.binScale;
+  let binFraction = params.binFraction;
+  let binWhole = params.binWhole;
+  let lastBin = vec4f(f32(params.bins - 1u));
+  let symmetry = params.symmetry == 1u;
+  let n = params.n;
+  let quads = (n + 3u) / 4u;
   var counts = vec4u(0u);
   var ranges = vec2u(0u);
   var sums = vec3f(0.0);
   for (var b = firstRow; b < lastRow; b++) {
-    let row = (kc * params.batchPadded + b) * params.ld;
-    let first = values[row]; // unit 0, for the symmetry spread
-    for (var i = lane; i < params.n; i += WORKGROUP) {
-      // Branch-free classification: SwiftShader runs the lanes of a SIMD group together, so
-      // divergent branches cost both sides.
-      let v = values[row + i];
-      let bits = bitcast<u32>(v) & 0x7fffffffu;
-      let finite = bits < 0x7f800000u;
-      let infinite = bits == 0x7f800000u;
-      counts += vec4u(u32(finite), u32(bits > 0x7f800000u), u32(infinite && v > 0.0), u32(infinite && v < 0.0));
-      let scaled = select(0.0, v * params.scale, finite);
-      sums.x += scaled;
-      sums.y += scaled * scaled;
-      let below = finite && v < params.lo;
-      let above = finite && v > params.hi;
-      ranges += vec2u(u32(below), u32(above));
-      if (finite && !below && !above) {
-        // floor(v·c + fraction) + whole rather than floor((v − lo)/(hi − lo)·bins): adding lo first
-        // would round tiny values onto the bin edge at 0 (symmetric ranges have one there), where
-        // vanishing and saturating runs put most of their values.
-        let position = floor(v * params.binScale + params.binFraction) + params.binWhole;
-        atomicAdd(&histogram[u32(clamp(position, 0.0, f32(params.bins - 1u)))], 1u);
-      }
+    let row = (kc * params.batchPadded + b) * (params.ld / 4u);
+    let first = values[row].x; // unit 0, for the symmetry spread
+    // Four units per step: SwiftShader pays a fixed cost per loop iteration, and a vec4 load costs
+    // one address. Branch-free classification: the lanes of a SIMD group run together, so
+    // divergent branches would cost both sides.
+    for (var q = lane; q < quads; q += WORKGROUP) {
+      let v = values[row + q];
+      let unit = 4u * q;
+      let live = vec4u(unit, unit + 1u, unit + 2u, unit + 3u) < vec4u(n);
+      let bits = bitcast<vec4u>(v) & vec4u(0x7fffffffu);
+      let finite = live & (bits < vec4u(0x7f800000u));
+      let infinite = live & (bits == vec4u(0x7f800000u));
+      counts += vec4u(
+        count4(finite),
+        count4(live & (bits > vec4u(0x7f800000u))),
+        count4(infinite & (v > vec4f(0.0))),
+        count4(infinite & (v < vec4f(0.0))),
+      );
+      let scaled = select(vec4f(0.0), v * scale, finite);
+      sums.x += (scaled.x + scaled.y) + (scaled.z + scaled.w);
+      sums.y += dot(scaled, scaled);
+      let below = finite & (v < vec4f(lo));
+      let above = finite & (v > vec4f(hi));
+      ranges += vec2u(count4(below), count4(above));
+      // floor(v·c + fraction) + whole rather than floor((v − lo)/(hi − lo)·bins): adding lo first
+      // would round tiny values onto the bin edge at 0 (symmetric ranges have one there), where
+      // vanishing and saturating runs put most of their values.
+      let inRange = finite & !(below | above);
+      let bin = vec4u(clamp(floor(v * binScale + binFraction) + binWhole, vec4f(0.0), lastBin));
+      if (inRange.x) { atomicAdd(&histogram[bin.x], 1u); }
+      if (inRange.y) { atomicAdd(&histogram[bin.y], 1u); }
+      if (inRange.z) { atomicAdd(&histogram[bin.z], 1u); }
+      if (inRange.w) { atomicAdd(&histogram[bin.w], 1u); }
       let spread = abs(v - first);
-      let spreadFinite = (bitcast<u32>(spread) & 0x7fffffffu) < 0x7f800000u;
-      sums.z = max(sums.z, select(0.0, spread, params.symmetry == 1u && finite && spreadFinite));
+      let spreadFinite = (bitcast<vec4u>(spread) & vec4u(0x7fffffffu)) < vec4u(0x7f800000u);
+      let counted = select(vec4f(0.0), spread, finite & spreadFinite & vec4<bool>(symmetry));
+      sums.z = max(sums.z, max(max(counted.x, counted.y), max(counted.z, counted.w)));
     }
   }
   countShared[lane] = counts;
@@ -120,4 +141,9 @@ fn layerStats(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_ind
   for (var bin = lane; bin < params.bins; bin += WORKGROUP) {
     records[out + RECORD_HEADER + bin] = atomicLoad(&histogram[bin]);
   }
+}
+
+fn count4(flags: vec4<bool>) -> u32 {
+  let ones = select(vec4u(0u), vec4u(1u), flags);
+  return (ones.x + ones.y) + (ones.z + ones.w);
 }
