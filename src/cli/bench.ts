@@ -17,6 +17,8 @@ export interface BenchRow {
   cpuMs?: number;
   cpuRate?: number;
   note?: string;
+  /** GPU milliseconds per kernel of the timed run, where the adapter has timestamp queries. */
+  kernelMs?: Record<string, number>;
 }
 
 export interface BenchSuite {

@@ -3,7 +3,8 @@ import { describeAdapter, type GpuContext, requestGpu } from '../gpu/device';
 import { nodeGpu } from '../gpu/nodeGpu';
 
 export async function openCliGpu(): Promise<GpuContext> {
-  const gpu = await requestGpu(await nodeGpu(), { label: 'cli device' });
+  // Timestamp queries where the adapter has them: the benchmark reports GPU time per kernel.
+  const gpu = await requestGpu(await nodeGpu(), { label: 'cli device', optionalFeatures: ['timestamp-query'] });
   process.stderr.write(`adapter: ${describeAdapter(gpu.adapter)}\n`);
   return gpu;
 }

@@ -71,6 +71,8 @@ export interface RequestGpuOptions {
   label?: string;
   /** Called when the device is lost for any reason other than our own destroy(). */
   onLost?: (info: GPUDeviceLostInfo) => void;
+  /** Features to turn on where the adapter has them (e.g. 'timestamp-query' for the benchmark). */
+  optionalFeatures?: readonly GPUFeatureName[];
 }
 
 export async function requestGpu(gpu: GPU | undefined, options: RequestGpuOptions = {}): Promise<GpuContext> {
@@ -109,7 +111,8 @@ export async function requestGpu(gpu: GPU | undefined, options: RequestGpuOption
   for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({ label: options.label ?? 'visualizer device', requiredLimits });
+    const requiredFeatures = (options.optionalFeatures ?? []).filter((feature) => adapter.features.has(feature));
+    device = await adapter.requestDevice({ label: options.label ?? 'visualizer device', requiredLimits, requiredFeatures });
   } catch (error) {
     throw new GpuUnavailableError('device', `The GPU adapter refused to create a device: ${String(error)}`);
   }

@@ -26,6 +26,7 @@ import {
 } from '../core/stats';
 import { createStorageBuffer, dispatchSize2D, readBuffer, type UniformField, uniformFromFields, workgroupGrid } from './buffers';
 import { type InitPlan, planInitRun, WEIGHT_ROW_TILE } from './initPlan';
+import { KernelTimer } from './kernelTimer';
 import { type BatchTile, backwardTileSource, batchTileFor, forwardTileSource } from './layerTiles';
 import { ACTIVATION_CODE, compileShader, composeShader, kernelPipeline } from './shaderSource';
 
@@ -54,6 +55,8 @@ export interface InitStatsRun {
   timeMs: number;
   flops: number;
   initsPerChunk: number;
+  /** GPU milliseconds per kernel, when the run was asked to time them (timeKernels). */
+  kernelMs?: Record<string, number>;
 }
 
 export interface InitRunOptions {
@@ -63,6 +66,8 @@ export interface InitRunOptions {
   initsPerChunk?: number;
   /** Force redrawing W in the backward pass instead of keeping it (tests: both paths give the same numbers). */
   redrawWeights?: boolean;
+  /** Measure GPU time per kernel into `kernelMs` (timestamp queries: the device needs 'timestamp-query'). */
+  timeKernels?: boolean;
 }
 
 /** Forward + backward multiply-adds ×2: 2·B·n[l−1]·n[l] per layer each way (no backward below layer 1), times K. */
@@ -111,6 +116,8 @@ export class InitStatsEngine {
   /** Pipelines by activation and batch tile. */
   private readonly pipelines = new Map<string, Promise<Pipelines>>();
   private buffers: ChunkBuffers | undefined;
+  /** Set during a run asked to time its kernels. */
+  private timer: KernelTimer | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** Dispatch counts of the last run, by kernel (tests and the benchmark read them). */
   readonly dispatches: Record<keyof Pipelines, number> = {
@@ -236,13 +243,21 @@ export class InitStatsEngine {
     const buffers = this.chunkBuffers(plan);
     const theory = meanFieldTheory(config);
     const layers = Array.from({ length: config.depth }, () => createLayerAccumulators(config.bins, config.inits));
-    for (let first = 0; first < config.inits; first += plan.initsPerChunk) {
-      const count = Math.min(plan.initsPerChunk, config.inits - first);
-      await this.runChunk(config, plan, theory, pipelines, buffers, first, count, layers, options.signal);
-      const done = first + count;
-      options.onProgress?.({ done, total: config.inits, partial: summarizeDone(config, theory, layers, done) });
+    const timer = options.timeKernels ? new KernelTimer(this.device) : undefined;
+    this.timer = timer;
+    try {
+      for (let first = 0; first < config.inits; first += plan.initsPerChunk) {
+        const count = Math.min(plan.initsPerChunk, config.inits - first);
+        await this.runChunk(config, plan, theory, pipelines, buffers, first, count, layers, options.signal);
+        await timer?.collect();
+        const done = first + count;
+        options.onProgress?.({ done, total: config.inits, partial: summarizeDone(config, theory, layers, done) });
+      }
+    } finally {
+      this.timer = undefined;
     }
     return {
+      kernelMs: timer?.totals,
       result: summarize(config, theory, layers),
       accumulators: layers,
       timeMs: performance.now() - start,
@@ -294,7 +309,7 @@ export class InitStatsEngine {
     const aScale = (l: number) => (l === 0 ? 1 : scales[l - 1].a);
 
     const draw = (
-      pass: GPUComputePassEncoder,
+      encoder: GPUCommandEncoder,
       target: GPUBuffer,
       tag: StreamTag,
       layer: number,
@@ -323,10 +338,10 @@ export class InitStatsEngine {
         ['f32', factor],
         ['u32', dispatch.rowStride],
       ]);
-      this.dispatch(pass, pipelines.initWeights[kind], 'initWeights', [params, target], dispatch);
+      this.dispatch(encoder, pipelines.initWeights[kind], 'initWeights', [params, target], dispatch);
     };
 
-    const stats = (pass: GPUComputePassEncoder, values: GPUBuffer, l: number, quantity: Quantity, symmetry: boolean) => {
+    const stats = (encoder: GPUCommandEncoder, values: GPUBuffer, l: number, quantity: Quantity, symmetry: boolean) => {
       const range = histogramRange(config, theory, l, quantity);
       const binScale = config.bins / (range.hi - range.lo);
       const binOffset = -range.lo * binScale;
@@ -351,11 +366,11 @@ export class InitStatsEngine {
         ['u32', grid.x],
         ['u32', recordOffsets[l][quantity]],
       ]);
-      this.dispatch(pass, pipelines.layerStats, 'layerStats', [params, values, recordBuffer], grid);
+      this.dispatch(encoder, pipelines.layerStats, 'layerStats', [params, values, recordBuffer], grid);
     };
 
     const normGroupsPerInit = Math.ceil((Bp / 4) ** 2 / 64);
-    const weightNorm = (pass: GPUComputePassEncoder, delta: GPUBuffer, l: number) => {
+    const weightNorm = (encoder: GPUCommandEncoder, delta: GPUBuffer, l: number) => {
       const grid = workgroupGrid(device, inits * normGroupsPerInit);
       const params = uniform('dWNorm params', [
         ['u32', inits],
@@ -369,7 +384,7 @@ export class InitStatsEngine {
         ['u32', grid.x],
         ['u32', (l - 1) * inits * normGroupsPerInit],
       ]);
-      this.dispatch(pass, pipelines.dWNorm, 'dWNorm', [params, delta, buffers.activations[l - 1], normBuffer], grid);
+      this.dispatch(encoder, pipelines.dWNorm, 'dWNorm', [params, delta, buffers.activations[l - 1], normBuffer], grid);
     };
 
     const kind = drawKind(config);
@@ -380,10 +395,8 @@ export class InitStatsEngine {
         encoder.clearBuffer(target); // padding rows and columns must be 0
         buffers.drawnShape.set(target, shape);
       }
-      const pass = encoder.beginComputePass({ label: `draw W[${l}] rows ${rowOffset}+${rows}` });
       const factor = weightFactor(config.scheme, config.scale, n[l - 1], n[l]);
-      draw(pass, target, Stream.weights, l, rows, n[l - 1], rowOffset, ld[l - 1], rowsPerBlock[l], kind, factor);
-      pass.end();
+      draw(encoder, target, Stream.weights, l, rows, n[l - 1], rowOffset, ld[l - 1], rowsPerBlock[l], kind, factor);
     };
     const blocks = (l: number) => {
       const list: { rowOffset: number; rows: number }[] = [];
@@ -408,22 +421,17 @@ export class InitStatsEngine {
       // Inputs x = a[0].
       let encoder = device.createCommandEncoder({ label: 'inputs' });
       encoder.clearBuffer(buffers.activations[0]);
-      let pass = encoder.beginComputePass({ label: 'draw x' });
-      draw(pass, buffers.activations[0], Stream.inputs, 0, B, n[0], 0, ld[0], Bp, NORMAL_DRAW, 1);
-      pass.end();
+      draw(encoder, buffers.activations[0], Stream.inputs, 0, B, n[0], 0, ld[0], Bp, NORMAL_DRAW, 1);
       await submit(encoder);
 
       for (let l = 1; l <= L; l++) {
         encoder = device.createCommandEncoder({ label: `forward ${l}` });
         encoder.clearBuffer(buffers.bias);
         if (config.biasStd > 0) {
-          pass = encoder.beginComputePass({ label: `draw b[${l}]` });
-          draw(pass, buffers.bias, Stream.biases, l, 1, n[l], 0, ld[l], 1, NORMAL_DRAW, config.biasStd);
-          pass.end();
+          draw(encoder, buffers.bias, Stream.biases, l, 1, n[l], 0, ld[l], 1, NORMAL_DRAW, config.biasStd);
         }
         for (const block of blocks(l)) {
           drawWeightBlock(encoder, l, block.rowOffset, block.rows);
-          pass = encoder.beginComputePass({ label: `layerForward ${l}` });
           const rowsPadded = rowsPerBlock[l];
           const dispatch = dispatchSize2D(device, inits * (Bp / plan.batchTile) * (rowsPadded / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
           const params = uniform('layerForward params', [
@@ -439,18 +447,15 @@ export class InitStatsEngine {
             ['u32', dispatch.rowStride],
           ]);
           this.dispatch(
-            pass,
+            encoder,
             pipelines.layerForward,
             'layerForward',
             [params, buffers.activations[l - 1], buffers.weights[l], buffers.bias, buffers.preActivations[l], buffers.activations[l]],
             dispatch,
           );
-          pass.end();
         }
-        pass = encoder.beginComputePass({ label: `stats z, a [${l}]` });
-        stats(pass, buffers.preActivations[l], l, 'z', true);
-        stats(pass, buffers.activations[l], l, 'a', false);
-        pass.end();
+        stats(encoder, buffers.preActivations[l], l, 'z', true);
+        stats(encoder, buffers.activations[l], l, 'a', false);
         await submit(encoder);
       }
 
@@ -458,18 +463,16 @@ export class InitStatsEngine {
       let [deltaAbove, deltaBelow] = buffers.deltas;
       encoder = device.createCommandEncoder({ label: 'readout' });
       encoder.clearBuffer(deltaAbove);
-      pass = encoder.beginComputePass({ label: 'readout delta' });
-      draw(pass, deltaAbove, Stream.readout, L, B, n[L], 0, ld[L], Bp, NORMAL_DRAW, 1);
+      draw(encoder, deltaAbove, Stream.readout, L, B, n[L], 0, ld[L], Bp, NORMAL_DRAW, 1);
       const vec4s = (inits * Bp * ld[L]) / 4;
       const readoutDispatch = dispatchSize2D(device, vec4s, WORKGROUP_SIZE);
       const readoutParams = uniform('readoutDelta params', [
         ['u32', vec4s],
         ['u32', readoutDispatch.rowStride],
       ]);
-      this.dispatch(pass, pipelines.readoutDelta, 'readoutDelta', [readoutParams, buffers.preActivations[L], deltaAbove], readoutDispatch);
-      stats(pass, deltaAbove, L, 'delta', true);
-      weightNorm(pass, deltaAbove, L);
-      pass.end();
+      this.dispatch(encoder, pipelines.readoutDelta, 'readoutDelta', [readoutParams, buffers.preActivations[L], deltaAbove], readoutDispatch);
+      stats(encoder, deltaAbove, L, 'delta', true);
+      weightNorm(encoder, deltaAbove, L);
       await submit(encoder);
 
       for (let l = L; l >= 2; l--) {
@@ -477,7 +480,6 @@ export class InitStatsEngine {
         const layerBlocks = blocks(l);
         layerBlocks.forEach((block, index) => {
           if (!plan.cacheWeights) drawWeightBlock(encoder, l, block.rowOffset, block.rows);
-          pass = encoder.beginComputePass({ label: `layerBackward ${l}` });
           const dispatch = dispatchSize2D(device, inits * (Bp / plan.batchTile) * (ld[l - 1] / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
           const params = uniform('layerBackward params', [
             ['u32', inits],
@@ -493,18 +495,15 @@ export class InitStatsEngine {
             ['u32', dispatch.rowStride],
           ]);
           this.dispatch(
-            pass,
+            encoder,
             pipelines.layerBackward,
             'layerBackward',
             [params, deltaAbove, buffers.weights[l], buffers.preActivations[l - 1], deltaBelow],
             dispatch,
           );
-          pass.end();
         });
-        pass = encoder.beginComputePass({ label: `stats δ[${l - 1}]` });
-        stats(pass, deltaBelow, l - 1, 'delta', true);
-        weightNorm(pass, deltaBelow, l - 1);
-        pass.end();
+        stats(encoder, deltaBelow, l - 1, 'delta', true);
+        weightNorm(encoder, deltaBelow, l - 1);
         await submit(encoder);
         [deltaAbove, deltaBelow] = [deltaBelow, deltaAbove];
       }
@@ -522,7 +521,7 @@ export class InitStatsEngine {
   /**
    * The benchmark's baseline: the same layerForward kernel as a plain batched matmul + φ with the
    * weights already in memory (drawn once, not per use), over `layers` layers of the config's shape
-   * for one chunk of inits. Returns the median wall time of `repeats` runs in ms and the flops of one.
+   * for one chunk of inits. Returns the fastest wall time of `repeats` runs in ms and the flops of one.
    */
   async timePlainForward(rawConfig: InitConfig, repeats: number): Promise<{ ms: number; flops: number; inits: number }> {
     const config = validateInitConfig({ ...rawConfig, inputWidth: rawConfig.width });
@@ -547,7 +546,6 @@ export class InitStatsEngine {
       encoder.clearBuffer(target);
       buffers.drawnShape.delete(target);
     }
-    let pass = encoder.beginComputePass();
     const drawOnce = (target: GPUBuffer, tag: StreamTag, rows: number, rowsPadded: number) => {
       const pairs = Math.ceil((rows * n) / 2);
       const dispatch = dispatchSize2D(device, Math.ceil(pairs / DRAW_PAIRS) * inits, WORKGROUP_SIZE);
@@ -555,11 +553,10 @@ export class InitStatsEngine {
         ['u32', config.seed], ['u32', streamKey(tag, 1)], ['u32', 0], ['u32', inits], ['u32', rows], ['u32', n],
         ['u32', 0], ['u32', ld[1]], ['u32', rowsPadded], ['f32', 1 / Math.sqrt(n)], ['u32', dispatch.rowStride],
       ]);
-      this.dispatch(pass, pipelines.initWeights[NORMAL_DRAW], 'initWeights', [drawParams, target], dispatch);
+      this.dispatch(encoder, pipelines.initWeights[NORMAL_DRAW], 'initWeights', [drawParams, target], dispatch);
     };
     drawOnce(buffers.activations[0], Stream.inputs, config.batch, Bp);
     drawOnce(buffers.weights[1], Stream.weights, n, rows);
-    pass.end();
     device.queue.submit([encoder.finish()]);
     await device.queue.onSubmittedWorkDone();
     const dispatch = dispatchSize2D(device, inits * (Bp / plan.batchTile) * (rows / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
@@ -570,11 +567,9 @@ export class InitStatsEngine {
     const runOnce = async () => {
       encoder = device.createCommandEncoder({ label: 'plain forward' });
       for (let l = 1; l <= config.depth; l++) {
-        pass = encoder.beginComputePass();
         const below = buffers.activations[(l - 1) % 2 === 0 ? 0 : 1];
         const above = buffers.activations[(l - 1) % 2 === 0 ? 1 : 0];
-        this.dispatch(pass, pipelines.layerForward, 'layerForward', [layerParams, below, buffers.weights[1], buffers.bias, buffers.preActivations[1], above], dispatch);
-        pass.end();
+        this.dispatch(encoder, pipelines.layerForward, 'layerForward', [layerParams, below, buffers.weights[1], buffers.bias, buffers.preActivations[1], above], dispatch);
       }
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();
@@ -587,15 +582,15 @@ export class InitStatsEngine {
         await runOnce();
         times.push(performance.now() - start);
       }
-      times.sort((a, b) => a - b);
-      return { ms: times[Math.floor(times.length / 2)], flops: 2 * config.batch * n * n * inits * config.depth, inits };
+      return { ms: Math.min(...times), flops: 2 * config.batch * n * n * inits * config.depth, inits };
     } finally {
       for (const buffer of transient) buffer.destroy();
     }
   }
 
+  /** One dispatch in a compute pass of its own (stamped when the run is timed per kernel). */
   private dispatch(
-    pass: GPUComputePassEncoder,
+    encoder: GPUCommandEncoder,
     pipeline: GPUComputePipeline,
     name: keyof Pipelines,
     resources: GPUBuffer[],
@@ -606,9 +601,13 @@ export class InitStatsEngine {
       layout: pipeline.getBindGroupLayout(0),
       entries: resources.map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
+    const timed = this.timer?.beginPass(encoder, name, `${name} pass`);
+    const pass = timed?.pass ?? encoder.beginComputePass({ label: `${name} pass` });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(size.x, size.y);
+    if (timed) timed.end();
+    else pass.end();
     this.dispatches[name]++;
   }
 }

@@ -1,0 +1,51 @@
+// GPU time per kernel (src/gpu/kernelTimer.ts), as the benchmark uses it: every kernel of the
+// engine is stamped, the times are real, and timing a run does not change its numbers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateInitConfig } from '../../src/core/initConfig';
+import { type GpuContext, requestGpu, withErrorScopes } from '../../src/gpu/device';
+import { InitStatsEngine } from '../../src/gpu/initStats';
+import { canTimeKernels } from '../../src/gpu/kernelTimer';
+import { nodeGpu } from '../../src/gpu/nodeGpu';
+
+const seed = (Date.now() * 2654435761) >>> 0;
+const config = validateInitConfig({ activation: 'tanh', scheme: 'xavier-normal', depth: 3, width: 40, batch: 8, inits: 5, seed, bins: 16 });
+
+describe(`kernel timer (seed ${seed})`, () => {
+  let timed: GpuContext;
+  let plain: GpuContext;
+  beforeAll(async () => {
+    // SwiftShader and the hardware adapters we target have timestamp queries: a missing feature fails here.
+    timed = await requestGpu(await nodeGpu(), { label: 'timed test device', optionalFeatures: ['timestamp-query'] });
+    plain = await requestGpu(await nodeGpu(), { label: 'untimed test device' });
+  });
+  afterAll(() => {
+    timed?.device.destroy();
+    plain?.device.destroy();
+  });
+
+  it('stamps every kernel of an engine run without changing its numbers', async () => {
+    expect(canTimeKernels(timed.device)).toBe(true);
+    const engine = await InitStatsEngine.create(timed.device);
+    const untimedRun = await withErrorScopes(timed.device, () => engine.run(config));
+    const timedRun = await withErrorScopes(timed.device, () => engine.run(config, { timeKernels: true }));
+    expect(untimedRun.kernelMs).toBeUndefined();
+    const kernelMs = timedRun.kernelMs ?? {};
+    expect(Object.keys(kernelMs).sort()).toEqual(['dWNorm', 'initWeights', 'layerBackward', 'layerForward', 'layerStats', 'readoutDelta']);
+    for (const [name, ms] of Object.entries(kernelMs)) {
+      expect(ms, name).toBeGreaterThanOrEqual(0);
+      expect(ms, name).toBeLessThan(timedRun.timeMs);
+    }
+    // The heavy kernels take measurable time (nanosecond stamps, SwiftShader runs them in ms).
+    expect(kernelMs.layerForward).toBeGreaterThan(0);
+    expect(kernelMs.initWeights).toBeGreaterThan(0);
+    expect(JSON.stringify(timedRun.accumulators)).toBe(JSON.stringify(untimedRun.accumulators));
+    engine.destroy();
+  });
+
+  it('says what is missing on a device without timestamp queries', async () => {
+    expect(canTimeKernels(plain.device)).toBe(false);
+    const engine = await InitStatsEngine.create(plain.device);
+    await expect(engine.run(config, { timeKernels: true })).rejects.toThrow(/timestamp-query/);
+    engine.destroy();
+  });
+});
