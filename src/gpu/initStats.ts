@@ -81,8 +81,11 @@ export function initStatsFlops(config: InitConfig): number {
 }
 
 interface Pipelines {
-  /** By draw kind (drawKind): the kind is an override constant of shaders/initWeights.wgsl. */
-  initWeights: GPUComputePipeline[];
+  /**
+   * By draw kind (drawKind), then contiguous rows (0 no, 1 yes): both are override constants of
+   * shaders/initWeights.wgsl.
+   */
+  initWeights: GPUComputePipeline[][];
   layerForward: GPUComputePipeline;
   layerBackward: GPUComputePipeline;
   readoutDelta: GPUComputePipeline;
@@ -187,7 +190,13 @@ export class InitStatsEngine {
     const sized = { WORKGROUP_SIZE };
     const drawModule = compileShader(device, 'initWeights', composeShader(initWeightsSource, ['rng']));
     const initWeights = Promise.all(
-      DRAW_KINDS.map(async (kind) => kernelPipeline(device, await drawModule, 'initWeights', { ...sized, DRAW_KIND: kind }, `initWeights pipeline (kind ${kind})`)),
+      DRAW_KINDS.map((kind) =>
+        Promise.all(
+          [0, 1].map(async (contiguous) =>
+            kernelPipeline(device, await drawModule, 'initWeights', { ...sized, DRAW_KIND: kind, CONTIGUOUS_ROWS: contiguous }, `initWeights pipeline (kind ${kind}, contiguous ${contiguous})`),
+          ),
+        ),
+      ),
     );
     const [layerForward, layerBackward, readoutDelta, layerStats, dWNorm] = await Promise.all([
       build('layerForward', `${layerForwardSource}\n${forwardTileSource(batchTile)}`, ['activations'], { ...sized, ...constants }),
@@ -338,7 +347,8 @@ export class InitStatsEngine {
         ['f32', factor],
         ['u32', dispatch.rowStride],
       ]);
-      this.dispatch(encoder, pipelines.initWeights[kind], 'initWeights', [params, target], dispatch);
+      const contiguous = stride === cols && cols % 2 === 0 ? 1 : 0;
+      this.dispatch(encoder, pipelines.initWeights[kind][contiguous], 'initWeights', [params, target], dispatch);
     };
 
     const stats = (encoder: GPUCommandEncoder, values: GPUBuffer, l: number, quantity: Quantity, symmetry: boolean) => {
@@ -553,7 +563,7 @@ export class InitStatsEngine {
         ['u32', config.seed], ['u32', streamKey(tag, 1)], ['u32', 0], ['u32', inits], ['u32', rows], ['u32', n],
         ['u32', 0], ['u32', ld[1]], ['u32', rowsPadded], ['f32', 1 / Math.sqrt(n)], ['u32', dispatch.rowStride],
       ]);
-      this.dispatch(encoder, pipelines.initWeights[NORMAL_DRAW], 'initWeights', [drawParams, target], dispatch);
+      this.dispatch(encoder, pipelines.initWeights[NORMAL_DRAW][ld[1] === n ? 1 : 0], 'initWeights', [drawParams, target], dispatch);
     };
     drawOnce(buffers.activations[0], Stream.inputs, config.batch, Bp);
     drawOnce(buffers.weights[1], Stream.weights, n, rows);

@@ -103,6 +103,7 @@ function expectLayersClose(
 const PARITY_CASES: Partial<Record<keyof InitConfig, unknown>>[] = [
   { activation: 'tanh', scheme: 'xavier-normal' },
   { activation: 'tanh', scheme: 'xavier-uniform', width: 9, inputWidth: 7 },
+  { activation: 'tanh', scheme: 'he-uniform', width: 32, inputWidth: 16, biasStd: 0.2 }, // rows back to back (ld = width): initWeights' contiguous path
   { activation: 'sigmoid', scheme: 'glorot-normal', biasStd: 0.5 },
   { activation: 'sigmoid', scheme: 'glorot-uniform' },
   { activation: 'relu', scheme: 'he-normal' },
