@@ -81,11 +81,8 @@ export function initStatsFlops(config: InitConfig): number {
 }
 
 interface Pipelines {
-  /**
-   * By draw kind (drawKind), then contiguous rows (0 no, 1 yes): both are override constants of
-   * shaders/initWeights.wgsl.
-   */
-  initWeights: GPUComputePipeline[][];
+  /** By draw kind (drawKind) and row layout: both are override constants of shaders/initWeights.wgsl. */
+  initWeights: (kind: number, contiguousRows: boolean) => GPUComputePipeline;
   layerForward: GPUComputePipeline;
   layerBackward: GPUComputePipeline;
   readoutDelta: GPUComputePipeline;
@@ -94,7 +91,6 @@ interface Pipelines {
 }
 
 /** The draw kind of initWeights: 0 zeros, 1 constant, 2 normal, 3 uniform. */
-const DRAW_KINDS = [0, 1, 2, 3] as const;
 const NORMAL_DRAW = 2;
 function drawKind(config: InitConfig): number {
   if (config.scheme === 'zeros') return 0;
@@ -117,7 +113,9 @@ interface ChunkBuffers {
 
 export class InitStatsEngine {
   /** Pipelines by activation and batch tile. */
-  private readonly pipelines = new Map<string, Promise<Pipelines>>();
+  private readonly pipelines = new Map<string, Promise<Omit<Pipelines, 'initWeights'>>>();
+  private readonly drawPipelines = new Map<string, Promise<GPUComputePipeline>>();
+  private drawModule: Promise<GPUShaderModule> | undefined;
   private buffers: ChunkBuffers | undefined;
   /** Set during a run asked to time its kernels. */
   private timer: KernelTimer | undefined;
@@ -141,7 +139,8 @@ export class InitStatsEngine {
     const budget = options.memoryBudgetBytes ?? Math.min(512 * 1024 * 1024, 4 * device.limits.maxStorageBufferBindingSize);
     const engine = new InitStatsEngine(device, budget);
     // Compile the default configuration's kernels up front (an error shows at once, the first run is quick).
-    await engine.pipelinesFor('tanh', batchTileFor(validateInitConfig({}).batch));
+    const defaults = validateInitConfig({});
+    await Promise.all([engine.pipelinesFor(defaults.activation, batchTileFor(defaults.batch)), engine.drawPipelinesFor(defaults)]);
     return engine;
   }
 
@@ -170,7 +169,7 @@ export class InitStatsEngine {
     this.releaseBuffers();
   }
 
-  private pipelinesFor(activation: Activation, batchTile: BatchTile): Promise<Pipelines> {
+  private pipelinesFor(activation: Activation, batchTile: BatchTile): Promise<Omit<Pipelines, 'initWeights'>> {
     const key = `${activation} ${batchTile}`;
     let pipelines = this.pipelines.get(key);
     if (!pipelines) {
@@ -180,7 +179,35 @@ export class InitStatsEngine {
     return pipelines;
   }
 
-  private async buildPipelines(activation: Activation, batchTile: BatchTile): Promise<Pipelines> {
+  /** initWeights pipelines, by draw kind and row layout, built on first use (one module). */
+  private drawPipeline(kind: number, contiguousRows: boolean): Promise<GPUComputePipeline> {
+    const key = `${kind} ${contiguousRows}`;
+    let pipeline = this.drawPipelines.get(key);
+    if (!pipeline) {
+      this.drawModule ??= compileShader(this.device, 'initWeights', composeShader(initWeightsSource, ['rng']));
+      const constants = { WORKGROUP_SIZE, DRAW_KIND: kind, CONTIGUOUS_ROWS: contiguousRows ? 1 : 0 };
+      const label = `initWeights pipeline (kind ${kind}${contiguousRows ? ', contiguous rows' : ''})`;
+      pipeline = this.drawModule.then((module) => kernelPipeline(this.device, module, 'initWeights', constants, label));
+      this.drawPipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  /** The draw pipelines a configuration uses: its weights' kind and the normal draws (x, b, g). */
+  private async drawPipelinesFor(config: InitConfig): Promise<Pipelines['initWeights']> {
+    const table = new Map<string, GPUComputePipeline>();
+    const kinds = [...new Set([NORMAL_DRAW, drawKind(config)])];
+    await Promise.all(
+      kinds.flatMap((kind) => [false, true].map(async (rows) => table.set(`${kind} ${rows}`, await this.drawPipeline(kind, rows)))),
+    );
+    return (kind, contiguousRows) => {
+      const pipeline = table.get(`${kind} ${contiguousRows}`);
+      if (!pipeline) throw new Error(`no initWeights pipeline for draw kind ${kind}`);
+      return pipeline;
+    };
+  }
+
+  private async buildPipelines(activation: Activation, batchTile: BatchTile): Promise<Omit<Pipelines, 'initWeights'>> {
     const { device } = this;
     const constants = { ACTIVATION: ACTIVATION_CODE[activation] };
     const build = async (name: keyof Pipelines, source: string, snippets: ('rng' | 'activations')[], overrides: Record<string, number>) => {
@@ -188,16 +215,6 @@ export class InitStatsEngine {
       return kernelPipeline(device, module, name, overrides, `${name} pipeline (${activation})`);
     };
     const sized = { WORKGROUP_SIZE };
-    const drawModule = compileShader(device, 'initWeights', composeShader(initWeightsSource, ['rng']));
-    const initWeights = Promise.all(
-      DRAW_KINDS.map((kind) =>
-        Promise.all(
-          [0, 1].map(async (contiguous) =>
-            kernelPipeline(device, await drawModule, 'initWeights', { ...sized, DRAW_KIND: kind, CONTIGUOUS_ROWS: contiguous }, `initWeights pipeline (kind ${kind}, contiguous ${contiguous})`),
-          ),
-        ),
-      ),
-    );
     const [layerForward, layerBackward, readoutDelta, layerStats, dWNorm] = await Promise.all([
       build('layerForward', `${layerForwardSource}\n${forwardTileSource(batchTile)}`, ['activations'], { ...sized, ...constants }),
       build('layerBackward', `${layerBackwardSource}\n${backwardTileSource(batchTile)}`, ['activations'], { ...sized, ...constants }),
@@ -205,7 +222,7 @@ export class InitStatsEngine {
       build('layerStats', layerStatsSource, [], {}),
       build('dWNorm', dWNormSource, [], {}),
     ]);
-    return { initWeights: await initWeights, layerForward, layerBackward, readoutDelta, layerStats, dWNorm };
+    return { layerForward, layerBackward, readoutDelta, layerStats, dWNorm };
   }
 
   private chunkBuffers(plan: InitPlan): ChunkBuffers {
@@ -248,7 +265,8 @@ export class InitStatsEngine {
     options.signal?.throwIfAborted();
     for (const name of Object.keys(this.dispatches) as (keyof Pipelines)[]) this.dispatches[name] = 0;
     const plan = this.plan(config, options.initsPerChunk, options.redrawWeights);
-    const pipelines = await this.pipelinesFor(config.activation, plan.batchTile);
+    const [kernels, initWeights] = await Promise.all([this.pipelinesFor(config.activation, plan.batchTile), this.drawPipelinesFor(config)]);
+    const pipelines: Pipelines = { ...kernels, initWeights };
     const buffers = this.chunkBuffers(plan);
     const theory = meanFieldTheory(config);
     const layers = Array.from({ length: config.depth }, () => createLayerAccumulators(config.bins, config.inits));
@@ -347,8 +365,8 @@ export class InitStatsEngine {
         ['f32', factor],
         ['u32', dispatch.rowStride],
       ]);
-      const contiguous = stride === cols && cols % 2 === 0 ? 1 : 0;
-      this.dispatch(encoder, pipelines.initWeights[kind][contiguous], 'initWeights', [params, target], dispatch);
+      const contiguousRows = stride === cols && cols % 2 === 0;
+      this.dispatch(encoder, pipelines.initWeights(kind, contiguousRows), 'initWeights', [params, target], dispatch);
     };
 
     const stats = (encoder: GPUCommandEncoder, values: GPUBuffer, l: number, quantity: Quantity, symmetry: boolean) => {
@@ -537,7 +555,8 @@ export class InitStatsEngine {
     const config = validateInitConfig({ ...rawConfig, inputWidth: rawConfig.width });
     const { device } = this;
     const plan = this.plan(config);
-    const pipelines = await this.pipelinesFor(config.activation, plan.batchTile);
+    const [kernels, initWeights] = await Promise.all([this.pipelinesFor(config.activation, plan.batchTile), this.drawPipelinesFor(config)]);
+    const pipelines: Pipelines = { ...kernels, initWeights };
     const buffers = this.chunkBuffers(plan);
     const inits = plan.initsPerChunk;
     const { batchPadded: Bp, strides: ld } = plan;
@@ -563,7 +582,7 @@ export class InitStatsEngine {
         ['u32', config.seed], ['u32', streamKey(tag, 1)], ['u32', 0], ['u32', inits], ['u32', rows], ['u32', n],
         ['u32', 0], ['u32', ld[1]], ['u32', rowsPadded], ['f32', 1 / Math.sqrt(n)], ['u32', dispatch.rowStride],
       ]);
-      this.dispatch(encoder, pipelines.initWeights[NORMAL_DRAW][ld[1] === n ? 1 : 0], 'initWeights', [drawParams, target], dispatch);
+      this.dispatch(encoder, pipelines.initWeights(NORMAL_DRAW, ld[1] === n), 'initWeights', [drawParams, target], dispatch);
     };
     drawOnce(buffers.activations[0], Stream.inputs, config.batch, Bp);
     drawOnce(buffers.weights[1], Stream.weights, n, rows);
