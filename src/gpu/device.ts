@@ -62,6 +62,14 @@ export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
   return { ...summary, isFallbackAdapter, software };
 }
 
+/** Whether a device runs on a software adapter (device.adapterInfo; false where a browser lacks it). */
+export function isSoftwareDevice(device: GPUDevice): boolean {
+  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  if (!info) return false;
+  const fallback = (info as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  return Boolean(fallback) || SOFTWARE_NAMES.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
+}
+
 export function describeAdapter(adapter: AdapterSummary): string {
   const name = [adapter.vendor, adapter.architecture, adapter.device || adapter.description].filter(Boolean).join(' · ');
   return `${name || 'unnamed adapter'} (${adapter.software ? 'software: CPU emulation, small defaults' : 'hardware GPU'})`;

@@ -24,6 +24,7 @@ import {
   type Quantity,
   summarize,
 } from '../core/stats';
+import { isSoftwareDevice } from './device';
 import { createStorageBuffer, dispatchSize2D, readBuffer, type UniformField, uniformFromFields, workgroupGrid } from './buffers';
 import { type InitPlan, planInitRun, WEIGHT_ROW_TILE } from './initPlan';
 import { KernelTimer } from './kernelTimer';
@@ -32,7 +33,7 @@ import { ACTIVATION_CODE, compileShader, composeShader, kernelPipeline } from '.
 
 const WORKGROUP_SIZE = 64;
 /**
- * About how many values one layerStats workgroup reduces (64 lanes × 256 values), in whole batch
+ * About how many values one layerStats workgroup reduces (e.g. 64 lanes × 256 values), in whole batch
  * rows: a workgroup's fixed cost (clearing the histogram, the barriers) is ~0.15 ms on SwiftShader,
  * which 4096 values per workgroup did not pay for.
  */
@@ -133,11 +134,16 @@ export class InitStatsEngine {
   private constructor(
     private readonly device: GPUDevice,
     private readonly memoryBudgetBytes: number,
+    private readonly statsLanes: number,
   ) {}
 
-  static async create(device: GPUDevice, options: { memoryBudgetBytes?: number } = {}): Promise<InitStatsEngine> {
+  /**
+   * statsLanes: layerStats' workgroup size, 8 on a software adapter and 64 on a GPU unless given
+   * (the tests run the GPU's value on the software adapter too).
+   */
+  static async create(device: GPUDevice, options: { memoryBudgetBytes?: number; statsLanes?: number } = {}): Promise<InitStatsEngine> {
     const budget = options.memoryBudgetBytes ?? Math.min(512 * 1024 * 1024, 4 * device.limits.maxStorageBufferBindingSize);
-    const engine = new InitStatsEngine(device, budget);
+    const engine = new InitStatsEngine(device, budget, options.statsLanes ?? (isSoftwareDevice(device) ? 8 : 64));
     // Compile the default configuration's kernels up front (an error shows at once, the first run is quick).
     const defaults = validateInitConfig({});
     await Promise.all([engine.pipelinesFor(defaults.activation, batchTileFor(defaults.batch)), engine.drawPipelinesFor(defaults)]);
@@ -219,7 +225,7 @@ export class InitStatsEngine {
       build('layerForward', `${layerForwardSource}\n${forwardTileSource(batchTile)}`, ['activations'], { ...sized, ...constants }),
       build('layerBackward', `${layerBackwardSource}\n${backwardTileSource(batchTile)}`, ['activations'], { ...sized, ...constants }),
       build('readoutDelta', readoutDeltaSource, ['activations'], { ...sized, ...constants }),
-      build('layerStats', layerStatsSource, [], {}),
+      build('layerStats', layerStatsSource, [], { WORKGROUP: this.statsLanes }),
       build('dWNorm', dWNormSource, [], {}),
     ]);
     return { layerForward, layerBackward, readoutDelta, layerStats, dWNorm };

@@ -130,6 +130,17 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
     });
   }
 
+  it('gives the same numbers with the GPU-sized statistics workgroup (64 lanes) as with the software one', async () => {
+    const cfg = config({ activation: 'sigmoid', scheme: 'he-normal', width: 40, biasStd: 0.3 });
+    const wide = await InitStatsEngine.create(gpu().device, { statsLanes: 64 });
+    try {
+      const wideRun = await withErrorScopes(gpu().device, () => wide.run(cfg));
+      expectLayersClose(cfg, wideRun.accumulators, initStatsAccumulators(cfg), 1e-4, false);
+    } finally {
+      wide.destroy();
+    }
+  });
+
   it('gives the same numbers whatever the chunking (1, 2 or all inits per chunk) and with W kept or redrawn', async () => {
     const cfg = config({ inits: 5, activation: 'tanh', scheme: 'he-normal' });
     const whole = (await runOnGpu(cfg)).accumulators;
