@@ -3,9 +3,9 @@
 // ‖Σ_b δ_b a_bᵀ‖_F² = Σ_{b,c} (δ_b·δ_c)(a_b·a_c) = Σ G_δ ⊙ G_a without forming the nOut×nIn matrix.
 // Each invocation computes a 4×4 tile of both Gram matrices (rows b0..b0+3 against c0..c0+3) with
 // sixteen named accumulators, the register tiling of layerForward: 8 vec4 loads feed 16 dot products.
-// The sum is symmetric in (b, c): only tiles with c0 ≥ b0 are computed, off-diagonal tiles count
-// twice. Padded batch rows (b ≥ B) may hold stale values from an earlier run and are masked out.
-// Each workgroup of 64 tiles of one init writes one partial that the CPU adds in f64 and divides by
+// The sum is symmetric in (b, c): only tiles with c0 ≥ b0 are computed (numbered over the upper
+// triangle), off-diagonal tiles count twice. Padded batch rows (b ≥ B) may hold stale values from an earlier run and are masked out.
+// Each workgroup of WORKGROUP tiles of one init writes one partial that the CPU adds in f64 and divides by
 // B² (the loss averages over the batch). Values are scaled by powers of two (deltaScale, aScale) so
 // the products stay inside f32; the CPU undoes them.
 
@@ -15,14 +15,16 @@ struct NormParams {
   batchPadded: u32,
   vecsOut: u32, // ldOut / 4
   vecsIn: u32, // ldIn / 4
-  groupsPerInit: u32, // ceil((batchPadded / 4)² / 64)
+  groupsPerInit: u32, // ceil(T(T + 1)/2 / WORKGROUP), T = batchPadded / 4
   deltaScale: f32,
   aScale: f32,
   groupsX: u32,
   partialOffset: u32,
 }
 
-const WORKGROUP: u32 = 64u;
+// 64 tiles per workgroup on a GPU, 8 on a software adapter (the runner's choice, as for layerStats:
+// a workgroup's fixed cost grows with its size there).
+override WORKGROUP: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: NormParams;
 @group(0) @binding(1) var<storage, read> delta: array<vec4f>;
@@ -103,11 +105,19 @@ fn dWNorm(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) 
   }
   let kc = flatGroup / params.groupsPerInit;
   let tilesPerSide = params.batchPadded / 4u;
+  // Tiles are numbered over the upper triangle only, row by row (row r holds tilesPerSide − r), so
+  // no lane idles on a tile below the diagonal.
   let tile = (flatGroup % params.groupsPerInit) * WORKGROUP + lane;
-  let b0 = 4u * (tile / tilesPerSide);
-  let c0 = 4u * (tile % tilesPerSide);
+  var row = 0u;
+  var column = tile;
+  while (row < tilesPerSide && column >= tilesPerSide - row) {
+    column -= tilesPerSide - row;
+    row += 1u;
+  }
+  let b0 = 4u * row;
+  let c0 = 4u * (row + column);
   var total = 0.0;
-  if (tile < tilesPerSide * tilesPerSide && c0 >= b0) {
+  if (row < tilesPerSide) {
     let gd = gram_delta(kc, b0, c0);
     let ga = gram_below(kc, b0, c0);
     // select, not a multiplication by 0: a stale padded row may hold NaN or Inf.
@@ -120,14 +130,13 @@ fn dWNorm(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) 
     total = select(2.0, 1.0, c0 == b0) * tileSum;
   }
   partialShared[lane] = total;
+  // One barrier, then lane 0 adds the partials in order (see layerStats).
   workgroupBarrier();
-  for (var stride = WORKGROUP / 2u; stride > 0u; stride /= 2u) {
-    if (lane < stride) {
-      partialShared[lane] += partialShared[lane + stride];
-    }
-    workgroupBarrier();
-  }
   if (lane == 0u) {
-    partials[params.partialOffset + flatGroup] = partialShared[0];
+    var sum = 0.0;
+    for (var other = 0u; other < WORKGROUP; other++) {
+      sum += partialShared[other];
+    }
+    partials[params.partialOffset + flatGroup] = sum;
   }
 }

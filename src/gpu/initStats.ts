@@ -134,16 +134,16 @@ export class InitStatsEngine {
   private constructor(
     private readonly device: GPUDevice,
     private readonly memoryBudgetBytes: number,
-    private readonly statsLanes: number,
+    private readonly reductionLanes: number,
   ) {}
 
   /**
-   * statsLanes: layerStats' workgroup size, 8 on a software adapter and 64 on a GPU unless given
-   * (the tests run the GPU's value on the software adapter too).
+   * reductionLanes: the workgroup size of layerStats and dWNorm, 8 on a software adapter and 64 on
+   * a GPU unless given (the tests run the GPU's value on the software adapter too).
    */
-  static async create(device: GPUDevice, options: { memoryBudgetBytes?: number; statsLanes?: number } = {}): Promise<InitStatsEngine> {
+  static async create(device: GPUDevice, options: { memoryBudgetBytes?: number; reductionLanes?: number } = {}): Promise<InitStatsEngine> {
     const budget = options.memoryBudgetBytes ?? Math.min(512 * 1024 * 1024, 4 * device.limits.maxStorageBufferBindingSize);
-    const engine = new InitStatsEngine(device, budget, options.statsLanes ?? (isSoftwareDevice(device) ? 8 : 64));
+    const engine = new InitStatsEngine(device, budget, options.reductionLanes ?? (isSoftwareDevice(device) ? 8 : 64));
     // Compile the default configuration's kernels up front (an error shows at once, the first run is quick).
     const defaults = validateInitConfig({});
     await Promise.all([engine.pipelinesFor(defaults.activation, batchTileFor(defaults.batch)), engine.drawPipelinesFor(defaults)]);
@@ -225,8 +225,8 @@ export class InitStatsEngine {
       build('layerForward', `${layerForwardSource}\n${forwardTileSource(batchTile)}`, ['activations'], { ...sized, ...constants }),
       build('layerBackward', `${layerBackwardSource}\n${backwardTileSource(batchTile)}`, ['activations'], { ...sized, ...constants }),
       build('readoutDelta', readoutDeltaSource, ['activations'], { ...sized, ...constants }),
-      build('layerStats', layerStatsSource, [], { WORKGROUP: this.statsLanes }),
-      build('dWNorm', dWNormSource, [], {}),
+      build('layerStats', layerStatsSource, [], { WORKGROUP: this.reductionLanes }),
+      build('dWNorm', dWNormSource, [], { WORKGROUP: this.reductionLanes }),
     ]);
     return { layerForward, layerBackward, readoutDelta, layerStats, dWNorm };
   }
@@ -326,7 +326,9 @@ export class InitStatsEngine {
       records += 3 * perQuantity;
     }
     const recordBuffer = createStorageBuffer(device, 'layerStats records', records * recordStride * 4);
-    const normBuffer = createStorageBuffer(device, 'dWNorm partials', L * inits * Math.ceil((Bp / 4) ** 2 / 64) * 4);
+    const normTiles = ((Bp / 4) * (Bp / 4 + 1)) / 2; // dWNorm's 4×4 tiles on and above the diagonal
+    const normGroupsPerInit = Math.ceil(normTiles / this.reductionLanes);
+    const normBuffer = createStorageBuffer(device, 'dWNorm partials', L * inits * normGroupsPerInit * 4);
     const transient: GPUBuffer[] = [];
     const uniform = (label: string, fields: readonly UniformField[]) => {
       const buffer = uniformFromFields(device, label, fields);
@@ -403,7 +405,6 @@ export class InitStatsEngine {
       this.dispatch(encoder, pipelines.layerStats, 'layerStats', [params, values, recordBuffer], grid);
     };
 
-    const normGroupsPerInit = Math.ceil((Bp / 4) ** 2 / 64);
     const weightNorm = (encoder: GPUCommandEncoder, delta: GPUBuffer, l: number) => {
       const grid = workgroupGrid(device, inits * normGroupsPerInit);
       const params = uniform('dWNorm params', [
@@ -544,7 +545,7 @@ export class InitStatsEngine {
 
       const [recordBytes, normBytes] = await Promise.all([readBuffer(device, recordBuffer), readBuffer(device, normBuffer)]);
       combineRecords(config, layers, recordOffsets, slices, new Uint32Array(recordBytes), scales, firstInit, inits);
-      combineNorms(config, plan, layers, new Float32Array(normBytes), scales, aScale, firstInit, inits);
+      combineNorms(config, normGroupsPerInit, layers, new Float32Array(normBytes), scales, aScale, firstInit, inits);
     } finally {
       recordBuffer.destroy();
       normBuffer.destroy();
@@ -692,7 +693,7 @@ function combineRecords(
 
 function combineNorms(
   config: InitConfig,
-  plan: InitPlan,
+  groupsPerInit: number,
   layers: LayerAccumulators[],
   partials: Float32Array,
   scales: Record<Quantity, number>[],
@@ -701,7 +702,6 @@ function combineNorms(
   inits: number,
 ): void {
   const B = config.batch;
-  const groupsPerInit = Math.ceil((plan.batchPadded / 4) ** 2 / 64);
   for (let l = 1; l <= config.depth; l++) {
     const undo = (scales[l - 1].delta * aScale(l - 1)) ** 2 / (B * B);
     for (let kc = 0; kc < inits; kc++) {

@@ -130,9 +130,9 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
     });
   }
 
-  it('gives the same numbers with the GPU-sized statistics workgroup (64 lanes) as with the software one', async () => {
+  it("gives the CPU twin's numbers with the GPU-sized reduction workgroups (64 lanes; the software adapter uses 8)", async () => {
     const cfg = config({ activation: 'sigmoid', scheme: 'he-normal', width: 40, biasStd: 0.3 });
-    const wide = await InitStatsEngine.create(gpu().device, { statsLanes: 64 });
+    const wide = await InitStatsEngine.create(gpu().device, { reductionLanes: 64 });
     try {
       const wideRun = await withErrorScopes(gpu().device, () => wide.run(cfg));
       expectLayersClose(cfg, wideRun.accumulators, initStatsAccumulators(cfg), 1e-4, false);
