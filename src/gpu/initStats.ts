@@ -141,12 +141,18 @@ export class InitStatsEngine {
    * reductionLanes: the workgroup size of layerStats and dWNorm, 8 on a software adapter and 64 on
    * a GPU unless given (the tests run the GPU's value on the software adapter too).
    */
-  static async create(device: GPUDevice, options: { memoryBudgetBytes?: number; reductionLanes?: number } = {}): Promise<InitStatsEngine> {
+  static async create(
+    device: GPUDevice,
+    options: { memoryBudgetBytes?: number; reductionLanes?: number; compileDefaults?: boolean } = {},
+  ): Promise<InitStatsEngine> {
     const budget = options.memoryBudgetBytes ?? Math.min(512 * 1024 * 1024, 4 * device.limits.maxStorageBufferBindingSize);
     const engine = new InitStatsEngine(device, budget, options.reductionLanes ?? (isSoftwareDevice(device) ? 8 : 64));
-    // Compile the default configuration's kernels up front (an error shows at once, the first run is quick).
-    const defaults = validateInitConfig({});
-    await Promise.all([engine.pipelinesFor(defaults.activation, batchTileFor(defaults.batch)), engine.drawPipelinesFor(defaults)]);
+    // Compile the default configuration's kernels up front (an error shows at once, the first run is
+    // quick), unless asked not to (tests of other configurations).
+    if (options.compileDefaults ?? true) {
+      const defaults = validateInitConfig({});
+      await Promise.all([engine.pipelinesFor(defaults.activation, batchTileFor(defaults.batch)), engine.drawPipelinesFor(defaults)]);
+    }
     return engine;
   }
 

@@ -132,7 +132,7 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
 
   it("gives the CPU twin's numbers with the GPU-sized reduction workgroups (64 lanes; the software adapter uses 8)", async () => {
     const cfg = config({ activation: 'sigmoid', scheme: 'he-normal', width: 40, biasStd: 0.3 });
-    const wide = await InitStatsEngine.create(gpu().device, { reductionLanes: 64 });
+    const wide = await InitStatsEngine.create(gpu().device, { reductionLanes: 64, compileDefaults: false });
     try {
       const wideRun = await withErrorScopes(gpu().device, () => wide.run(cfg));
       expectLayersClose(cfg, wideRun.accumulators, initStatsAccumulators(cfg), 1e-4, false);
@@ -163,7 +163,7 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
     const cpu = initStatsAccumulators(cfg);
     expectLayersClose(cfg, (await runOnGpu(cfg)).accumulators, cpu);
     // A 24 MiB budget cannot hold the 64 MiB W: the engine draws and uses it in blocks of rows.
-    const small = await InitStatsEngine.create(gpu().device, { memoryBudgetBytes: 24 * 1024 * 1024 });
+    const small = await InitStatsEngine.create(gpu().device, { memoryBudgetBytes: 24 * 1024 * 1024, compileDefaults: false });
     const plan = small.plan(cfg);
     expect(plan.rowsPerBlock[2]).toBeLessThan(4096);
     const blocked = await withErrorScopes(gpu().device, () => small.run(cfg));
@@ -182,7 +182,7 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
   });
 
   it('rejects a configuration whose activations cannot fit, naming what to lower', async () => {
-    const tiny = await InitStatsEngine.create(gpu().device, { memoryBudgetBytes: 1024 * 1024 });
+    const tiny = await InitStatsEngine.create(gpu().device, { memoryBudgetBytes: 1024 * 1024, compileDefaults: false });
     await expect(tiny.run(config({ width: 4096, batch: 64, depth: 50, inits: 1 }))).rejects.toThrow(/lower the depth, the batch or the width/);
     tiny.destroy();
   });

@@ -25,7 +25,7 @@ describe(`kernel timer (seed ${seed})`, () => {
 
   it('stamps every kernel of an engine run without changing its numbers', async () => {
     expect(canTimeKernels(timed.device)).toBe(true);
-    const engine = await InitStatsEngine.create(timed.device);
+    const engine = await InitStatsEngine.create(timed.device, { compileDefaults: false });
     const untimedRun = await withErrorScopes(timed.device, () => engine.run(config));
     const timedRun = await withErrorScopes(timed.device, () => engine.run(config, { timeKernels: true }));
     expect(untimedRun.kernelMs).toBeUndefined();
@@ -44,7 +44,7 @@ describe(`kernel timer (seed ${seed})`, () => {
 
   it('says what is missing on a device without timestamp queries', async () => {
     expect(canTimeKernels(plain.device)).toBe(false);
-    const engine = await InitStatsEngine.create(plain.device);
+    const engine = await InitStatsEngine.create(plain.device, { compileDefaults: false });
     await expect(engine.run(config, { timeKernels: true })).rejects.toThrow(/timestamp-query/);
     engine.destroy();
   });
