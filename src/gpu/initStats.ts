@@ -40,7 +40,7 @@ const WORKGROUP_SIZE = 64;
 const VALUES_PER_SLICE = 16384;
 const RECORD_HEADER = 9;
 /** Element pairs one initWeights invocation draws (PAIRS in shaders/initWeights.wgsl). */
-const DRAW_PAIRS = 8;
+const DRAW_PAIRS = 32;
 
 export interface InitStatsProgress {
   done: number;
