@@ -31,7 +31,6 @@ export interface InitPlan {
   bytesPerChunk: number;
 }
 
-export const pad4 = (n: number): number => Math.ceil(n / 4) * 4;
 /** layerForward computes 16 output units per invocation: W blocks have rows padded to 16 (zeros). */
 export const WEIGHT_ROW_TILE = UNIT_TILE;
 const padRows = (n: number): number => Math.ceil(n / WEIGHT_ROW_TILE) * WEIGHT_ROW_TILE;

@@ -16,6 +16,22 @@ describe('planInitRun', () => {
     expect(plan.rowsPerBlock.slice(1)).toEqual([16, 16, 16, 16]);
   });
 
+  it('pads the batch to whole batch tiles of layerForward/layerBackward: 4 rows up to 5, 8 up to 11, then 16', () => {
+    const cases: [number, number, number][] = [
+      [1, 4, 4],
+      [5, 4, 8],
+      [6, 8, 8],
+      [11, 8, 16],
+      [12, 16, 16],
+      [17, 16, 32],
+      [32, 16, 32],
+    ];
+    for (const [batch, tile, padded] of cases) {
+      const plan = planInitRun(validateInitConfig({ width: 12, depth: 2, batch, inits: 2 }), device);
+      expect([plan.batchTile, plan.batchPadded], `batch ${batch}`).toEqual([tile, padded]);
+    }
+  });
+
   it('splits width 16384 into row blocks of W that fit one binding, one init per chunk', () => {
     const config = validateInitConfig({ width: 16384, depth: 3, batch: 16, inits: 4 });
     const plan = planInitRun(config, device);
