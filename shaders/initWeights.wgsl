@@ -27,9 +27,9 @@ override WORKGROUP_SIZE: u32 = 64u;
 // below is resolved when the pipeline is built (SwiftShader would otherwise run the normal and the
 // uniform branches for every pair, each under a lane mask).
 override DRAW_KIND: u32 = 2u;
-// Set when ld = cols and cols is even (widths that are multiples of 16): elements then go to
-// consecutive addresses and a pair never straddles two rows, so the kernel skips the row and
-// column bookkeeping and the per-element guards, which cost a third of the draw on SwiftShader.
+// Set when ld = cols (widths that are multiples of 16): elements then go to consecutive addresses
+// and a pair never straddles two rows, so the kernel skips the row and column bookkeeping and the
+// per-element guards, which cost a third of the draw on SwiftShader.
 override CONTIGUOUS_ROWS: bool = false;
 
 // The two values of one Threefry call, for the draw kind.
@@ -42,8 +42,8 @@ fn draw_pair(words: vec2u) -> vec2f {
   }
 }
 
-// Each invocation draws PAIRS consecutive pairs, so the index arithmetic and the loop set-up are
-// paid once per 64 elements (32 pairs drew ~15% faster than 8 on SwiftShader).
+// Each invocation draws PAIRS consecutive pairs, two per threefry2x32_pair call, so the index
+// arithmetic and the loop set-up are paid once per 64 elements (32 pairs drew ~15% faster than 8).
 const PAIRS: u32 = 32u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -61,43 +61,49 @@ fn initWeights(@builtin(global_invocation_id) id: vec3u) {
   let firstOfGroup = (index % groupsPerInit) * PAIRS;
   let counter0 = params.firstInit + kc;
   if (CONTIGUOUS_ROWS) {
-    // Rows are whole pairs and back to back (ld = cols, cols even): element e goes to e − first.
+    // Rows are back to back (ld = cols, a multiple of 16): element e goes to e − first, and every
+    // group holds an even number of pairs, so the loop runs a bound, not a break, and stores freely.
     let base = kc * params.rowsPadded * params.ld + 2u * firstOfGroup;
-    for (var p = 0u; p < PAIRS; p++) {
-      if (firstOfGroup + p >= pairsPerInit) {
-        break;
-      }
-      let drawn = draw_pair(threefry2x32(params.seed, params.key1, counter0, firstPair + firstOfGroup + p));
+    let pairs = min(PAIRS, pairsPerInit - firstOfGroup);
+    for (var p = 0u; p < pairs; p += 2u) {
+      let pair = firstPair + firstOfGroup + p;
+      let words = threefry2x32_pair(params.seed, params.key1, counter0, pair, pair + 1u);
+      let drawn = vec4f(draw_pair(words.xy), draw_pair(words.zw));
       matrix[base + 2u * p] = drawn.x;
       matrix[base + 2u * p + 1u] = drawn.y;
+      matrix[base + 2u * p + 2u] = drawn.z;
+      matrix[base + 2u * p + 3u] = drawn.w;
     }
     return;
   }
-  // Element 2·pair takes drawn.x, element 2·pair + 1 drawn.y (which may start the next row).
-  var element = 2u * (firstPair + firstOfGroup);
+  // Element 2·pair takes the pair's first value, element 2·pair + 1 its second (which may start the
+  // next row); elements outside [first, last) (an odd first, the end of the block) are skipped.
+  let element = 2u * (firstPair + firstOfGroup);
   var row = element / params.cols;
   var col = element - row * params.cols;
-  for (var p = 0u; p < PAIRS; p++) {
+  for (var p = 0u; p < PAIRS; p += 2u) {
     if (firstOfGroup + p >= pairsPerInit) {
       break;
     }
-    let drawn = draw_pair(threefry2x32(params.seed, params.key1, counter0, firstPair + firstOfGroup + p));
-    if (element >= first) {
-      matrix[(kc * params.rowsPadded + row - params.rowOffset) * params.ld + col] = drawn.x;
-    }
-    col += 1u;
-    if (col == params.cols) {
-      col = 0u;
-      row += 1u;
-    }
-    if (element + 1u < last) {
-      matrix[(kc * params.rowsPadded + row - params.rowOffset) * params.ld + col] = drawn.y;
-    }
-    col += 1u;
-    if (col == params.cols) {
-      col = 0u;
-      row += 1u;
-    }
-    element += 2u;
+    let pair = firstPair + firstOfGroup + p;
+    let words = threefry2x32_pair(params.seed, params.key1, counter0, pair, pair + 1u);
+    let drawn = vec4f(draw_pair(words.xy), draw_pair(words.zw));
+    let e = element + 2u * p;
+    store_element(kc, e, first, last, &row, &col, drawn.x);
+    store_element(kc, e + 1u, first, last, &row, &col, drawn.y);
+    store_element(kc, e + 2u, first, last, &row, &col, drawn.z);
+    store_element(kc, e + 3u, first, last, &row, &col, drawn.w);
+  }
+}
+
+// Writes element e (at row, col) when it is inside [first, last), then steps (row, col) to e + 1.
+fn store_element(kc: u32, e: u32, first: u32, last: u32, row: ptr<function, u32>, col: ptr<function, u32>, value: f32) {
+  if (e >= first && e < last) {
+    matrix[(kc * params.rowsPadded + *row - params.rowOffset) * params.ld + *col] = value;
+  }
+  *col += 1u;
+  if (*col == params.cols) {
+    *col = 0u;
+    *row += 1u;
   }
 }

@@ -1,6 +1,7 @@
 // rngWords: bindings 0 params (uniform), 1 words (storage rw, vec2u per counter),
 // 2 normals (storage rw, vec2f per counter). CPU twin: rngWords in src/core/rng.ts.
-// Needs shaders/common/rng.wgsl (composed by src/gpu/shaderSource.ts).
+// Needs shaders/common/rng.wgsl (composed by src/gpu/shaderSource.ts). Each invocation draws two
+// neighbouring counters with threefry2x32_pair, as initWeights does, so both of its chains are checked.
 
 struct RngParams {
   seed: u32,
@@ -19,11 +20,16 @@ override WORKGROUP_SIZE: u32 = 64u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn rngWords(@builtin(global_invocation_id) id: vec3u) {
-  let index = id.y * params.rowStride + id.x;
+  let index = 2u * (id.y * params.rowStride + id.x);
   if (index >= params.count) {
     return;
   }
-  let pair = threefry2x32(params.seed, params.key1, params.counter0, params.firstCounter1 + index);
-  words[index] = pair;
-  normals[index] = normal_pair_from_words(pair);
+  let counter = params.firstCounter1 + index;
+  let both = threefry2x32_pair(params.seed, params.key1, params.counter0, counter, counter + 1u);
+  words[index] = both.xy;
+  normals[index] = normal_pair_from_words(both.xy);
+  if (index + 1u < params.count) {
+    words[index + 1u] = both.zw;
+    normals[index + 1u] = normal_pair_from_words(both.zw);
+  }
 }

@@ -379,7 +379,7 @@ export class InitStatsEngine {
         ['f32', factor],
         ['u32', dispatch.rowStride],
       ]);
-      const contiguousRows = stride === cols && cols % 2 === 0;
+      const contiguousRows = stride === cols && cols % 16 === 0; // the kernel relies on both (see CONTIGUOUS_ROWS)
       this.dispatch(encoder, pipelines.initWeights(kind, contiguousRows), 'initWeights', [params, target], dispatch);
     };
 
@@ -595,7 +595,7 @@ export class InitStatsEngine {
         ['u32', config.seed], ['u32', streamKey(tag, 1)], ['u32', 0], ['u32', inits], ['u32', rows], ['u32', n],
         ['u32', 0], ['u32', ld[1]], ['u32', rowsPadded], ['f32', 1 / Math.sqrt(n)], ['u32', dispatch.rowStride],
       ]);
-      this.dispatch(encoder, pipelines.initWeights(NORMAL_DRAW, ld[1] === n), 'initWeights', [drawParams, target], dispatch);
+      this.dispatch(encoder, pipelines.initWeights(NORMAL_DRAW, ld[1] === n && n % 16 === 0), 'initWeights', [drawParams, target], dispatch);
     };
     drawOnce(buffers.activations[0], Stream.inputs, config.batch, Bp);
     drawOnce(buffers.weights[1], Stream.weights, n, rows);

@@ -26,7 +26,7 @@ export class RngWordsKernel {
     count: number,
   ): Promise<{ words: Uint32Array; normals: Float32Array }> {
     const { device } = this;
-    const dispatch = dispatchSize2D(device, count, WORKGROUP_SIZE);
+    const dispatch = dispatchSize2D(device, Math.ceil(count / 2), WORKGROUP_SIZE); // two counters per invocation
     const params = createUniformBuffer(device, 'rngWords params', 24);
     device.queue.writeBuffer(params, 0, new Uint32Array([seed, key1, counter0, firstCounter1, count, dispatch.rowStride]));
     const words = createStorageBuffer(device, 'rngWords words', count * 8);
