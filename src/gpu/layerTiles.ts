@@ -81,10 +81,17 @@ export function backwardTileSource(tile: BatchTile): string {
     ...rows.map((b) => `    let d${b} = deltaAbove[dRow + ${b}u * vecsOut + iv];`),
     '    let w = wBase + 4u * iv * vecsIn;',
     ...weightRows.flatMap((r) => QUADS.map((q) => `    let w${r}_${q} = weights[w + ${r}u * vecsIn + ${q}u];`)),
-    // One weight row at a time (row r meets component r of each δ vec4): only that row's four
-    // vec4s are live at once. 1.25× faster on SwiftShader than summing the four rows per statement.
-    ...weightRows.flatMap((r) =>
-      rows.flatMap((b) => QUADS.map((q) => `    acc${b}_${q} += d${b}.${'xyzw'[r]} * w${r}_${q};`)),
+    // Column c of the 4 × 4 block under quad q is vec4f(w0_q.c, w1_q.c, w2_q.c, w3_q.c): free on a
+    // SIMD-per-lane compiler (components are separate registers), and the sums become the forward's
+    // dot products, which SwiftShader runs 1.1–1.4× faster than d.x · w row updates.
+    ...rows.flatMap((b) =>
+      QUADS.map((q) => {
+        const dots = range(4).map((c) => {
+          const column = weightRows.map((r) => `w${r}_${q}.${'xyzw'[c]}`).join(', ');
+          return `dot(d${b}, vec4f(${column}))`;
+        });
+        return `    acc${b}_${q} += vec4f(${dots.join(', ')});`;
+      }),
     ),
     '  }',
     ...rows.flatMap((b) => QUADS.map((q) => `  store_tile_column(kc, b0 + ${b}u, jv + ${q}u, acc${b}_${q});`)),
