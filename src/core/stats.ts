@@ -7,10 +7,19 @@ import type { TheoryLayer } from './meanField';
 
 /** Quantile of type 7 (linear interpolation between order statistics, R's default); NaN ignored. */
 export function quantile(values: ArrayLike<number>, p: number): number {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`quantile needs p in [0, 1] (got ${p})`);
+  return quantiles(values, [p])[0];
+}
+
+/** Several quantiles of type 7 from one sort (the values are sorted once, not once per p). */
+export function quantiles(values: ArrayLike<number>, ps: readonly number[]): number[] {
+  for (const p of ps) if (!(p >= 0 && p <= 1)) throw new RangeError(`quantile needs p in [0, 1] (got ${p})`);
   const sorted = Float64Array.from(values)
     .filter((x) => !Number.isNaN(x))
     .sort();
+  return ps.map((p) => sortedQuantile(sorted, p));
+}
+
+function sortedQuantile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
@@ -154,7 +163,8 @@ export interface Quantiles {
 
 function quantilesOf(values: number[]): Quantiles {
   if (values.length === 0) return { p5: null, p50: null, p95: null };
-  return { p5: finiteOrNull(quantile(values, 0.05)), p50: finiteOrNull(quantile(values, 0.5)), p95: finiteOrNull(quantile(values, 0.95)) };
+  const [p5, p50, p95] = quantiles(values, [0.05, 0.5, 0.95]).map(finiteOrNull);
+  return { p5, p50, p95 };
 }
 
 export interface QuantityStats {

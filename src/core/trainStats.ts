@@ -6,7 +6,7 @@
 //           and the share that has been ≥ the target at any checkpoint so far;
 //   weights: the weights of all copies (biases excluded): the share exactly 0, the spread, a histogram.
 
-import { quantile } from './stats';
+import { quantiles } from './stats';
 import { Metric, METRICS_PER_COPY } from './trainMetrics';
 import type { TrainLayout } from './trainLayout';
 
@@ -66,7 +66,8 @@ function finiteOrNull(x: number): number | null {
 export function band(values: ArrayLike<number>): Band {
   const finite = Array.from(values).filter(Number.isFinite);
   if (finite.length === 0) return { p10: null, p50: null, p90: null };
-  return { p10: finiteOrNull(quantile(finite, 0.1)), p50: finiteOrNull(quantile(finite, 0.5)), p90: finiteOrNull(quantile(finite, 0.9)) };
+  const [p10, p50, p90] = quantiles(finite, [0.1, 0.5, 0.9]).map(finiteOrNull);
+  return { p10, p50, p90 };
 }
 
 /** Metric m of every copy. */

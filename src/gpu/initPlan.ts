@@ -10,7 +10,18 @@ export interface DeviceBudget {
   maxBufferSize: number;
   /** Total bytes one chunk may hold on the device. */
   memoryBudgetBytes: number;
+  /** Workgroup size of the reductions (layerStats, dWNorm): sets how many partial sums they write. */
+  reductionLanes: number;
 }
+
+/**
+ * About how many values one layerStats workgroup reduces (e.g. 64 lanes × 256 values), in whole batch
+ * rows: a workgroup's fixed cost (clearing the histogram, the barriers) is ~0.15 ms on SwiftShader,
+ * which 4096 values per workgroup did not pay for.
+ */
+export const VALUES_PER_SLICE = 16384;
+/** u32 words before the histogram in a layerStats record (shaders/layerStats.wgsl). */
+export const RECORD_HEADER = 9;
 
 export interface InitPlan {
   widths: number[];
@@ -28,6 +39,11 @@ export interface InitPlan {
    * as redrawing, half the generator work) when the chunk still holds enough inits; else redraw.
    */
   cacheWeights: boolean;
+  /** Batch rows per layerStats workgroup, per layer, and the slices (records per init and quantity). */
+  rowsPerSlice: number[];
+  slices: number[];
+  /** dWNorm workgroups per init and layer (each writes one partial sum). */
+  normGroupsPerInit: number;
   bytesPerChunk: number;
 }
 
@@ -48,13 +64,22 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
   // Per init: a[0..L] and z[1..L], two δ buffers, one bias row.
   let activationBytes = batchPadded * strides[0] * 4;
   for (let l = 1; l <= L; l++) activationBytes += 2 * batchPadded * strides[l] * 4;
-  const perInitFixed = activationBytes + 2 * batchPadded * maxStride * 4 + maxStride * 4;
-  const largestLayerBuffer = batchPadded * maxStride * 4;
+  // The outputs of the reductions, bound whole and read back through a staging copy of each:
+  // layerStats records (z, a and δ of every layer) and dWNorm partials.
+  const rowsPerSlice = widths.map((width) => Math.max(1, Math.floor(VALUES_PER_SLICE / width)));
+  const slices = rowsPerSlice.map((rows) => Math.ceil(config.batch / rows));
+  let recordBytes = 0;
+  for (let l = 1; l <= L; l++) recordBytes += 3 * slices[l] * (RECORD_HEADER + config.bins) * 4;
+  const normTiles = ((batchPadded / 4) * (batchPadded / 4 + 1)) / 2; // dWNorm's 4×4 tiles on and above the diagonal
+  const normGroupsPerInit = Math.ceil(normTiles / budget.reductionLanes);
+  const normBytes = L * normGroupsPerInit * 4;
+  const perInitFixed = activationBytes + 2 * batchPadded * maxStride * 4 + maxStride * 4 + 2 * (recordBytes + normBytes);
+  const largestLayerBuffer = Math.max(batchPadded * maxStride * 4, recordBytes, normBytes);
   if (perInitFixed > budget.memoryBudgetBytes || largestLayerBuffer > bindingLimit) {
     throw new ConfigError(
       'depth',
       `depth ${L} × batch ${config.batch} × width ${Math.max(...widths)} needs ${(perInitFixed / MIB).toFixed(0)} MiB of ` +
-        `activations per initialization, over this device's ${(Math.min(budget.memoryBudgetBytes, bindingLimit) / MIB).toFixed(0)} MiB: ` +
+        `activations and statistics per initialization, over this device's ${(Math.min(budget.memoryBudgetBytes, bindingLimit) / MIB).toFixed(0)} MiB: ` +
         'lower the depth, the batch or the width',
     );
   }
@@ -90,6 +115,9 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
       initsPerChunk,
       rowsPerBlock: widths.map((width, l) => (l === 0 ? 0 : padRows(width))),
       cacheWeights,
+      rowsPerSlice,
+      slices,
+      normGroupsPerInit,
       bytesPerChunk: initsPerChunk * (perInitFixed + allWeightBytes),
     };
   }
@@ -109,6 +137,9 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
     initsPerChunk,
     rowsPerBlock,
     cacheWeights,
+    rowsPerSlice,
+    slices,
+    normGroupsPerInit,
     bytesPerChunk: initsPerChunk * (perInitFixed + weightBlockBytes),
   };
 }

@@ -26,27 +26,23 @@ import {
 } from '../core/stats';
 import { isSoftwareDevice } from './device';
 import { createStorageBuffer, dispatchSize2D, readBuffer, type UniformField, uniformFromFields, workgroupGrid } from './buffers';
-import { type InitPlan, planInitRun, WEIGHT_ROW_TILE } from './initPlan';
+import { type InitPlan, planInitRun, RECORD_HEADER, WEIGHT_ROW_TILE } from './initPlan';
 import { KernelTimer } from './kernelTimer';
 import { type BatchTile, backwardTileSource, batchTileFor, forwardTileSource } from './layerTiles';
 import { ACTIVATION_CODE, compileShader, composeShader, kernelPipeline } from './shaderSource';
 
 const WORKGROUP_SIZE = 64;
-/**
- * About how many values one layerStats workgroup reduces (e.g. 64 lanes × 256 values), in whole batch
- * rows: a workgroup's fixed cost (clearing the histogram, the barriers) is ~0.15 ms on SwiftShader,
- * which 4096 values per workgroup did not pay for.
- */
-const VALUES_PER_SLICE = 16384;
-const RECORD_HEADER = 9;
 /** Element pairs one initWeights invocation draws (PAIRS in shaders/initWeights.wgsl). */
 const DRAW_PAIRS = 32;
 
 export interface InitStatsProgress {
   done: number;
   total: number;
-  /** The summary over the inits done so far. */
-  partial: InitStatsResult;
+  /**
+   * The summary over the inits done so far, computed when called (during the callback): it sorts
+   * every layer's per-init values, so at large K a page should ask a few times a second, not per chunk.
+   */
+  partial: () => InitStatsResult;
 }
 
 export interface InitStatsRun {
@@ -171,6 +167,7 @@ export class InitStatsEngine {
         maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
         maxBufferSize: limits.maxBufferSize,
         memoryBudgetBytes: this.memoryBudgetBytes,
+        reductionLanes: this.reductionLanes,
       },
       initsPerChunk,
       redrawWeights,
@@ -290,7 +287,7 @@ export class InitStatsEngine {
         await this.runChunk(config, plan, theory, pipelines, buffers, first, count, layers, options.signal);
         await timer?.collect();
         const done = first + count;
-        options.onProgress?.({ done, total: config.inits, partial: summarizeDone(config, theory, layers, done) });
+        options.onProgress?.({ done, total: config.inits, partial: () => summarizeDone(config, theory, layers, done) });
       }
     } finally {
       this.timer = undefined;
@@ -319,9 +316,7 @@ export class InitStatsEngine {
     const { device } = this;
     const L = config.depth;
     const B = config.batch;
-    const { widths: n, strides: ld, batchPadded: Bp, rowsPerBlock } = plan;
-    const rowsPerSlice = n.map((width) => Math.max(1, Math.floor(VALUES_PER_SLICE / width)));
-    const slices = n.map((_, l) => Math.ceil(B / rowsPerSlice[l]));
+    const { widths: n, strides: ld, batchPadded: Bp, rowsPerBlock, rowsPerSlice, slices, normGroupsPerInit } = plan;
     // Record layout: for each layer l (1..L) and quantity (z, a, δ), inits × slices[l] records.
     const recordStride = RECORD_HEADER + config.bins;
     const recordOffsets: Record<Quantity, number>[] = [];

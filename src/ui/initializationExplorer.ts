@@ -40,6 +40,8 @@ const QUANTITY_NAMES: Record<Quantity, { short: string; long: string; axis: (act
 
 /** Wait this long after the last knob move before starting a run (sliders fire continuously). */
 const RUN_DEBOUNCE_MS = 120;
+/** Least time between two partial summaries of a run in flight. */
+const PARTIAL_INTERVAL_MS = 250;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -378,6 +380,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     result = undefined;
     requestDraw();
     const started = performance.now();
+    let lastPartialAt = -Infinity;
     try {
       // A run expected to take more than ~2 s goes in ≥ 8 chunks so partial results draw while it
       // is in flight; short runs go in as few chunks as fit (each chunk has a fixed cost).
@@ -388,10 +391,18 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
         signal: controller.signal,
         initsPerChunk,
         onProgress: ({ done, total, partial }) => {
-          if (id !== runNumber) return;
-          result = partial;
-          exposeResult(partial, done);
-          const elapsed = (performance.now() - started) / 1000;
+          if (id !== runNumber || done === total) return; // the final result follows at once
+          // Partial results at most every PARTIAL_INTERVAL_MS: each one sorts the per-init values of
+          // every layer, which at K = 65536 and hundreds of chunks would hold the page for minutes.
+          const now = performance.now();
+          if (now - lastPartialAt >= PARTIAL_INTERVAL_MS) {
+            lastPartialAt = now;
+            result = partial();
+            exposeResult(result, done);
+          } else {
+            status.dataset.initsDone = String(done);
+          }
+          const elapsed = (now - started) / 1000;
           const remaining = done > 0 ? (elapsed * (total - done)) / done : NaN;
           setStatus('running', `running ${done}/${total} initializations · ${formatSeconds(elapsed)} elapsed${done < total ? `, ~${formatSeconds(remaining)} left` : ''}…`);
           requestDraw();

@@ -1,10 +1,10 @@
 // How the initialization engine cuts a run to fit a device (pure numbers, no GPU).
 import { describe, expect, it } from 'vitest';
 import { validateInitConfig } from '../../src/core/initConfig';
-import { planInitRun, WEIGHT_ROW_TILE } from '../../src/gpu/initPlan';
+import { type InitPlan, planInitRun, RECORD_HEADER, WEIGHT_ROW_TILE } from '../../src/gpu/initPlan';
 
 const MIB = 1024 * 1024;
-const device = { maxStorageBufferBindingSize: 128 * MIB, maxBufferSize: 256 * MIB, memoryBudgetBytes: 512 * MIB };
+const device = { maxStorageBufferBindingSize: 128 * MIB, maxBufferSize: 256 * MIB, memoryBudgetBytes: 512 * MIB, reductionLanes: 8 };
 
 describe('planInitRun', () => {
   it('keeps W for the backward pass and takes all inits when a small run fits', () => {
@@ -44,15 +44,26 @@ describe('planInitRun', () => {
     expect(plan.bytesPerChunk).toBeLessThanOrEqual(device.memoryBudgetBytes);
   });
 
-  it('never makes a chunk exceed the memory budget or a buffer exceed a binding', () => {
+  it('never makes a chunk exceed the memory budget or a buffer exceed a binding, statistics outputs included', () => {
+    // The layerStats records of a chunk (z, a, δ of every layer), as initStats.ts lays them out.
+    const recordBytes = (plan: InitPlan, bins: number) =>
+      plan.initsPerChunk * plan.slices.reduce((sum, slices, l) => sum + (l === 0 ? 0 : 3 * slices * (RECORD_HEADER + bins) * 4), 0);
     for (const shape of [
       { width: 256, depth: 8, batch: 32, inits: 256 },
       { width: 2048, depth: 4, batch: 16, inits: 4 },
       { width: 1024, depth: 200, batch: 4, inits: 65536 },
+      // Deep and narrow with many inits: the records, not the activations, bound the chunk here
+      // (869 inits per chunk would have needed 145 MiB of records in one binding).
+      { width: 16, depth: 200, batch: 16, inits: 65536, bins: 64 },
+      { width: 16, depth: 200, batch: 1024, inits: 65536, bins: 256 },
     ]) {
-      const plan = planInitRun(validateInitConfig(shape), device);
-      expect(plan.bytesPerChunk, JSON.stringify(shape)).toBeLessThanOrEqual(device.memoryBudgetBytes);
-      expect(plan.initsPerChunk * plan.batchPadded * Math.max(...plan.strides) * 4).toBeLessThanOrEqual(device.maxStorageBufferBindingSize);
+      const config = validateInitConfig(shape);
+      const plan = planInitRun(config, device);
+      const what = JSON.stringify(shape);
+      expect(plan.bytesPerChunk, what).toBeLessThanOrEqual(device.memoryBudgetBytes);
+      expect(plan.initsPerChunk * plan.batchPadded * Math.max(...plan.strides) * 4, what).toBeLessThanOrEqual(device.maxStorageBufferBindingSize);
+      expect(recordBytes(plan, config.bins), what).toBeLessThanOrEqual(device.maxStorageBufferBindingSize);
+      expect(plan.initsPerChunk * config.depth * plan.normGroupsPerInit * 4, what).toBeLessThanOrEqual(device.maxStorageBufferBindingSize);
     }
   });
 

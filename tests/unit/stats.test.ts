@@ -9,6 +9,7 @@ import {
   createQuantityAccumulator,
   histogramRange,
   quantile,
+  quantiles,
   summarize,
   summarizeQuantity,
 } from '../../src/core/stats';
@@ -31,6 +32,16 @@ describe('quantile (type 7)', () => {
     expect(quantile([-Infinity, 1], 0.5)).toBe(-Infinity);
     expect(quantile([Infinity, Infinity], 0.5)).toBe(Infinity);
     expect(() => quantile([1], 1.5)).toThrow(RangeError);
+  });
+
+  it('quantiles: several from one sort, each equal to its own quantile call', () => {
+    const values = Array.from({ length: 101 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 - 3);
+    values[17] = NaN;
+    values[40] = Infinity;
+    const ps = [0, 0.05, 0.1, 0.5, 0.9, 0.95, 1];
+    expect(quantiles(values, ps)).toEqual(ps.map((p) => quantile(values, p)));
+    expect(quantiles([], [0.5, 0.9])).toEqual([NaN, NaN]);
+    expect(() => quantiles([1, 2], [0.5, -0.1])).toThrow(/got -0.1/);
   });
 });
 
