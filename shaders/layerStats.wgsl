@@ -19,10 +19,13 @@ struct StatsParams {
   rowsPerSlice: u32,
   bins: u32,
   scale: f32,
-  lo: f32,
-  hi: f32,
-  binScale: f32, // bins / (hi − lo)
-  binWhole: f32, // integer part of −lo · binScale
+  // The histogram range in scaled units (v·s), so that a vanishing layer's tiny range neither
+  // underflows nor makes bins / (hi − lo) overflow in f32; s is a power of two, so binning v·s
+  // against them puts every value in the same bin as binning v against the unscaled range.
+  lo: f32, // lo · s
+  hi: f32, // hi · s
+  binScale: f32, // bins / ((hi − lo) · s)
+  binWhole: f32, // integer part of −lo · bins / (hi − lo)
   binFraction: f32, // its fractional part
   symmetry: u32,
   groupsX: u32,
@@ -92,17 +95,18 @@ fn layerStats(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_ind
         count4(infinite & (v > vec4f(0.0))),
         count4(infinite & (v < vec4f(0.0))),
       );
-      let scaled = select(vec4f(0.0), v * scale, finite);
+      let sv = v * scale;
+      let scaled = select(vec4f(0.0), sv, finite);
       sums.x += (scaled.x + scaled.y) + (scaled.z + scaled.w);
       sums.y += dot(scaled, scaled);
-      let below = finite & (v < vec4f(lo));
-      let above = finite & (v > vec4f(hi));
+      let below = finite & (sv < vec4f(lo));
+      let above = finite & (sv > vec4f(hi));
       ranges += vec2u(count4(below), count4(above));
       // floor(v·c + fraction) + whole rather than floor((v − lo)/(hi − lo)·bins): adding lo first
       // would round tiny values onto the bin edge at 0 (symmetric ranges have one there), where
       // vanishing and saturating runs put most of their values.
       let inRange = finite & !(below | above);
-      let bin = vec4u(clamp(floor(v * binScale + binFraction) + binWhole, vec4f(0.0), lastBin));
+      let bin = vec4u(clamp(floor(sv * binScale + binFraction) + binWhole, vec4f(0.0), lastBin));
       if (inRange.x) { atomicAdd(&histogram[bin.x], 1u); }
       if (inRange.y) { atomicAdd(&histogram[bin.y], 1u); }
       if (inRange.z) { atomicAdd(&histogram[bin.z], 1u); }

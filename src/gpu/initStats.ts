@@ -327,8 +327,6 @@ export class InitStatsEngine {
       records += 3 * perQuantity;
     }
     const recordBuffer = createStorageBuffer(device, 'layerStats records', records * recordStride * 4);
-    const normTiles = ((Bp / 4) * (Bp / 4 + 1)) / 2; // dWNorm's 4×4 tiles on and above the diagonal
-    const normGroupsPerInit = Math.ceil(normTiles / this.reductionLanes);
     const normBuffer = createStorageBuffer(device, 'dWNorm partials', L * inits * normGroupsPerInit * 4);
     const transient: GPUBuffer[] = [];
     const uniform = (label: string, fields: readonly UniformField[]) => {
@@ -382,6 +380,9 @@ export class InitStatsEngine {
       const range = histogramRange(config, theory, l, quantity);
       const binScale = config.bins / (range.hi - range.lo);
       const binOffset = -range.lo * binScale;
+      // The range goes in scaled units (see shaders/layerStats.wgsl): a vanishing layer's range, and
+      // bins / (hi − lo), can leave f32 otherwise. s is a power of two, so the bins are unchanged.
+      const s = 1 / scales[l - 1][quantity];
       const groups = inits * slices[l];
       const grid = workgroupGrid(device, groups);
       const params = uniform('layerStats params', [
@@ -393,10 +394,10 @@ export class InitStatsEngine {
         ['u32', slices[l]],
         ['u32', rowsPerSlice[l]],
         ['u32', config.bins],
-        ['f32', 1 / scales[l - 1][quantity]],
-        ['f32', range.lo],
-        ['f32', range.hi],
-        ['f32', binScale],
+        ['f32', s],
+        ['f32', range.lo * s],
+        ['f32', range.hi * s],
+        ['f32', binScale / s],
         ['f32', Math.floor(binOffset)],
         ['f32', binOffset - Math.floor(binOffset)],
         ['u32', symmetry ? 1 : 0],

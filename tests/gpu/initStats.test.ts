@@ -234,6 +234,22 @@ describe(`science on the GPU path (seed ${seed})`, () => {
     for (const layer of result.layers) expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(0.1);
   });
 
+  it('bins a layer that vanished below f32 bin arithmetic (bins/(hi − lo) > 3.4e38) around 0, not at the edges', async () => {
+    // Linear, n·Var(W) = 1/4: E[z²] = 4^−l, and at layer 124 (rms ~5e-38) 256 bins over ±4 rms give
+    // bins/(hi − lo) ≈ 7e38, past the f32 maximum: binned unscaled, every value went to an edge bin.
+    // The values themselves are not the CPU twin's any more (products under 1.2e-38 flush to zero in
+    // f32 on the software adapter; the twin's f64 keeps them), so this checks the binning only.
+    const cfg = config({ activation: 'linear', scheme: 'xavier-normal', scale: 0.5, width: 256, batch: 4, inits: 1, depth: 124, bins: 256 });
+    const z = (await runOnGpu(cfg)).accumulators[123].z;
+    expect(cfg.bins / (8 * Math.sqrt(0.25 ** 124))).toBeGreaterThan(3.4e38);
+    expect([z.count, z.nan, z.posInf, z.negInf, z.underflow, z.overflow]).toEqual([1024, 0, 0, 0, 0, 0]);
+    const counts = Array.from(z.histogram);
+    expect(counts.reduce((sum, c) => sum + c, 0)).toBe(1024);
+    expect(counts[0] + counts[cfg.bins - 1], 'edge bins').toBe(0);
+    const central = counts.slice(cfg.bins / 4, (3 * cfg.bins) / 4).reduce((sum, c) => sum + c, 0);
+    expect(central, 'values within ±2 rms of the theory').toBeGreaterThan(0.95 * 1024);
+  });
+
   it('exploding to Inf/NaN (linear, scale 100, depth 30): non-finite values counted, statistics of the finite ones kept', async () => {
     const cfg = config({ activation: 'linear', scheme: 'xavier-normal', scale: 100, depth: 30, width: 8, batch: 4, inits: 2 });
     const { result, accumulators } = await runOnGpu(cfg);
