@@ -40,10 +40,14 @@ export async function startApp(root: HTMLElement): Promise<void> {
 
   let teardown: (() => void) | undefined;
   let current: Explorer | undefined;
+  // Bumped by every show(): a mount that resolves after a newer show() (a quick tab switch while
+  // pipelines compile) is torn down at once, and its explorer can no longer write the URL.
+  let generation = 0;
 
   const selectedId = (): string | undefined => new URLSearchParams(location.search).get(VIEW_KEY) ?? undefined;
 
   async function show(explorer: Explorer | undefined, params: URLSearchParams): Promise<void> {
+    const mine = ++generation;
     teardown?.();
     teardown = undefined;
     current = explorer;
@@ -61,6 +65,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
       gpu,
       params,
       setParams: (next) => {
+        if (mine !== generation) return;
         const search = new URLSearchParams(next);
         search.set(VIEW_KEY, explorer.id);
         history.replaceState(null, '', `${location.pathname}?${search}`);
@@ -68,8 +73,11 @@ export async function startApp(root: HTMLElement): Promise<void> {
       notify,
     };
     try {
-      teardown = await explorer.mount(container, context);
+      const unmount = await explorer.mount(container, context);
+      if (mine === generation) teardown = unmount;
+      else unmount();
     } catch (error) {
+      if (mine !== generation) return;
       notify(`The ${explorer.title} explorer failed to start: ${error instanceof Error ? error.message : String(error)}`, 'error');
     }
   }
@@ -128,6 +136,15 @@ async function connect(
       notify(`The GPU device was lost (${info.reason || 'unknown reason'}: ${info.message}). Re-initializing…`, 'error');
       onLost();
     },
+  });
+  // A GPU error that no error scope caught (a bug, or a limit the planners missed) would otherwise
+  // only reach the console while the page shows stale or empty results: say so on the page.
+  const reported = new Set<string>(); // one notice per distinct error, not one per dispatch
+  gpu.device.addEventListener('uncapturederror', (event) => {
+    const { message } = (event as GPUUncapturedErrorEvent).error;
+    if (reported.has(message)) return;
+    reported.add(message);
+    notify(`GPU error: ${message}. Results shown since may be wrong; please report it.`, 'error');
   });
   const { adapter } = gpu;
   adapterLine.textContent = `Adapter: ${describeAdapter(adapter)}`;
