@@ -6,6 +6,11 @@ export async function openCliGpu(): Promise<GpuContext> {
   // Timestamp queries where the adapter has them: the benchmark reports GPU time per kernel.
   const gpu = await requestGpu(await nodeGpu(), { label: 'cli device', optionalFeatures: ['timestamp-query'] });
   process.stderr.write(`adapter: ${describeAdapter(gpu.adapter)}\n`);
+  // An error no error scope caught means the printed numbers cannot be trusted: say so, exit non-zero.
+  gpu.device.addEventListener('uncapturederror', (event) => {
+    process.stderr.write(`GPU error (the results are not valid): ${(event as GPUUncapturedErrorEvent).error.message}\n`);
+    process.exitCode = 1;
+  });
   return gpu;
 }
 

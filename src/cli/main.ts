@@ -38,8 +38,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // Dawn keeps the event loop alive after the device is destroyed; exit explicitly.
+// A GPU error reported while the command ran (src/cli/gpu.ts) has set process.exitCode to 1.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => process.exit(code === 0 ? (process.exitCode ?? 0) : code),
   (error) => {
     process.stderr.write(`${String(error)}\n`);
     process.exit(1);
