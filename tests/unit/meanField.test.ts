@@ -117,6 +117,18 @@ describe('meanFieldTheory, constant init (all units share one sum)', () => {
     expect(theory[1].zMeanSquare).toBeCloseTo((sum * h) / Math.sqrt(2 * Math.PI), 10);
     expectNoNaN(meanFieldTheory(config({ activation: 'relu', scheme: 'constant', scale: 100, depth: 200, biasStd: 1 })));
   });
+
+  it('reuses a recent result for a new seed or K, as copies, and recomputes when a field it depends on moves', () => {
+    const base = { activation: 'tanh', scheme: 'constant', scale: 1.3, biasStd: 0.4, depth: 6 };
+    const first = meanFieldTheory(config({ ...base, seed: 1, inits: 8 }));
+    first[2].zMeanSquare = -1; // a caller's edit must not reach the next caller
+    const again = meanFieldTheory(config({ ...base, seed: 2, inits: 64 }));
+    expect(again[2].zMeanSquare).toBeGreaterThan(0);
+    expect(again).toEqual(meanFieldTheory(config({ ...base, seed: 3 })));
+    for (const moved of [{ biasStd: 0.5 }, { scale: 1.4 }, { batch: 16 }, { activation: 'sigmoid' }, { inputWidth: 50 }]) {
+      expect(meanFieldTheory(config({ ...base, ...moved })), JSON.stringify(moved)).not.toEqual(again);
+    }
+  });
 });
 
 describe('momentScale', () => {
