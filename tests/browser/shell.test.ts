@@ -28,3 +28,19 @@ it('explains what is needed when WebGPU is missing, instead of a blank page', as
   await missing.screenshot({ path: `${SCREENSHOTS}/no-webgpu.png` });
   expect(errors).toEqual([]);
 });
+
+it('a quick tab switch while an explorer is still starting leaves only the new view, and the URL on it', async () => {
+  const { page, errors } = await browser.open('/');
+  await expect.poll(() => page.locator('#adapter-line').getAttribute('data-software'), { timeout: 30_000 }).toMatch(/true|false/);
+  // The initialization explorer compiles its pipelines for seconds on the software adapter: go back
+  // to the overview before its mount resolves, then give it time to resolve. A stale mount used to
+  // stay alive and write ?view=init over the overview's URL.
+  await page.locator('nav.tabs button[data-view="init"]').click();
+  await page.locator('nav.tabs button[data-view="home"]').click();
+  await expect.poll(() => page.locator('.intro .cards').count(), { timeout: 30_000 }).toBe(1);
+  await page.waitForTimeout(10_000);
+  expect(new URL(page.url()).searchParams.get('view')).toBeNull();
+  expect(await page.locator('.explorer-root').count()).toBe(0);
+  expect(await page.locator('nav.tabs button[aria-selected="true"]').getAttribute('data-view')).toBe('home');
+  expect(errors).toEqual([]);
+});
