@@ -7,6 +7,10 @@ fn is_finite_f32(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }
 
+fn is_nan_f32(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}
+
 fn all_finite4(x: vec4f) -> bool {
   return all((bitcast<vec4u>(x) & vec4u(0x7f800000u)) != vec4u(0x7f800000u));
 }
@@ -28,7 +32,8 @@ fn update_param(w: f32, g: f32, is_bias: bool, penalty: u32, alpha: f32, alpha_l
     case 1u: {
       let u = w - alpha * g;
       let shrunk = abs(u) - alpha_lambda;
-      return select(0.0, sign(u) * shrunk, shrunk > 0.0);
+      // NaN stays NaN (a diverged copy must not turn into exact zeros, which would look like sparsity).
+      return select(select(0.0, sign(u) * shrunk, shrunk > 0.0), u, is_nan_f32(u));
     }
     case 2u: { return w - alpha * g - alpha_lambda * sign(w); }
     default: { return decay * w - alpha * g; }

@@ -80,8 +80,10 @@ export function updateParam(rule: TrainRule, w: number, g: number, isBias: boole
   if (rule.penalty === 'l2') return (1 - 2 * alpha * lambda) * w - alpha * g;
   if (rule.l1Update === 'subgradient') return w - alpha * g - alpha * lambda * Math.sign(w);
   const u = w - alpha * g;
+  // NaN stays NaN: a diverged copy must not turn into exact zeros (they would read as sparsity).
+  if (Number.isNaN(u)) return u;
   const shrunk = Math.abs(u) - alpha * lambda;
-  return shrunk > 0 ? Math.sign(u) * shrunk : 0; // +0, never −0; NaN stays NaN through sign(u)
+  return shrunk > 0 ? Math.sign(u) * shrunk : 0; // +0, never −0
 }
 
 /** ∂J/∂θ of one copy (P values, the copy's layout), J the mean cross-entropy over the training points. */

@@ -144,6 +144,27 @@ describe(`training engine on the GPU (seed ${seed})`, () => {
     expect(dead.aboveTarget).toBe(0);
   });
 
+  it.each(['unrolled', 'tiled'] as const)('%s kernels: L1 proximal keeps a diverged copy NaN (never exact zeros), as the CPU twin does', async (kernels) => {
+    const { device } = gpu();
+    const config = validateTrainConfig({ hidden: '3', copies: 2, points: 40, penalty: 'l1', l1Update: 'proximal', lambda: 0.01, seed });
+    const training = await engine(kernels);
+    await withErrorScopes(device, () => training.reset(config));
+    const layout = trainLayout(config.hidden);
+    const P = layout.paramCount;
+    const params = await training.readParams();
+    params[layout.weightOffset[1]] = NaN; // copy 0 has diverged: its output, gradients and updates go NaN
+    training.writeParams(params);
+    await withErrorScopes(device, () => training.step(1));
+    const after = await training.readParams();
+    const cpu = Float64Array.from(params);
+    trainStep(layout, config.activation, config, trainingData(config.dataset, config.points, config.noise, config.testShare, seed), cpu, 2);
+    for (let i = 0; i < P; i++) {
+      expect(Number.isNaN(after[i]), `copy 0, parameter ${i}`).toBe(true);
+      expect(Number.isNaN(cpu[i]), `CPU twin, copy 0, parameter ${i}`).toBe(true);
+      expect(Number.isFinite(after[P + i]), `copy 1, parameter ${i}`).toBe(true);
+    }
+  });
+
   it('stops between steps when aborted', async () => {
     const training = await engine();
     await training.reset(validateTrainConfig({ hidden: '4', copies: 4, points: 40, seed }));

@@ -80,6 +80,11 @@ describe('trainStep (CPU twin)', () => {
     expect(Object.is(updateParam(rule('l1', 'proximal'), 0.1, 0.1, false), 0)).toBe(true); // |u| = 0.05 ≤ αλ: exact +0
     expect(updateParam(rule('l2'), 1, 0.2, true)).toBeCloseTo(0.9, 15);
     expect(updateParam(rule('l1'), 1, 0.2, true)).toBeCloseTo(0.9, 15);
+    // A diverged parameter stays NaN under every rule (proximal must not shrink it to an exact 0).
+    for (const r of [rule('none'), rule('l2'), rule('l1', 'subgradient'), rule('l1', 'proximal')]) {
+      expect(updateParam(r, 1, NaN, false), `${r.penalty} ${r.l1Update}`).toBeNaN();
+      expect(updateParam(r, NaN, 0.2, false), `${r.penalty} ${r.l1Update}`).toBeNaN();
+    }
   });
 
   it('reaches THEORY.md\'s closed-form minimizers on a one-weight quadratic', () => {
