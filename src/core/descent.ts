@@ -28,6 +28,7 @@ export function descentUpdate(rule: DescentRule, w: number, g: number, lambda: n
       return w - alpha * g - alpha * lambda * Math.sign(w);
     case 'l1-proximal': {
       const u = w - alpha * g;
+      if (Number.isNaN(u)) return u; // a diverged step stays NaN (and stops the path), not an exact 0
       const shrunk = Math.abs(u) - alpha * lambda;
       return shrunk > 0 ? Math.sign(u) * shrunk : 0; // +0, never −0
     }

@@ -123,6 +123,7 @@ export interface RefinedMinimum {
  * Returns +0 (never −0) when the threshold wins, so L1 zeros compare equal under Object.is too.
  */
 export function proxPenalty(u: number, t: number, l1: number, l2: number): number {
+  if (Number.isNaN(u)) return u; // NaN in, NaN out: a failed step must not look like an L1 zero
   const shrunk = Math.abs(u) - t * l1;
   return shrunk > 0 ? (Math.sign(u) * shrunk) / (1 + 2 * t * l2) : 0;
 }

@@ -108,6 +108,7 @@ describe('refineMinimizer on the separable quadratic (closed forms, 1e-8)', () =
   it('matches the prox of both penalties coordinate-wise', () => {
     expect(proxPenalty(1, 0.5, 1, 0)).toBe(0.5);
     expect(proxPenalty(-0.2, 0.5, 1, 0)).toBe(0);
+    expect(proxPenalty(NaN, 0.5, 1, 0.2)).toBeNaN(); // a failed step is not an L1 zero
     expect(Object.is(proxPenalty(-0.2, 0.5, 1, 0), 0)).toBe(true); // +0, not −0
     expect(proxPenalty(3, 0.5, 0, 1)).toBe(1.5);
   });
