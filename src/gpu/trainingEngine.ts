@@ -56,6 +56,10 @@ const MAX_STEPS_PER_SUBMIT = 256;
 export class TrainingEngine implements TrainingRunner {
   private run: Run | undefined;
   private stepsPerSubmit = 1;
+  /** Bumped by every reset, so a reset that finishes after a newer one (or after destroy) frees what it made. */
+  private resets = 0;
+  private destroyed = false;
+  private gridQueue: Promise<void> = Promise.resolve();
   stepCount = 0;
 
   private constructor(
@@ -106,7 +110,9 @@ export class TrainingEngine implements TrainingRunner {
 
   async reset(config: TrainConfig): Promise<void> {
     const { device } = this;
+    const mine = ++this.resets;
     this.releaseRun();
+    this.stepsPerSubmit = 1; // a new network: the batch size is learned again
     const { data, layout, reached } = prepareRun(config);
     const floats = trainBufferFloats(layout, config.copies);
     const table = packTrainLayout(layout);
@@ -132,6 +138,13 @@ export class TrainingEngine implements TrainingRunner {
         ? this.unrolledMetricsKernel.bind({ points, weights, metrics }, metricsSettings)
         : this.metricsKernel.bind({ layoutTable, points, weights, metrics }, metricsSettings),
     ]);
+    if (this.destroyed || mine !== this.resets) {
+      // Destroyed (the tab was left) or reset again while the pipelines compiled: this run is not wanted.
+      stepPass.destroy();
+      metricsPass.destroy();
+      for (const buffer of [layoutTable, points, weights, gradients, scratch, metrics]) buffer.destroy();
+      throw abortError();
+    }
     const encoder = device.createCommandEncoder({ label: 'train reset' });
     this.initKernel.encode(encoder, layoutTable, weights, { layout, ...config });
     device.queue.submit([encoder.finish()]);
@@ -183,17 +196,32 @@ export class TrainingEngine implements TrainingRunner {
     return summarizeCheckpoint(this.stepCount, run.layout, Float64Array.from(metrics), params, run.reached, run.config.target, run.config.bins);
   }
 
-  async decisionGrid(copy: number, G: number, window: InputWindow = DEFAULT_INPUT_WINDOW): Promise<Float32Array> {
+  /**
+   * σ(z) of one copy on a G × G grid of inputs. Calls are served one at a time: the kernel's uniforms
+   * are one buffer, and two grids encoded at once would both read the later one's.
+   */
+  decisionGrid(copy: number, G: number, window: InputWindow = DEFAULT_INPUT_WINDOW): Promise<Float32Array> {
+    const result = this.gridQueue.then(() => this.drawDecisionGrid(copy, G, window));
+    this.gridQueue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private async drawDecisionGrid(copy: number, G: number, window: InputWindow): Promise<Float32Array> {
     const { device } = this;
     const run = this.current();
     if (!Number.isInteger(copy) || copy < 0 || copy >= run.config.copies) throw new RangeError(`copy must be in 0–${run.config.copies - 1} (got ${copy})`);
     const probabilities = this.output('decision grid', G * G);
-    const encoder = device.createCommandEncoder({ label: 'decision grid' });
-    await this.gridKernel.encode(encoder, run.layoutTable, run.weights, probabilities, { layout: run.layout, activation: run.config.activation, copy, G, window });
-    device.queue.submit([encoder.finish()]);
-    const values = new Float32Array(await readBuffer(device, probabilities, 4 * G * G));
-    probabilities.destroy();
-    return values;
+    try {
+      const encoder = device.createCommandEncoder({ label: 'decision grid' });
+      await this.gridKernel.encode(encoder, run.layoutTable, run.weights, probabilities, { layout: run.layout, activation: run.config.activation, copy, G, window });
+      device.queue.submit([encoder.finish()]);
+      return new Float32Array(await readBuffer(device, probabilities, 4 * G * G));
+    } finally {
+      probabilities.destroy();
+    }
   }
 
   async readParams(): Promise<Float32Array<ArrayBuffer>> {
@@ -220,6 +248,7 @@ export class TrainingEngine implements TrainingRunner {
 
   /** Frees the run's buffers and the kernels' own; the device stays the caller's. */
   destroy(): void {
+    this.destroyed = true;
     this.releaseRun();
     this.initKernel.destroy();
     this.gridKernel.destroy();

@@ -10,7 +10,7 @@
 
 import GUI from 'lil-gui';
 import { type ParamValues, writeParams } from '../core/params';
-import { fitTrainConfig, TRAIN_PARAMS } from '../core/trainConfig';
+import { fitTrainConfig, TRAIN_PARAMS, type TrainConfig } from '../core/trainConfig';
 import { trainingData } from '../core/trainingData';
 import { chooseCopy, COPY_CHOICES, identicalHiddenUnits, type TrainingCheckpoint } from '../core/trainStats';
 import { trainLayout } from '../core/trainLayout';
@@ -56,11 +56,15 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   const fitted = fitTrainConfig(raw);
   for (const notice of fitted.notices) context.notify(notice, 'warning');
   const settings: ParamValues = {};
-  for (const spec of TRAIN_PARAMS) {
-    if (spec.key === 'depth') settings.depth = fitted.config.hidden.length;
-    else if (spec.key === 'width') settings.width = fitted.config.hidden[0];
-    else settings[spec.key] = fitted.config[spec.key] as ParamValues[string];
-  }
+  /** The knobs show what the run uses: fitting may clamp a value or lower λ or K. */
+  const settingsFrom = (fittedConfig: TrainConfig) => {
+    for (const spec of TRAIN_PARAMS) {
+      if (spec.key === 'depth') settings.depth = fittedConfig.hidden.length;
+      else if (spec.key === 'width') settings.width = fittedConfig.hidden[0];
+      else settings[spec.key] = fittedConfig[spec.key] as ParamValues[string];
+    }
+  };
+  settingsFrom(fitted.config);
   const view = { copy: 'median' as (typeof COPY_CHOICES)[number] | 'index', index: 0, grid: software ? 48 : 128 };
 
   // ---- Layout ----
@@ -120,6 +124,8 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   /** All copies' parameters (K·P) at the last checkpoint: the network panel draws the chosen copy's. */
   let checkpointParams: Float32Array | undefined;
   let generation = 0;
+  /** The generation of the run the history belongs to. */
+  let historyGeneration = -1;
   /** Checkpoint intervals the step button asked for while paused. */
   let pendingSteps = 0;
 
@@ -141,7 +147,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
         : `Hidden units differ${identical.some(Boolean) && config.hidden.length > 1 ? ` (identical within layer ${identical.flatMap((same, l) => (same ? [l + 1] : [])).join(', ')})` : ''}.`);
   };
 
-  const drawCheckpoint = async (checkpoint: TrainingCheckpoint): Promise<void> => {
+  const drawCheckpoint = async (checkpoint: TrainingCheckpoint, mine: number): Promise<void> => {
     lossChart.update(bandColumns(history, [(c) => c.trainLoss, (c) => c.testLoss]));
     const accuracy = bandColumns(history, [(c) => c.trainAccuracy, (c) => c.testAccuracy]);
     accuracy.push(history.map((c) => c.aboveTarget));
@@ -157,7 +163,10 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       return;
     }
     drawNetwork(copy, checkpoint);
+    // A knob changed since this checkpoint's run: the engine is being reset (its copy may be gone).
+    if (mine !== generation) return;
     const probabilities = await engine.decisionGrid(copy, view.grid);
+    if (mine !== generation) return;
     drawBoundary(boundaryCanvas, probabilities, view.grid, data);
     const m = checkpoint.copyMetrics;
     boundaryCaption.textContent = `copy ${copy} (${view.copy}): test accuracy ${format(m[4 * copy + 3])}, test loss ${format(m[4 * copy + 2])}; filled: training points, rings: test points`;
@@ -169,6 +178,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     if (mine !== generation) return;
     data = trainingData(config.dataset, config.points, config.noise, config.testShare, config.seed);
     history = [];
+    historyGeneration = mine;
     checkpointParams = undefined;
     await engine.reset(config);
     const record = async () => {
@@ -177,7 +187,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       if (mine !== generation) return;
       checkpointParams = params;
       history.push(checkpoint);
-      await drawCheckpoint(checkpoint);
+      await drawCheckpoint(checkpoint, mine);
       status.textContent =
         `step ${checkpoint.step}/${config.steps} · ${config.copies} copies · diverged ${checkpoint.diverged} · ` +
         `≥ ${format(config.target)} test accuracy: ${format(100 * checkpoint.aboveTarget)}% now, ${format(100 * checkpoint.reachedTarget)}% reached`;
@@ -204,6 +214,19 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     }
   };
   let queue: Promise<void> = Promise.resolve();
+  /** A failure of the current run is shown; a retired run's (aborted, or its copy gone) is not news. */
+  const reportFailure = (error: unknown, mine: number) => {
+    if (mine !== generation || (error instanceof Error && error.name === 'AbortError')) return;
+    context.notify(`Training failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
+  };
+  /** Redraws the last checkpoint after a View knob moved (the boundary of another copy). */
+  const redrawView = () => {
+    const last = history[history.length - 1];
+    // A new run is on its way when the history is an older run's: its first checkpoint draws.
+    if (!last || historyGeneration !== generation) return;
+    const mine = generation;
+    drawCheckpoint(last, mine).catch((error) => reportFailure(error, mine));
+  };
   /** Reset: the same configuration (seed included) from step 0. */
   const restart = () => {
     const mine = ++generation;
@@ -213,7 +236,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     const { signal } = controller;
     queue = queue
       .then(() => run(mine, signal))
-      .catch((error) => context.notify(`Training failed: ${error instanceof Error ? error.message : String(error)}`, 'error'));
+      .catch((error) => reportFailure(error, mine));
   };
 
   // ---- Knobs ----
@@ -224,6 +247,8 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     const next = fitTrainConfig({ ...settings });
     for (const notice of next.notices) context.notify(notice, 'warning');
     config = next.config;
+    settingsFrom(config);
+    for (const knob of gui.controllersRecursive()) knob.updateDisplay();
     context.setParams(writeParams(TRAIN_PARAMS, settings));
     restart();
   };
@@ -238,8 +263,8 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     controllerFor.domElement.title = spec.help;
   }
   const viewFolder = gui.addFolder('View');
-  viewFolder.add(view, 'copy', [...COPY_CHOICES, 'index']).name('boundary of copy').onChange(() => history.length > 0 && void drawCheckpoint(history[history.length - 1]));
-  viewFolder.add(view, 'index', 0, 4095, 1).name('copy index').onFinishChange(() => history.length > 0 && void drawCheckpoint(history[history.length - 1]));
+  viewFolder.add(view, 'copy', [...COPY_CHOICES, 'index']).name('boundary of copy').onChange(redrawView);
+  viewFolder.add(view, 'index', 0, 4095, 1).name('copy index').onFinishChange(redrawView);
   const setRunning = (next: boolean) => {
     running = next;
     pauseController.name(running ? 'pause' : 'play');

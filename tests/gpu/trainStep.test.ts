@@ -103,6 +103,30 @@ describe(`training engine on the GPU (seed ${seed})`, () => {
     const onGpu = await withErrorScopes(device, () => training.decisionGrid(3, G));
     const onCpu = decisionGrid(trainLayout(config.hidden), 'tanh', params, 3, G);
     expect(worstError(onGpu, onCpu, () => 1)).toBeLessThan(1e-5);
+    // Grids of three copies asked for at once (a View knob moved while a checkpoint draws): each
+    // gets its own copy, not the last one's uniforms.
+    const copies = [0, 4, 1];
+    const grids = await withErrorScopes(device, () => Promise.all(copies.map((copy) => training.decisionGrid(copy, G))));
+    copies.forEach((copy, index) => {
+      expect(worstError(grids[index], decisionGrid(trainLayout(config.hidden), 'tanh', params, copy, G), () => 1), `copy ${copy}`).toBeLessThan(1e-5);
+    });
+    // A bad copy rejects with a message and leaves the next grid unharmed.
+    await expect(training.decisionGrid(5, G)).rejects.toThrow(/copy must be in 0–4/);
+    expect(worstError(await training.decisionGrid(3, G), onCpu, () => 1)).toBeLessThan(1e-5);
+  });
+
+  it('a reset overtaken by destroy frees what it made and rejects with AbortError', async () => {
+    const { device } = gpu();
+    const training = await TrainingEngine.create(device, { kernels: 'tiled' });
+    const config = validateTrainConfig({ hidden: '9,7', copies: 3, points: 40, seed });
+    await withErrorScopes(device, async () => {
+      const pending = training.reset(config);
+      training.destroy();
+      await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+      await device.queue.onSubmittedWorkDone();
+    });
+    expect(() => training.stepCount).not.toThrow();
+    await expect(training.readParams()).rejects.toThrow(/reset\(config\) first/);
   });
 
   it.each(['unrolled', 'tiled'] as const)('%s kernels: count a diverged copy beside bands taken over the finite copies', async (kernels) => {
