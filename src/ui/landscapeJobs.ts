@@ -1,8 +1,9 @@
 // The CPU work of the Regularization explorer that can take long (refining minimizers, the
-// regularization path: seconds for the tanh net with many points) runs in a Web Worker so the page
-// never freezes. LandscapeJobs posts one job at a time per worker; `cancel` drops a stale job by
+// regularization path, long descent paths: seconds for the tanh net with many points) runs in a Web
+// Worker so the page never freezes. LandscapeJobs posts one job at a time per worker; `cancel` drops a stale job by
 // terminating its worker. Without Worker support the jobs run inline (same results, page blocks).
 
+import { type DescentPath, type DescentRule, descentPath } from '../core/descent';
 import { type Penalty, type RefinedMinimum, refineMinimizer } from '../core/gridLoss';
 import type { LandscapeData, LandscapeModel } from '../core/landscapeModels';
 import { regularizationPath, type RegularizationPathPoint } from '../core/regPath';
@@ -16,22 +17,37 @@ export interface RefineJob {
 
 export type LandscapeJob =
   | { kind: 'refine'; model: LandscapeModel; data: LandscapeData; jobs: RefineJob[] }
-  | { kind: 'regPath'; model: LandscapeModel; data: LandscapeData; lambdas: number[]; start: [number, number] };
+  | { kind: 'regPath'; model: LandscapeModel; data: LandscapeData; lambdas: number[]; start: [number, number] }
+  | {
+      kind: 'descent';
+      model: LandscapeModel;
+      data: LandscapeData;
+      rule: DescentRule;
+      lambda: number;
+      alpha: number;
+      steps: number;
+      start: [number, number];
+    };
 
 export interface LandscapeJobResult {
   refine: RefinedMinimum[];
   regPath: RegularizationPathPoint[];
+  descent: DescentPath;
 }
 
 export type LandscapeWorkerRequest = LandscapeJob & { id: number };
 export type LandscapeWorkerResponse = { id: number; result: unknown } | { id: number; error: string };
 
 /** Runs a job on this thread: the worker's body, and the fallback. */
-export function runLandscapeJob(job: LandscapeJob): RefinedMinimum[] | RegularizationPathPoint[] {
-  if (job.kind === 'refine') {
-    return job.jobs.map((refine) => refineMinimizer(job.model, job.data, refine.penalty, refine.lambda, refine.mix, refine.start));
+export function runLandscapeJob(job: LandscapeJob): RefinedMinimum[] | RegularizationPathPoint[] | DescentPath {
+  switch (job.kind) {
+    case 'refine':
+      return job.jobs.map((refine) => refineMinimizer(job.model, job.data, refine.penalty, refine.lambda, refine.mix, refine.start));
+    case 'regPath':
+      return regularizationPath(job.model, job.data, job.lambdas, job.start);
+    case 'descent':
+      return descentPath(job.model, job.data, job.rule, job.lambda, job.alpha, job.steps, job.start);
   }
-  return regularizationPath(job.model, job.data, job.lambdas, job.start);
 }
 
 /** One worker; `run` resolves with the job's result, or rejects when cancelled. */

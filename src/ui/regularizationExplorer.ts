@@ -7,7 +7,7 @@
 
 import katex from 'katex';
 import GUI, { type Controller } from 'lil-gui';
-import { descentPath, descentWarnings } from '../core/descent';
+import { type DescentPath, type DescentRule, descentPath, descentWarnings } from '../core/descent';
 import type { Penalty } from '../core/gridLoss';
 import {
   LAMBDA_LOG_FLOOR,
@@ -49,6 +49,8 @@ import {
 const J_COLOR = '#ffffff';
 const ELASTIC_COLOR = '#e056fd';
 const PATH_COLOR = '#ff4d6d';
+/** Descent paths of at most this many gradient terms (steps × N) run on the page; longer ones in a worker. */
+const INLINE_PATH_WORK = 200_000;
 const MARKER_COLOR: Record<Penalty, string> = { none: J_COLOR, l1: L1_COLOR, l2: L2_COLOR, elastic: ELASTIC_COLOR };
 const MARKER_LABEL: Record<Penalty, string> = { none: 'J', l1: 'L1', l2: 'L2', elastic: 'elastic' };
 const MARKER_MEANING: Record<Penalty, string> = {
@@ -320,6 +322,8 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   let refinedJ: { data: LandscapeResult['data']; refined: NonNullable<LandscapeMinimum['refined']> } | undefined;
   const refineJobs = new LandscapeJobs();
   const pathJobs = new LandscapeJobs();
+  const descentJobs = new LandscapeJobs();
+  let pathRequest = 0;
   let shownNotices = '';
 
   function setStatus(state: 'computing' | 'ready' | 'error', text: string): void {
@@ -330,6 +334,9 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   function requestEvaluate(): void {
     pending = true;
     setStatus('computing', 'computing…');
+    // A refinement in flight is for settings that just went stale: drop it rather than wait (the
+    // minimizer of J on separable logistic data runs all 20000 FISTA iterations, ~10 s at N = 10⁴).
+    if (refineJobs.busy) refineJobs.cancel();
     if (!running) void pump();
   }
 
@@ -351,6 +358,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
         } catch (error) {
           if (disposed) return;
           const message = error instanceof Error ? error.message : String(error);
+          if (message === 'cancelled' && pending) continue; // its refinement was dropped for newer settings
           setStatus('error', `evaluation failed: ${message}`);
           context.notify(`The landscape could not be computed: ${message}`, 'error');
         }
@@ -532,26 +540,60 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     });
   }
 
-  /** The descent path (CPU, cheap) from the latest result's data: drawn on the surface and its map. */
+  /**
+   * The descent path from the latest result's data, drawn on the surface and its map. It costs
+   * steps × N gradient terms: short paths run here (instant feedback while a slider moves), long ones
+   * (the tanh net with 10⁴ points and 10⁴ steps: seconds) in a worker, the stale one cancelled.
+   */
   function updatePath(): void {
     const result = latest;
     if (!result) return;
     const { model } = result.config;
     if (model !== config.model) return; // a new model's landscape is on its way
-    const path = descentPath(model, result.data, config.rule, config.lambda, config.alpha, config.steps, landscapeStart(config));
+    const job = {
+      kind: 'descent',
+      model,
+      data: result.data,
+      rule: config.rule,
+      lambda: config.lambda,
+      alpha: config.alpha,
+      steps: config.steps,
+      start: landscapeStart(config),
+    } as const;
+    const request = ++pathRequest;
+    descentJobs.cancel();
+    if (job.steps * Math.max(1, result.data.n) <= INLINE_PATH_WORK) {
+      drawPath(result, job, descentPath(job.model, job.data, job.rule, job.lambda, job.alpha, job.steps, job.start));
+      return;
+    }
+    warningList.replaceChildren(
+      element('li', { class: 'info' }, `computing the descent path (${job.steps} steps over ${result.data.n} points, in a worker)…`),
+    );
+    descentJobs.run(job).then(
+      (path) => {
+        if (!disposed && request === pathRequest && latest === result) drawPath(result, job, path);
+      },
+      (error: Error) => {
+        if (disposed || request !== pathRequest || error.message === 'cancelled') return;
+        warningList.replaceChildren(element('li', {}, `the descent path failed: ${error.message}`));
+      },
+    );
+  }
+
+  function drawPath(result: LandscapeResult, job: { rule: DescentRule; lambda: number; alpha: number }, path: DescentPath): void {
     scene.setPath({ points: path.path, color: PATH_COLOR });
-    const followed = rulePenalty(config.rule);
+    const followed = rulePenalty(job.rule);
     const mapIndex = followed === 'none' ? 0 : followed === 'l1' ? 1 : 2;
     maps.update(mapInputs.map((input, index) => (index === mapIndex ? { ...input, path: { points: path.path, color: PATH_COLOR } } : input)));
 
-    const warnings = descentWarnings(config.rule, config.lambda, config.alpha);
+    const warnings = descentWarnings(job.rule, job.lambda, job.alpha);
     const { w1Min, w1Max, w2Min, w2Max } = result.window;
     const left = path.path.some(([w1, w2]) => w1 < w1Min || w1 > w1Max || w2 < w2Min || w2 > w2Max);
     if (path.diverged) warnings.push(`the path diverged after ${path.path.length - 1} steps (|w| > 1e6 or not finite): lower α`);
     else if (left) warnings.push('the path leaves the window (drawn pinned to its border): widen the window or lower α');
     if (followed !== result.config.penalty && !(followed === 'none' && result.config.penalty === 'none')) {
       warnings.push(
-        `the path follows ${PENALTY_LABEL[followed]} (rule ${config.rule}) while the surface shows ${PENALTY_LABEL[result.config.penalty]}`,
+        `the path follows ${PENALTY_LABEL[followed]} (rule ${job.rule}) while the surface shows ${PENALTY_LABEL[result.config.penalty]}`,
       );
     }
     const end = path.path[path.path.length - 1];
@@ -562,12 +604,29 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     warningList.dataset.count = String(warnings.length);
   }
 
+  function showRegPath(points: RegularizationPathPoint[], lambda: number): void {
+    chart.update(points, lambda);
+    const l1Zero = points.find((point) => point.l1[0] === 0 || point.l1[1] === 0);
+    pathCaption.textContent =
+      'Solid: w1*, dashed: w2*; orange L1, blue L2 (each minimizer warm-started from the previous λ). ' +
+      (l1Zero
+        ? `L1 sets a coordinate exactly to 0 from λ ≈ ${formatNumber(l1Zero.lambda, 2)} on; L2 only shrinks.`
+        : 'In this λ range no L1 coordinate reaches 0.');
+  }
+
   /** The regularization path changes with the data, not with λ: recomputed (worker) when the data key changes. */
   function scheduleRegPath(result: LandscapeResult): void {
     const c = result.config;
     const key = JSON.stringify([c.model, c.seed, c.points, c.correlation, c.eccentricity, c.noise, c.trueW1, c.trueW2, c.h1, c.h2, c.a1, c.a2]);
     if (regPath?.key === key) {
-      chart.update(regPath.points, c.lambda);
+      // Back to the data of the cached sweep: a sweep still running for other data must not land on it.
+      if (regPathKey !== key) {
+        pathJobs.cancel();
+        regPathKey = key;
+        showRegPath(regPath.points, c.lambda);
+      } else {
+        chart.update(regPath.points, c.lambda);
+      }
       return;
     }
     if (regPathKey === key) return; // already on its way
@@ -579,13 +638,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       (points) => {
         if (disposed || regPathKey !== key) return;
         regPath = { key, points };
-        chart.update(points, config.lambda);
-        const l1Zero = points.find((point) => point.l1[0] === 0 || point.l1[1] === 0);
-        pathCaption.textContent =
-          'Solid: w1*, dashed: w2*; orange L1, blue L2 (each minimizer warm-started from the previous λ). ' +
-          (l1Zero
-            ? `L1 sets a coordinate exactly to 0 from λ ≈ ${formatNumber(l1Zero.lambda, 2)} on; L2 only shrinks.`
-            : 'In this λ range no L1 coordinate reaches 0.');
+        showRegPath(points, config.lambda);
       },
       (error: Error) => {
         if (!disposed && regPathKey === key && error.message !== 'cancelled') pathCaption.textContent = `The path failed: ${error.message}`;
@@ -601,6 +654,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     disposed = true;
     refineJobs.destroy();
     pathJobs.destroy();
+    descentJobs.destroy();
     gui.destroy();
     scene.destroy();
     chart.destroy();
