@@ -563,7 +563,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     const request = ++pathRequest;
     descentJobs.cancel();
     if (job.steps * Math.max(1, result.data.n) <= INLINE_PATH_WORK) {
-      drawPath(result, job, descentPath(job.model, job.data, job.rule, job.lambda, job.alpha, job.steps, job.start));
+      drawPath(result, job, descentPath(job.model, job.data, job.rule, job.lambda, job.alpha, job.steps, job.start), 'page');
       return;
     }
     warningList.replaceChildren(
@@ -571,7 +571,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     );
     descentJobs.run(job).then(
       (path) => {
-        if (!disposed && request === pathRequest && latest === result) drawPath(result, job, path);
+        if (!disposed && request === pathRequest && latest === result) drawPath(result, job, path, 'worker');
       },
       (error: Error) => {
         if (disposed || request !== pathRequest || error.message === 'cancelled') return;
@@ -580,7 +580,12 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     );
   }
 
-  function drawPath(result: LandscapeResult, job: { rule: DescentRule; lambda: number; alpha: number }, path: DescentPath): void {
+  function drawPath(
+    result: LandscapeResult,
+    job: { rule: DescentRule; lambda: number; alpha: number },
+    path: DescentPath,
+    computedOn: 'page' | 'worker',
+  ): void {
     scene.setPath({ points: path.path, color: PATH_COLOR });
     const followed = rulePenalty(job.rule);
     const mapIndex = followed === 'none' ? 0 : followed === 'l1' ? 1 : 2;
@@ -602,6 +607,8 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       ...warnings.map((text) => element('li', {}, text)),
     );
     warningList.dataset.count = String(warnings.length);
+    warningList.dataset.pathSteps = String(path.path.length - 1);
+    warningList.dataset.pathComputedOn = computedOn;
   }
 
   function showRegPath(points: RegularizationPathPoint[], lambda: number): void {

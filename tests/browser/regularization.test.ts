@@ -105,3 +105,17 @@ it('round-trips its URL and reports clamped URL values', async () => {
   expect(await page.locator('#descent-warnings').textContent()).toMatch(/path end after 50 steps/);
   expect(errors).toEqual([]);
 });
+
+it('runs a long descent path (10⁴ steps over 10⁴ points) in a worker and a short one on the page', async () => {
+  const { page, errors } = await browser.open('/?view=regularization&model=linear&points=10000&steps=10000&grid=64&alpha=0.01');
+  await waitForResult(page, 1);
+  const warnings = page.locator('#descent-warnings');
+  await expect.poll(() => warnings.getAttribute('data-path-computed-on'), { timeout: 60_000 }).toBe('worker');
+  expect(await warnings.getAttribute('data-path-steps')).toBe('10000');
+  expect(await warnings.textContent()).toContain('path end after 10000 steps');
+  // Fewer steps through the GUI: now cheap enough to run on the page.
+  await page.locator('[data-key="steps"] select').selectOption({ label: '20' });
+  await expect.poll(() => warnings.getAttribute('data-path-steps'), { timeout: 30_000 }).toBe('20');
+  expect(await warnings.getAttribute('data-path-computed-on')).toBe('page');
+  expect(errors).toEqual([]);
+});
