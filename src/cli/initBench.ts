@@ -1,6 +1,7 @@
 // Benchmark of the initialization engine: the full engine (weights drawn from the generator, kept
-// for the backward pass where they fit; backward and statistics included), the same layerForward kernel as a plain batched matmul + tanh with weights
-// in memory, and the CPU twin, on the same shapes in one run.
+// for the backward pass where they fit; backward and statistics included), the same layerForward
+// kernel as a plain batched matmul + tanh with weights in memory, and the CPU twin, on the same
+// shapes in one run.
 import { type InitConfig, validateInitConfig } from '../core/initConfig';
 import { initStats } from '../core/initStats';
 import { InitStatsEngine, initStatsFlops } from '../gpu/initStats';

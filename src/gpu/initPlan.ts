@@ -74,13 +74,13 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
   const normGroupsPerInit = Math.ceil(normTiles / budget.reductionLanes);
   const normBytes = L * normGroupsPerInit * 4;
   const perInitFixed = activationBytes + 2 * batchPadded * maxStride * 4 + maxStride * 4 + 2 * (recordBytes + normBytes);
-  const largestLayerBuffer = Math.max(batchPadded * maxStride * 4, recordBytes, normBytes);
-  if (perInitFixed > budget.memoryBudgetBytes || largestLayerBuffer > bindingLimit) {
+  const largestPerInitBuffer = Math.max(batchPadded * maxStride * 4, recordBytes, normBytes);
+  if (perInitFixed > budget.memoryBudgetBytes || largestPerInitBuffer > bindingLimit) {
     throw new ConfigError(
       'depth',
       `depth ${L} × batch ${config.batch} × width ${Math.max(...widths)} needs ${(perInitFixed / MIB).toFixed(0)} MiB of ` +
         `activations and statistics per initialization, over this device's ${(Math.min(budget.memoryBudgetBytes, bindingLimit) / MIB).toFixed(0)} MiB: ` +
-        'lower the depth, the batch or the width',
+        'lower the depth, the batch or the width (or the histogram bins)',
     );
   }
   let weightRows = 0;
@@ -98,7 +98,7 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
     Math.min(
       config.inits,
       Math.floor(budget.memoryBudgetBytes / (perInitFixed + weightBytesPerInit)),
-      Math.floor(bindingLimit / largestLayerBuffer),
+      Math.floor(bindingLimit / largestPerInitBuffer),
       Math.floor(bindingLimit / Math.max(4, largestWeight)),
     );
   const cachedInits = maxInits(allWeightBytes, fullWeightBytes);
