@@ -10,6 +10,14 @@ function usage(): string {
   ].join('\n');
 }
 
+/**
+ * Writes to stdout and waits until it is handed to the OS: a pipe takes 64 KiB at once, and the
+ * process.exit below would cut a longer JSON there (a 200-layer `stats` output was truncated).
+ */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === 'help') {
@@ -28,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const output = await command.run(flags);
-    if (output !== undefined) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    if (output !== undefined) await writeOut(`${JSON.stringify(output, null, 2)}\n`);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
