@@ -69,27 +69,39 @@ function withAlpha(hex: string, alpha: number): string {
 }
 
 /** y range over every finite positive value, padded half a decade; a fixed range when there is none. */
+/**
+ * The y range in decades (log10 units) over every positive value, with some air; [-3, 1] when there
+ * is none. The chart plots log10 of the moments on a linear axis: uPlot's own log axis walks its
+ * decades with a rounding table that ends near 1e-16, and a vanishing δ² of 1e-55 (depth 200)
+ * froze the page for 15 s in its tick loop.
+ */
 export function logRange(series: readonly MomentSeries[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const s of series) {
     for (const list of [s.measured, s.theory, s.p5, s.p95]) {
       for (const v of list) {
-        if (v === null) continue;
+        if (v === null || !(v > 0)) continue;
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
       }
     }
   }
-  if (!(lo <= hi)) return [1e-3, 10];
-  const floor = 10 ** Math.floor(Math.log10(lo) - 0.3);
-  const ceil = 10 ** Math.ceil(Math.log10(hi) + 0.3);
-  return [Math.max(floor, 1e-300), Math.min(ceil, 1e300)];
+  if (!(lo <= hi)) return [-3, 1];
+  return [Math.floor(Math.log10(lo) - 0.3) + 0, Math.ceil(Math.log10(hi) + 0.3) + 0]; // + 0: no −0
 }
 
-function isDecade(v: number): boolean {
-  return v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-6;
+/** Whole decades in [lo, hi], at most ~8 of them (every k-th), for the y ticks and grid. */
+export function decadeSplits(lo: number, hi: number): number[] {
+  const first = Math.ceil(lo);
+  const last = Math.floor(hi);
+  const stride = Math.max(1, Math.ceil((last - first + 1) / 8));
+  const splits: number[] = [];
+  for (let k = Math.ceil(first / stride) * stride; k <= last; k += stride) splits.push(k);
+  return splits;
 }
+
+const log10OrNull = (v: number | null): number | null => (v === null ? null : Math.log10(v));
 
 const AXIS = { stroke: '#9aa6bf', grid: { stroke: '#26314a', width: 1 }, ticks: { stroke: '#26314a', width: 1 } };
 
@@ -128,7 +140,7 @@ export class VarianceChart {
     this.layers = Array.from({ length: L }, (_, i) => i + 1);
     // Column order: per moment: measured, theory, p5, p95.
     const data: (number | null)[][] = [this.layers];
-    for (const s of series) data.push(s.measured, s.theory, s.p5, s.p95);
+    for (const s of series) data.push(...[s.measured, s.theory, s.p5, s.p95].map((list) => list.map(log10OrNull)));
     if (!this.plot) this.create(series);
     this.plot!.setData(data as uPlot.AlignedData); // rescales through the range functions below
     this.drawLegend();
@@ -153,7 +165,7 @@ export class VarianceChart {
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       scales: {
         x: { time: false, range: () => [0.8, Math.max(1, this.layers.length) + 0.2] },
-        y: { distr: 3, log: 10, range: () => logRange(this.series) },
+        y: { range: () => logRange(this.series) },
       },
       axes: [
         { ...AXIS, label: 'layer l', labelSize: 18, incrs: [1, 2, 5, 10, 20, 50, 100], values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')) },
@@ -162,13 +174,8 @@ export class VarianceChart {
           label: 'second moment (log scale)',
           labelSize: 18,
           size: 62,
-          // Decades only, thinned to at most ~8 labelled lines (grid and ticks follow the filter).
-          filter: (_u, splits) => {
-            const decades = splits.filter(isDecade);
-            const stride = Math.max(1, Math.ceil(decades.length / 8));
-            return splits.map((v) => (isDecade(v) && Math.round(Math.log10(v)) % stride === 0 ? v : null));
-          },
-          values: (_u, splits) => splits.map((v) => (v !== null && isDecade(v) ? `1e${Math.round(Math.log10(v))}` : '')),
+          splits: (_u, _axis, min, max) => decadeSplits(min, max),
+          values: (_u, splits) => splits.map((k) => `1e${k}`),
         },
       ],
       series: uSeries,
