@@ -65,6 +65,11 @@ export interface InitRunOptions {
   redrawWeights?: boolean;
   /** Measure GPU time per kernel into `kernelMs` (timestamp queries: the device needs 'timestamp-query'). */
   timeKernels?: boolean;
+  /**
+   * meanFieldTheory(config), when the caller has it already: the page computes the slow one (constant
+   * init, up to ~1 s at depth 200) in a worker. It sets the histogram ranges and the sum scales.
+   */
+  theory?: TheoryLayer[];
 }
 
 /** Forward + backward multiply-adds ×2: 2·B·n[l−1]·n[l] per layer each way (no backward below layer 1), times K. */
@@ -277,7 +282,10 @@ export class InitStatsEngine {
     const [kernels, initWeights] = await Promise.all([this.pipelinesFor(config.activation, plan.batchTile), this.drawPipelinesFor(config)]);
     const pipelines: Pipelines = { ...kernels, initWeights };
     const buffers = this.chunkBuffers(plan);
-    const theory = meanFieldTheory(config);
+    if (options.theory && options.theory.length !== config.depth) {
+      throw new Error(`the theory given has ${options.theory.length} layers, the configuration ${config.depth}`);
+    }
+    const theory = options.theory ?? meanFieldTheory(config);
     const layers = Array.from({ length: config.depth }, () => createLayerAccumulators(config.bins, config.inits));
     const timer = options.timeKernels ? new KernelTimer(this.device) : undefined;
     this.timer = timer;

@@ -5,6 +5,7 @@
 
 import GUI, { type Controller } from 'lil-gui';
 import type { InitConfig, InitParamSpec } from '../core/initConfig';
+import { meanFieldTheory, type TheoryLayer } from '../core/meanField';
 import { parseParam } from '../core/params';
 import type { InitStatsResult, LayerStats, Quantity } from '../core/stats';
 import { describeAdapter } from '../gpu/device';
@@ -31,6 +32,7 @@ import {
   type InitViewState,
 } from './initUrl';
 import { gradientVerdict, type GradientVerdict } from './initVerdict';
+import { WorkerJobs } from './workerJobs';
 
 const QUANTITY_NAMES: Record<Quantity, { short: string; long: string; axis: (activation: string) => string }> = {
   a: { short: 'a', long: 'activations a = φ(z)', axis: (activation) => `a = ${activation}(z)` },
@@ -367,6 +369,12 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     status.dataset.symmetryTop = String(current.layers[current.layers.length - 1].symmetry);
   }
 
+  const theoryJobs = new WorkerJobs<{ config: InitConfig }, TheoryLayer[]>(
+    'theory',
+    () => new Worker(new URL('./theoryWorker.ts', import.meta.url), { type: 'module', name: 'mean-field theory' }),
+    ({ config: theoryConfig }) => meanFieldTheory(theoryConfig),
+  );
+
   async function startRun(): Promise<void> {
     running?.abort();
     const controller = new AbortController();
@@ -381,7 +389,12 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     requestDraw();
     const started = performance.now();
     let lastPartialAt = -Infinity;
+    if (theoryJobs.busy) theoryJobs.cancel(); // a theory for superseded settings
     try {
+      // Constant init's theory takes up to ~1 s at depth 200 (the others take milliseconds): it is
+      // computed in a worker, so the page stays live; the engine takes it as given.
+      const theory = runConfig.scheme === 'constant' ? await theoryJobs.run({ config: runConfig }) : undefined;
+      if (id !== runNumber) return;
       // A run expected to take more than ~2 s goes in ≥ 8 chunks so partial results draw while it
       // is in flight; short runs go in as few chunks as fit (each chunk has a fixed cost).
       const planned = engine.plan(runConfig).initsPerChunk;
@@ -390,6 +403,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       const pending = engine.run(runConfig, {
         signal: controller.signal,
         initsPerChunk,
+        theory,
         onProgress: ({ done, total, partial }) => {
           if (id !== runNumber || done === total) return; // the final result follows at once
           // Partial results at most every PARTIAL_INTERVAL_MS: each one sorts the per-init values of
@@ -553,6 +567,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     clearTimeout(runTimer);
     runNumber++;
     running?.abort();
+    theoryJobs.destroy();
     gui.destroy();
     landscape.destroy();
     varianceChart.destroy();

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type InitConfig, validateInitConfig } from '../../src/core/initConfig';
 import { initStatsAccumulators } from '../../src/core/initStats';
+import { meanFieldTheory } from '../../src/core/meanField';
 import { inputValue } from '../../src/core/schemes';
 import type { LayerAccumulators, QuantityAccumulator } from '../../src/core/stats';
 import { withErrorScopes } from '../../src/gpu/device';
@@ -169,6 +170,15 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
     const blocked = await withErrorScopes(gpu().device, () => small.run(cfg));
     expectLayersClose(cfg, blocked.accumulators, cpu);
     small.destroy();
+  });
+
+  it('takes the theory as given (the page computes it in a worker): same numbers, and a wrong length is refused', async () => {
+    const cfg = config({ scheme: 'constant', activation: 'tanh', biasStd: 0.4, depth: 5 });
+    const own = await runOnGpu(cfg);
+    const given = await withErrorScopes(gpu().device, () => engine.run(cfg, { theory: meanFieldTheory(cfg) }));
+    expect(given.accumulators).toEqual(own.accumulators);
+    expect(given.result).toEqual(own.result);
+    await expect(engine.run(cfg, { theory: meanFieldTheory({ ...cfg, depth: 4 }) })).rejects.toThrow(/theory given has 4 layers, the configuration 5/);
   });
 
   it('stops an aborted run and keeps serving the next one', async () => {
