@@ -8,7 +8,7 @@
 import katex from 'katex';
 import GUI, { type Controller } from 'lil-gui';
 import { type DescentPath, type DescentRule, descentPath, descentWarnings } from '../core/descent';
-import type { Penalty } from '../core/gridLoss';
+import type { Penalty, RefinedMinimum } from '../core/gridLoss';
 import {
   LAMBDA_LOG_FLOOR,
   type LandscapeConfig,
@@ -319,8 +319,12 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   let updates = 0;
   let regPath: { key: string; points: RegularizationPathPoint[] } | undefined;
   let regPathKey = '';
-  let refinedJ: { data: LandscapeResult['data']; refined: NonNullable<LandscapeMinimum['refined']> } | undefined;
+  /** J's refinement depends on the data only: it has its own worker and outlives λ moves. */
+  let refineOfJ: { data: LandscapeResult['data']; minimum: Promise<RefinedMinimum> } | undefined;
+  const jJobs = new LandscapeJobs();
   const refineJobs = new LandscapeJobs();
+  /** Ends the refinement the pump awaits, when newer settings arrive (see requestEvaluate). */
+  let interruptRefine: (() => void) | undefined;
   const pathJobs = new LandscapeJobs();
   const descentJobs = new LandscapeJobs();
   let pathRequest = 0;
@@ -334,9 +338,11 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   function requestEvaluate(): void {
     pending = true;
     setStatus('computing', 'computing…');
-    // A refinement in flight is for settings that just went stale: drop it rather than wait (the
-    // minimizer of J on separable logistic data runs all 20000 FISTA iterations, ~10 s at N = 10⁴).
+    // A refinement in flight is for settings that just went stale: the pump stops waiting for it
+    // (J's on separable logistic data runs all 20000 FISTA iterations, ~10 s at N = 10⁴). The
+    // penalized surfaces' jobs are dropped; J's keeps running for the next result of the same data.
     if (refineJobs.busy) refineJobs.cancel();
+    interruptRefine?.();
     if (!running) void pump();
   }
 
@@ -368,22 +374,41 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     }
   }
 
-  /** Refines every grid minimum of a result (CPU, f64, in the worker); J's is reused while the data stay. */
+  /** Refines every grid minimum of a result (CPU, f64, in workers); J's is reused while the data stay. */
   async function refine(result: LandscapeResult): Promise<void> {
+    const { model } = result.config;
     const jobs: RefineJob[] = [];
     const targets: LandscapeMinimum[] = [];
-    const add = (minimum: LandscapeMinimum, penalty: Penalty, lambda: number, mix: number) => {
-      if (!minimum.grid || minimum.refined) return;
-      jobs.push({ penalty, lambda, mix, start: minimum.grid.w });
-      targets.push(minimum);
-    };
-    if (refinedJ?.data === result.data) result.minima.J.refined = refinedJ.refined;
-    else add(result.minima.J, 'none', 0, 0);
-    for (const surface of result.surfaces) add(surface.minimum, surface.penalty, surface.lambda, surface.mix);
-    if (jobs.length === 0) return;
-    const refined = await refineJobs.run({ kind: 'refine', model: result.config.model, data: result.data, jobs });
-    refined.forEach((minimum, index) => (targets[index].refined = minimum));
-    if (result.minima.J.refined) refinedJ = { data: result.data, refined: result.minima.J.refined };
+    for (const surface of result.surfaces) {
+      if (!surface.minimum.grid || surface.minimum.refined) continue;
+      jobs.push({ penalty: surface.penalty, lambda: surface.lambda, mix: surface.mix, start: surface.minimum.grid.w });
+      targets.push(surface.minimum);
+    }
+    const jGrid = result.minima.J.grid;
+    if (jGrid && refineOfJ?.data !== result.data) {
+      jJobs.cancel(); // J of other data
+      const jOnly: RefineJob = { penalty: 'none', lambda: 0, mix: 0, start: jGrid.w };
+      const minimum = jJobs.run({ kind: 'refine', model, data: result.data, jobs: [jOnly] }).then(([refined]) => refined);
+      const entry = { data: result.data, minimum };
+      refineOfJ = entry;
+      minimum.catch(() => {
+        if (refineOfJ === entry) refineOfJ = undefined; // cancelled or failed: the next result asks again
+      });
+    }
+    const surfaces: Promise<RefinedMinimum[]> =
+      jobs.length > 0 ? refineJobs.run({ kind: 'refine', model, data: result.data, jobs }) : Promise.resolve([]);
+    const work = Promise.all([jGrid ? refineOfJ?.minimum : undefined, surfaces]);
+    work.catch(() => undefined); // when interrupted first, its later rejection is of no interest
+    const interrupted = new Promise<'interrupted'>((resolve) => (interruptRefine = () => resolve('interrupted')));
+    try {
+      const outcome = await Promise.race([work, interrupted]);
+      if (outcome === 'interrupted') throw new Error('cancelled');
+      const [jMinimum, refined] = outcome;
+      if (jMinimum) result.minima.J.refined = jMinimum;
+      refined.forEach((minimum, index) => (targets[index].refined = minimum));
+    } finally {
+      interruptRefine = undefined;
+    }
   }
 
   function surfaceOf(result: LandscapeResult, penalty: Penalty): LandscapeSurface {
@@ -660,6 +685,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   return () => {
     disposed = true;
     refineJobs.destroy();
+    jJobs.destroy();
     pathJobs.destroy();
     descentJobs.destroy();
     gui.destroy();
