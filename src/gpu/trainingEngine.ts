@@ -130,7 +130,8 @@ export class TrainingEngine implements TrainingRunner {
     const counts = { trainCount: data.trainCount, testCount: data.testCount, copies: config.copies };
     const stepSettings = { layout, activation: config.activation, rule: config, ...counts };
     const metricsSettings = { layout, activation: config.activation, ...counts };
-    const [stepPass, metricsPass] = await Promise.all([
+    const buffers = [layoutTable, points, weights, gradients, scratch, metrics];
+    const [stepBound, metricsBound] = await Promise.allSettled([
       unrolled
         ? this.unrolledStepKernel.bind({ points, weights }, stepSettings)
         : this.stepKernel.bind({ layoutTable, points, weights, gradients, scratch }, stepSettings),
@@ -138,13 +139,17 @@ export class TrainingEngine implements TrainingRunner {
         ? this.unrolledMetricsKernel.bind({ points, weights, metrics }, metricsSettings)
         : this.metricsKernel.bind({ layoutTable, points, weights, metrics }, metricsSettings),
     ]);
-    if (this.destroyed || mine !== this.resets) {
-      // Destroyed (the tab was left) or reset again while the pipelines compiled: this run is not wanted.
-      stepPass.destroy();
-      metricsPass.destroy();
-      for (const buffer of [layoutTable, points, weights, gradients, scratch, metrics]) buffer.destroy();
+    if (stepBound.status === 'rejected' || metricsBound.status === 'rejected' || this.destroyed || mine !== this.resets) {
+      // A kernel failed to build, the engine was destroyed (the tab was left) or reset again while
+      // the pipelines compiled: free what this run made.
+      for (const bound of [stepBound, metricsBound]) if (bound.status === 'fulfilled') bound.value.destroy();
+      for (const buffer of buffers) buffer.destroy();
+      if (stepBound.status === 'rejected') throw stepBound.reason;
+      if (metricsBound.status === 'rejected') throw metricsBound.reason;
       throw abortError();
     }
+    const stepPass = stepBound.value;
+    const metricsPass = metricsBound.value;
     const encoder = device.createCommandEncoder({ label: 'train reset' });
     this.initKernel.encode(encoder, layoutTable, weights, { layout, ...config });
     device.queue.submit([encoder.finish()]);
@@ -216,7 +221,10 @@ export class TrainingEngine implements TrainingRunner {
     const probabilities = this.output('decision grid', G * G);
     try {
       const encoder = device.createCommandEncoder({ label: 'decision grid' });
-      await this.gridKernel.encode(encoder, run.layoutTable, run.weights, probabilities, { layout: run.layout, activation: run.config.activation, copy, G, window });
+      const settings = { layout: run.layout, activation: run.config.activation, copy, G, window };
+      await this.gridKernel.encode(encoder, run.layoutTable, run.weights, probabilities, settings);
+      // A reset while the kernel compiled freed this run's buffers: its grid is of no use.
+      if (this.run !== run) throw abortError();
       device.queue.submit([encoder.finish()]);
       return new Float32Array(await readBuffer(device, probabilities, 4 * G * G));
     } finally {
