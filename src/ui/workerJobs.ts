@@ -1,6 +1,7 @@
 // CPU work of the page that can take long runs in a Web Worker so the page never freezes.
 // WorkerJobs posts jobs to one worker; `cancel` drops stale jobs by terminating it (the next job
-// starts a fresh one). Without Worker support the jobs run inline (same results, page blocks).
+// starts a fresh one). Without Worker support, or after a worker failed, the jobs run inline (same
+// results, the page blocks while they run).
 // serveJobs is the worker side: it answers each request with the job's result or its error.
 
 export type WorkerRequest<Job> = Job & { id: number };
@@ -8,6 +9,8 @@ export type WorkerResponse = { id: number; result: unknown } | { id: number; err
 
 export class WorkerJobs<Job extends object, Result> {
   private worker: Worker | undefined;
+  /** Set once a worker failed to load or crashed: later jobs run inline rather than fail again. */
+  private workerFailed = false;
   private nextId = 0;
   private pending = new Map<number, { resolve: (value: Result) => void; reject: (error: Error) => void }>();
 
@@ -22,7 +25,7 @@ export class WorkerJobs<Job extends object, Result> {
   ) {}
 
   private ensureWorker(): Worker | undefined {
-    if (this.worker || typeof Worker === 'undefined') return this.worker;
+    if (this.worker || this.workerFailed || typeof Worker === 'undefined') return this.worker;
     try {
       this.worker = this.createWorker();
     } catch {
@@ -36,7 +39,9 @@ export class WorkerJobs<Job extends object, Result> {
       else waiting.resolve(event.data.result as Result);
     };
     this.worker.onerror = (event) => {
-      const error = new Error(`${this.label} worker failed: ${event.message}`);
+      this.workerFailed = true;
+      // A worker that cannot load reports a bare Event, without a message.
+      const error = new Error(`${this.label} worker failed: ${event.message || 'it could not be loaded'}`);
       for (const waiting of this.pending.values()) waiting.reject(error);
       this.pending.clear();
       this.worker?.terminate();
