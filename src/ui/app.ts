@@ -74,8 +74,12 @@ export async function startApp(root: HTMLElement): Promise<void> {
     };
     try {
       const unmount = await explorer.mount(container, context);
-      if (mine === generation) teardown = unmount;
-      else unmount();
+      if (mine === generation) {
+        teardown = unmount;
+      } else {
+        unmount();
+        main.dataset.staleMounts = String(Number(main.dataset.staleMounts ?? 0) + 1); // for the tests
+      }
     } catch (error) {
       if (mine !== generation) return;
       notify(`The ${explorer.title} explorer failed to start: ${error instanceof Error ? error.message : String(error)}`, 'error');

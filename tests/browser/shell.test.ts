@@ -38,7 +38,9 @@ it('a quick tab switch while an explorer is still starting leaves only the new v
   await page.locator('nav.tabs button[data-view="init"]').click();
   await page.locator('nav.tabs button[data-view="home"]').click();
   await expect.poll(() => page.locator('.intro .cards').count(), { timeout: 30_000 }).toBe(1);
-  await page.waitForTimeout(10_000);
+  // The stale mount resolved and was torn down (so the race did happen), then give it a moment.
+  await expect.poll(() => page.locator('main').getAttribute('data-stale-mounts'), { timeout: 60_000 }).toBe('1');
+  await page.waitForTimeout(2000);
   expect(new URL(page.url()).searchParams.get('view')).toBeNull();
   expect(await page.locator('.explorer-root').count()).toBe(0);
   expect(await page.locator('nav.tabs button[aria-selected="true"]').getAttribute('data-view')).toBe('home');
