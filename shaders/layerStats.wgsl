@@ -21,7 +21,8 @@ struct StatsParams {
   scale: f32,
   // The histogram range in scaled units (v·s), so that a vanishing layer's tiny range neither
   // underflows nor makes bins / (hi − lo) overflow in f32; s is a power of two, so binning v·s
-  // against them puts every value in the same bin as binning v against the unscaled range.
+  // against them puts every value in the same bin as binning v against the unscaled range. s is
+  // capped at 2^100, so this holds down to a theory rms of ~1e-67 (past f32's reach anyway).
   lo: f32, // lo · s
   hi: f32, // hi · s
   binScale: f32, // bins / ((hi − lo) · s)

@@ -69,7 +69,9 @@ export const initBench: BenchSuite = {
           gpuRate: engineRate,
           cpuMs,
           cpuRate: flops / cpuMs / 1e6,
-          note: `engine/plain = ${(engineRate / plainRate).toFixed(2)}; CPU twin timed on ${cpuInits} init(s), scaled to K${kernelShares(kernelMs)}`,
+          note:
+            `engine/plain = ${(engineRate / plainRate).toFixed(2)}; ` +
+            `CPU twin timed on ${cpuInits} init(s), scaled to K${kernelShares(kernelMs)}`,
           kernelMs,
         });
       }

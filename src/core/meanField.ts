@@ -173,9 +173,9 @@ function biasAverages(activation: Activation, S: number, biasStd: number): BiasA
 }
 
 /**
- * The constant-init theory of the last few configurations. It is the one slow theory (~0.6 s at depth
- * 200 with σ_b > 0, on the page's main thread), and a re-seed or a new K, which it does not depend
- * on, would otherwise pay it again. Callers get their own copies.
+ * The constant-init theory of the last few configurations. It is the one slow theory (0.6–0.8 s at
+ * depth 200 with σ_b > 0; the page computes it in a worker, src/ui/theoryWorker.ts), and a re-seed or
+ * a new K, which it does not depend on, would otherwise pay it again. Callers get their own copies.
  */
 const CONSTANT_THEORY_CACHE = new Map<string, TheoryLayer[]>();
 const CONSTANT_THEORY_CACHE_SIZE = 8;

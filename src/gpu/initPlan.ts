@@ -76,11 +76,12 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
   const perInitFixed = activationBytes + 2 * batchPadded * maxStride * 4 + maxStride * 4 + 2 * (recordBytes + normBytes);
   const largestPerInitBuffer = Math.max(batchPadded * maxStride * 4, recordBytes, normBytes);
   if (perInitFixed > budget.memoryBudgetBytes || largestPerInitBuffer > bindingLimit) {
+    const needed = (perInitFixed / MIB).toFixed(0);
+    const available = (Math.min(budget.memoryBudgetBytes, bindingLimit) / MIB).toFixed(0);
     throw new ConfigError(
       'depth',
-      `depth ${L} × batch ${config.batch} × width ${Math.max(...widths)} needs ${(perInitFixed / MIB).toFixed(0)} MiB of ` +
-        `activations and statistics per initialization, over this device's ${(Math.min(budget.memoryBudgetBytes, bindingLimit) / MIB).toFixed(0)} MiB: ` +
-        'lower the depth, the batch or the width (or the histogram bins)',
+      `depth ${L} × batch ${config.batch} × width ${Math.max(...widths)} needs ${needed} MiB of activations and statistics ` +
+        `per initialization, over this device's ${available} MiB: lower the depth, the batch or the width (or the histogram bins)`,
     );
   }
   let weightRows = 0;

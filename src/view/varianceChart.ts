@@ -68,7 +68,6 @@ function withAlpha(hex: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-/** y range over every finite positive value, padded half a decade; a fixed range when there is none. */
 /**
  * The y range in decades (log10 units) over every positive value, with some air; [-3, 1] when there
  * is none. The chart plots log10 of the moments on a linear axis: uPlot's own log axis walks its

@@ -172,12 +172,26 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
     small.destroy();
   });
 
-  it('takes the theory as given (the page computes it in a worker): same numbers, and a wrong length is refused', async () => {
+  it('takes the theory as given (the page computes it in a worker), and refuses one of the wrong length', async () => {
     const cfg = config({ scheme: 'constant', activation: 'tanh', biasStd: 0.4, depth: 5 });
     const own = await runOnGpu(cfg);
-    const given = await withErrorScopes(gpu().device, () => engine.run(cfg, { theory: meanFieldTheory(cfg) }));
+    const theory = meanFieldTheory(cfg);
+    const given = await withErrorScopes(gpu().device, () => engine.run(cfg, { theory }));
     expect(given.accumulators).toEqual(own.accumulators);
-    expect(given.result).toEqual(own.result);
+    // A theory 4× larger: the run reports it and bins z and δ over ranges twice as wide.
+    const larger = theory.map((layer) => ({
+      ...layer,
+      zMeanSquare: 4 * layer.zMeanSquare,
+      deltaMeanSquare: 4 * layer.deltaMeanSquare,
+      dWMeanSquare: 4 * layer.dWMeanSquare,
+    }));
+    const wider = await withErrorScopes(gpu().device, () => engine.run(cfg, { theory: larger }));
+    for (let l = 0; l < cfg.depth; l++) {
+      expect(wider.result.layers[l].theory.zMeanSquare).toBe(larger[l].zMeanSquare);
+      const edges = (run: InitStatsRun) => run.result.layers[l].z.histogram.edges;
+      expect(edges(wider)[0]).toBeCloseTo(2 * edges(own)[0], 12);
+      expect(wider.accumulators[l].z.count).toBe(own.accumulators[l].z.count);
+    }
     await expect(engine.run(cfg, { theory: meanFieldTheory({ ...cfg, depth: 4 }) })).rejects.toThrow(/theory given has 4 layers, the configuration 5/);
   });
 
@@ -253,8 +267,10 @@ describe(`science on the GPU path (seed ${seed})`, () => {
     const z = (await runOnGpu(cfg)).accumulators[123].z;
     expect(cfg.bins / (8 * Math.sqrt(0.25 ** 124))).toBeGreaterThan(3.4e38);
     expect([z.count, z.nan, z.posInf, z.negInf, z.underflow, z.overflow]).toEqual([1024, 0, 0, 0, 0, 0]);
+    expect(z.sumSquares, 'some values survive in f32').toBeGreaterThan(0);
     const counts = Array.from(z.histogram);
     expect(counts.reduce((sum, c) => sum + c, 0)).toBe(1024);
+    expect(counts.filter((c) => c > 0).length, 'occupied bins').toBeGreaterThan(3);
     expect(counts[0] + counts[cfg.bins - 1], 'edge bins').toBe(0);
     const central = counts.slice(cfg.bins / 4, (3 * cfg.bins) / 4).reduce((sum, c) => sum + c, 0);
     expect(central, 'values within ±2 rms of the theory').toBeGreaterThan(0.95 * 1024);

@@ -9,7 +9,7 @@ const OUT = 'node_modules/.cache/cli-test';
 beforeAll(() => {
   execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts', '--outDir', OUT, '--logLevel', 'error'], { stdio: 'inherit' });
   expect(existsSync(`${OUT}/cli.js`)).toBe(true);
-}, 60_000);
+}, 180_000);
 
 it('prints a 200-layer stats JSON whole into a pipe (well over 64 KiB) and exits 0', () => {
   const flags = ['--cpu', '--depth=200', '--width=8', '--batch=2', '--inits=2', '--bias-std=0.5', '--seed=1'];
