@@ -30,7 +30,11 @@ export function flagName(key: string): string {
  * Values for every spec in `table` from the flags (defaults where absent). Unknown flags and
  * values out of range are errors here (no silent clamping on the command line).
  */
-export function readTableFlags(table: readonly ParamSpec[], flags: ParsedFlags, extraFlags: readonly string[] = []): ParamValues {
+export function readTableFlags(
+  table: readonly ParamSpec[],
+  flags: ParsedFlags,
+  extraFlags: readonly string[] = [],
+): ParamValues {
   const known = new Map(table.map((spec) => [flagName(spec.key), spec]));
   for (const name of Object.keys(flags.values)) {
     if (!known.has(name) && !extraFlags.includes(name)) {
@@ -50,6 +54,9 @@ export function readTableFlags(table: readonly ParamSpec[], flags: ParsedFlags, 
 
 export function helpForTable(table: readonly ParamSpec[]): string {
   return table
-    .map((spec) => `  --${flagName(spec.key).padEnd(14)} ${describeParam(spec)} (default ${String(spec.default)}). ${spec.help}`)
+    .map(
+      (spec) =>
+        `  --${flagName(spec.key).padEnd(14)} ${describeParam(spec)} (default ${String(spec.default)}). ${spec.help}`,
+    )
     .join('\n');
 }

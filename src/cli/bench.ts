@@ -59,7 +59,11 @@ export function benchTable(rows: readonly BenchRow[]): string {
     row.note ?? '',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
-  const render = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const render = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   return [render(header), render(widths.map((width) => '-'.repeat(width))), ...lines.map(render)].join('\n');
 }
 
@@ -74,11 +78,15 @@ export function benchCommand(suites: readonly BenchSuite[]): CliCommand {
       ].join('\n'),
     async run(flags: ParsedFlags) {
       for (const name of Object.keys(flags.values)) {
-        if (name !== 'json' && name !== 'only') throw new UsageError(`unknown flag --${name}; bench takes --json and --only=NAME`);
+        if (name !== 'json' && name !== 'only')
+          throw new UsageError(`unknown flag --${name}; bench takes --json and --only=NAME`);
       }
       const only = flags.values.only;
       const chosen = suites.filter((suite) => only === undefined || suite.name === only);
-      if (chosen.length === 0) throw new UsageError(`--only: no suite named "${String(only)}"; suites: ${suites.map((s) => s.name).join(', ')}`);
+      if (chosen.length === 0)
+        throw new UsageError(
+          `--only: no suite named "${String(only)}"; suites: ${suites.map((s) => s.name).join(', ')}`,
+        );
       const gpu = await openCliGpu();
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const rows: BenchRow[] = [];

@@ -6,4 +6,9 @@ import { landscapeCommand } from './landscapeCommand';
 import { statsCommand } from './statsCommand';
 import { trainCommand } from './trainCommand';
 
-export const COMMANDS: readonly CliCommand[] = [statsCommand, landscapeCommand, trainCommand, benchCommand(BENCH_SUITES)];
+export const COMMANDS: readonly CliCommand[] = [
+  statsCommand,
+  landscapeCommand,
+  trainCommand,
+  benchCommand(BENCH_SUITES),
+];

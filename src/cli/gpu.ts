@@ -8,7 +8,9 @@ export async function openCliGpu(): Promise<GpuContext> {
   process.stderr.write(`adapter: ${describeAdapter(gpu.adapter)}\n`);
   // An error no error scope caught means the printed numbers cannot be trusted: say so, exit non-zero.
   gpu.device.addEventListener('uncapturederror', (event) => {
-    process.stderr.write(`GPU error (the results are not valid): ${(event as GPUUncapturedErrorEvent).error.message}\n`);
+    process.stderr.write(
+      `GPU error (the results are not valid): ${(event as GPUUncapturedErrorEvent).error.message}\n`,
+    );
     process.exitCode = 1;
   });
   return gpu;

@@ -42,7 +42,9 @@ export const initBench: BenchSuite = {
           plainRuns.push(await engine.timePlainForward(config, 1));
         }
         const plain = plainRuns.reduce((best, run) => (run.ms < best.ms ? run : best));
-        const kernelMs = canTimeKernels(gpu.device) ? (await engine.run(config, { timeKernels: true })).kernelMs : undefined;
+        const kernelMs = canTimeKernels(gpu.device)
+          ? (await engine.run(config, { timeKernels: true })).kernelMs
+          : undefined;
         // The CPU twin (single thread, f64) runs whole seconds per init here: time ~40 MFLOP worth of
         // inits, at least one, and scale linearly in K (stated in the note).
         const cpuInits = Math.max(1, Math.min(config.inits, Math.round(2e9 / (flops / config.inits) / 50)));

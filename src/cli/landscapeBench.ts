@@ -20,7 +20,13 @@ export const landscapeBench: BenchSuite = {
     const { device } = gpu;
     const config = validateLandscapeConfig({ model: 'linear', grid: G, points: N, penalty: 'l1', lambda: 0.5 });
     const window = landscapeWindow(config);
-    const data = generateLandscapeData('linear', { seed: config.seed, points: N, correlation: config.correlation, eccentricity: config.eccentricity, noise: config.noise });
+    const data = generateLandscapeData('linear', {
+      seed: config.seed,
+      points: N,
+      correlation: config.correlation,
+      eccentricity: config.eccentricity,
+      noise: config.noise,
+    });
     const shape = `G=${G} N=${N} linear`;
     const cells = G * G;
     const terms = cells * N;
@@ -72,7 +78,9 @@ export const landscapeBench: BenchSuite = {
         device.queue.submit([encoder.finish()]);
         await argminPass.read();
       });
-      const cpuLambdaMs = await timeMedian(3, () => gridArgmin(gridPenalty(cpuLoss, window, G, 'l1', 0.5, 0), window, G));
+      const cpuLambdaMs = await timeMedian(3, () =>
+        gridArgmin(gridPenalty(cpuLoss, window, G, 'l1', 0.5, 0), window, G),
+      );
       rows.push({
         suite: 'landscape',
         case: 'λ update: gridPenalty+argmin',

@@ -3,11 +3,18 @@
 // --window and --start are comma lists for its flat w1Min…w2Max and startW1, startW2 fields.
 // --cpu runs the CPU twin (f64) instead of the GPU kernels.
 import { DESCENT_RULES, type DescentRule, descentPath, descentWarnings } from '../core/descent';
-import { gridArgmin, gridLoss, gridPenalty, type GridMinimum, refineMinimizer, type RefinedMinimum } from '../core/gridLoss';
+import {
+  type GridMinimum,
+  gridArgmin,
+  gridLoss,
+  gridPenalty,
+  type RefinedMinimum,
+  refineMinimizer,
+} from '../core/gridLoss';
 import {
   LAMBDA_LOG_FLOOR,
-  type LandscapeConfig,
   LANDSCAPE_PARAMS,
+  type LandscapeConfig,
   landscapeDataOptions,
   landscapeStart,
   landscapeWindow,
@@ -51,7 +58,9 @@ export function landscapeConfigFromFlags(flags: ParsedFlags): LandscapeConfig {
     delete values[list];
     const parts = raw === true ? [] : raw.split(',');
     if (parts.length !== fields.length || parts.some((part) => part.trim() === '')) {
-      throw new UsageError(`--${list} takes ${fields.length} comma-separated numbers (${fields.join(',')}), got "${String(raw)}"`);
+      throw new UsageError(
+        `--${list} takes ${fields.length} comma-separated numbers (${fields.join(',')}), got "${String(raw)}"`,
+      );
     }
     fields.forEach((field, index) => {
       const name = flagName(field);
@@ -63,11 +72,14 @@ export function landscapeConfigFromFlags(flags: ParsedFlags): LandscapeConfig {
   if (typeof rule === 'string' && rule in RULE_ALIASES) values.rule = RULE_ALIASES[rule];
   else if (rule !== undefined && !(DESCENT_RULES as readonly unknown[]).includes(rule)) {
     const aliases = Object.keys(RULE_ALIASES).join(', ');
-    throw new UsageError(`--rule must be one of ${DESCENT_RULES.join(', ')} or the aliases ${aliases} (got "${String(rule)}")`);
+    throw new UsageError(
+      `--rule must be one of ${DESCENT_RULES.join(', ')} or the aliases ${aliases} (got "${String(rule)}")`,
+    );
   }
   const tableValues = readTableFlags(LANDSCAPE_PARAMS, { values }, [...SWITCHES]);
   for (const name of SWITCHES) {
-    if (values[name] !== undefined && values[name] !== true) throw new UsageError(`--${name} is a switch and takes no value`);
+    if (values[name] !== undefined && values[name] !== true)
+      throw new UsageError(`--${name} is a switch and takes no value`);
   }
   try {
     return validateLandscapeConfig(tableValues);
@@ -113,7 +125,8 @@ function evaluateOnCpu(config: LandscapeConfig, data: LandscapeData): GridOutcom
   const G = config.grid;
   const dataLoss = gridLoss(config.model, data, window, G);
   const penalized = gridPenalty(dataLoss, window, G, config.penalty, config.lambda, config.mix);
-  const countNonFinite = (values: Float64Array) => values.reduce((count, value) => count + (Number.isFinite(value) ? 0 : 1), 0);
+  const countNonFinite = (values: Float64Array) =>
+    values.reduce((count, value) => count + (Number.isFinite(value) ? 0 : 1), 0);
   const gridJ = gridArgmin(dataLoss, window, G);
   const gridPenalized = gridArgmin(penalized, window, G);
   const refinedJ = gridJ ? refineMinimizer(config.model, data, 'none', 0, 0, gridJ.w) : null;
@@ -130,7 +143,10 @@ function evaluateOnCpu(config: LandscapeConfig, data: LandscapeData): GridOutcom
   };
 }
 
-async function evaluateOnGpu(gpu: GpuContext, config: LandscapeConfig): Promise<{ outcome: GridOutcome; data: LandscapeData }> {
+async function evaluateOnGpu(
+  gpu: GpuContext,
+  config: LandscapeConfig,
+): Promise<{ outcome: GridOutcome; data: LandscapeData }> {
   const engine = await LandscapeEngine.create(gpu.device);
   try {
     const result = await engine.evaluate(config, { readValues: false });
@@ -156,12 +172,14 @@ export const landscapeCommand: CliCommand = {
   help: () =>
     [
       'Every flag of the Regularization explorer (same names, ranges and defaults; window and start',
-      'default to the chosen model\'s):',
+      "default to the chosen model's):",
       helpForTable(LANDSCAPE_PARAMS),
       '',
       '  --window=a,b,c,d  shorthand for --w1-min=a --w1-max=b --w2-min=c --w2-max=d',
       '  --start=a,b       shorthand for --start-w1=a --start-w2=b (descent start)',
-      `  --rule also takes ${Object.entries(RULE_ALIASES).map(([alias, rule]) => `${alias} (${rule})`).join(', ')}`,
+      `  --rule also takes ${Object.entries(RULE_ALIASES)
+        .map(([alias, rule]) => `${alias} (${rule})`)
+        .join(', ')}`,
       '  --path            compute the descent path from --start with --rule, --alpha, --steps ("path" is [] without it)',
       `  --reg-path        add w*(λ) for L1 and L2 at ${REG_PATH_LAMBDAS.length} λ from ${LAMBDA_LOG_FLOOR} to 10 (log-spaced)`,
       '  --cpu             run the CPU twin (f64, one thread) instead of the GPU kernels',
@@ -198,7 +216,15 @@ export const landscapeCommand: CliCommand = {
       path: [] as Array<[number, number]>,
     };
     if (flags.values.path === true) {
-      const descent = descentPath(config.model, data, config.rule, config.lambda, config.alpha, config.steps, landscapeStart(config));
+      const descent = descentPath(
+        config.model,
+        data,
+        config.rule,
+        config.lambda,
+        config.alpha,
+        config.steps,
+        landscapeStart(config),
+      );
       output.path = descent.path;
       output.pathDiverged = descent.diverged;
       output.warnings = descentWarnings(config.rule, config.lambda, config.alpha);

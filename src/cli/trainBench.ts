@@ -9,7 +9,15 @@ import type { BenchRow, BenchSuite } from './bench';
 
 const COPIES = 1024;
 /** 512 points with a test share of 0.5: 256 training points. */
-const CONFIG = validateTrainConfig({ dataset: 'moons', points: 512, testShare: 0.5, hidden: '8,8', activation: 'tanh', copies: COPIES, seed: 1 });
+const CONFIG = validateTrainConfig({
+  dataset: 'moons',
+  points: 512,
+  testShare: 0.5,
+  hidden: '8,8',
+  activation: 'tanh',
+  copies: COPIES,
+  seed: 1,
+});
 const SHAPE = 'K=1024 2-8-8-1 tanh N=256 train (+256 test)';
 
 export interface TrainBenchSteps {
@@ -45,7 +53,17 @@ export function trainBenchSuite(steps: TrainBenchSteps = { gpu: 40, cpu: 2 }): B
 
         const note = `GPU timed over ${steps.gpu} steps, CPU twin over ${steps.cpu}`;
         const rows: BenchRow[] = [
-          { suite: 'train', case: 'step', shape: SHAPE, unit: 'steps/s', gpuMs, gpuRate: 1000 / gpuMs, cpuMs, cpuRate: 1000 / cpuMs, note },
+          {
+            suite: 'train',
+            case: 'step',
+            shape: SHAPE,
+            unit: 'steps/s',
+            gpuMs,
+            gpuRate: 1000 / gpuMs,
+            cpuMs,
+            cpuRate: 1000 / cpuMs,
+            note,
+          },
           {
             suite: 'train',
             case: 'step',

@@ -2,9 +2,9 @@
 // twin), JSON with the per-checkpoint bands across copies, the final share of exact-zero weights
 // and the share of copies at or above the target test accuracy.
 import { ConfigError, TRAIN_PARAMS, type TrainConfig, validateTrainConfig } from '../core/trainConfig';
+import { splitCounts } from '../core/trainingData';
 import { CpuTrainingEngine, runTraining, type TrainingRunner } from '../core/trainingEngine';
 import { trainLayout } from '../core/trainLayout';
-import { splitCounts } from '../core/trainingData';
 import type { TrainingCheckpoint } from '../core/trainStats';
 import type { GpuContext } from '../gpu/device';
 import { TrainingEngine } from '../gpu/trainingEngine';
@@ -74,7 +74,10 @@ export const trainCommand: CliCommand = {
     let checkpoints: TrainingCheckpoint[];
     try {
       checkpoints = await runTraining(runner, config, {
-        onCheckpoint: (c) => process.stderr.write(`step ${c.step}: median train loss ${c.trainLoss.p50?.toPrecision(4) ?? '–'}, diverged ${c.diverged}\n`),
+        onCheckpoint: (c) =>
+          process.stderr.write(
+            `step ${c.step}: median train loss ${c.trainLoss.p50?.toPrecision(4) ?? '–'}, diverged ${c.diverged}\n`,
+          ),
       });
     } finally {
       if (runner instanceof TrainingEngine) runner.destroy();

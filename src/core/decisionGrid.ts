@@ -3,8 +3,8 @@
 // x1 = x1Min + j·(x1Max − x1Min)/(G − 1), stored row-major with x1 as the row: index j·G + i.
 
 import type { Activation } from './activations';
-import type { TrainLayout } from './trainLayout';
 import { DATA_EXTENT } from './trainingData';
+import type { TrainLayout } from './trainLayout';
 import { createPointValues, networkForward, sigmoid } from './trainStep';
 
 export interface InputWindow {
@@ -32,7 +32,10 @@ export function checkGridSize(G: number): void {
 
 /** x0 of column i and x1 of row j. */
 export function gridInput(window: InputWindow, G: number, i: number, j: number): [number, number] {
-  return [window.x0Min + (i * (window.x0Max - window.x0Min)) / (G - 1), window.x1Min + (j * (window.x1Max - window.x1Min)) / (G - 1)];
+  return [
+    window.x0Min + (i * (window.x0Max - window.x0Min)) / (G - 1),
+    window.x1Min + (j * (window.x1Max - window.x1Min)) / (G - 1),
+  ];
 }
 
 export function decisionGrid(

@@ -38,8 +38,8 @@ export function gaussHermite(n: number): QuadratureRule {
   const roots: number[] = [];
   let t = 0;
   for (let i = 0; i < half; i++) {
-    if (i === 0) t = Math.sqrt(2 * n + 1) - 1.85575 * Math.pow(2 * n + 1, -0.16667);
-    else if (i === 1) t -= (1.14 * Math.pow(n, 0.426)) / t;
+    if (i === 0) t = Math.sqrt(2 * n + 1) - 1.85575 * (2 * n + 1) ** -0.16667;
+    else if (i === 1) t -= (1.14 * n ** 0.426) / t;
     else if (i === 2) t = 1.86 * t - 0.86 * roots[0];
     else if (i === 3) t = 1.91 * t - 0.91 * roots[1];
     else t = 2 * t - roots[i - 2];

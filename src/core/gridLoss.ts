@@ -71,7 +71,8 @@ export function gridPenalty(
   lambda: number,
   mix: number,
 ): Float64Array {
-  if (dataLoss.length !== G * G) throw new RangeError(`dataLoss has ${dataLoss.length} values, expected G·G = ${G * G}`);
+  if (dataLoss.length !== G * G)
+    throw new RangeError(`dataLoss has ${dataLoss.length} values, expected G·G = ${G * G}`);
   const values = new Float64Array(G * G);
   for (let j = 0; j < G; j++) {
     for (let i = 0; i < G; i++) {

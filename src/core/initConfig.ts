@@ -26,7 +26,16 @@ export interface InitParamSpec extends ParamSpec {
 
 export const INIT_PARAMS: readonly InitParamSpec[] = [
   { key: 'depth', label: 'depth L', kind: 'int', min: 1, max: 200, default: 10, help: 'Number of layers.' },
-  { key: 'width', label: 'width n', kind: 'int', min: 1, max: 16384, log: true, default: 128, help: 'Units per layer.' },
+  {
+    key: 'width',
+    label: 'width n',
+    kind: 'int',
+    min: 1,
+    max: 16384,
+    log: true,
+    default: 128,
+    help: 'Units per layer.',
+  },
   {
     key: 'inputWidth',
     label: 'input width n[0]',
@@ -38,7 +47,16 @@ export const INIT_PARAMS: readonly InitParamSpec[] = [
     defaultFrom: 'width',
     help: 'Width of the random input x ~ N(0, I); the same as the width unless set.',
   },
-  { key: 'batch', label: 'batch B', kind: 'int', min: 1, max: 1024, log: true, default: 16, help: 'Inputs per initialization.' },
+  {
+    key: 'batch',
+    label: 'batch B',
+    kind: 'int',
+    min: 1,
+    max: 1024,
+    log: true,
+    default: 16,
+    help: 'Inputs per initialization.',
+  },
   {
     key: 'inits',
     label: 'initializations K',
@@ -49,8 +67,22 @@ export const INIT_PARAMS: readonly InitParamSpec[] = [
     default: 64,
     help: 'Independent draws of all weights; statistics pool over them.',
   },
-  { key: 'activation', label: 'activation φ', kind: 'choice', choices: ACTIVATIONS, default: 'tanh', help: 'Nonlinearity of every layer.' },
-  { key: 'scheme', label: 'scheme', kind: 'choice', choices: SCHEMES, default: 'xavier-normal', help: 'How the weights are drawn.' },
+  {
+    key: 'activation',
+    label: 'activation φ',
+    kind: 'choice',
+    choices: ACTIVATIONS,
+    default: 'tanh',
+    help: 'Nonlinearity of every layer.',
+  },
+  {
+    key: 'scheme',
+    label: 'scheme',
+    kind: 'choice',
+    choices: SCHEMES,
+    default: 'xavier-normal',
+    help: 'How the weights are drawn.',
+  },
   {
     key: 'scale',
     label: 'init scale s',
@@ -63,7 +95,15 @@ export const INIT_PARAMS: readonly InitParamSpec[] = [
     help: 'Multiplies the standard deviation of the scheme (variance × s²); constant: c = s / n[l−1].',
   },
   { key: 'biasStd', label: 'bias std σ_b', kind: 'float', min: 0, max: 100, default: 0, help: 'Biases ~ N(0, σ_b²).' },
-  { key: 'seed', label: 'seed', kind: 'int', min: 0, max: 4294967295, default: 1, help: 'Key of the counter-based generator.' },
+  {
+    key: 'seed',
+    label: 'seed',
+    kind: 'int',
+    min: 0,
+    max: 4294967295,
+    default: 1,
+    help: 'Key of the counter-based generator.',
+  },
   { key: 'bins', label: 'histogram bins', kind: 'int', min: 8, max: 256, default: 64, help: 'Bins of each histogram.' },
 ];
 
@@ -81,7 +121,10 @@ export function validateInitConfig(raw: Record<string, unknown>): InitConfig {
   const known = new Set<string>(INIT_PARAMS.map((spec) => spec.key));
   const unknown = Object.keys(raw).filter((key) => !known.has(key));
   if (unknown.length > 0) {
-    throw new ConfigError(unknown[0], `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+    throw new ConfigError(
+      unknown[0],
+      `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`,
+    );
   }
   const values: Record<string, unknown> = {};
   for (const spec of INIT_PARAMS) {

@@ -9,7 +9,14 @@ import { activate, activateDerivative } from './activations';
 import type { InitConfig } from './initConfig';
 import { layerWidths, meanFieldTheory, type TheoryLayer } from './meanField';
 import { fillWeights, initBias, inputValue, readoutValue } from './schemes';
-import { addValue, createLayerAccumulators, histogramRange, summarize, type InitStatsResult, type LayerAccumulators } from './stats';
+import {
+  addValue,
+  createLayerAccumulators,
+  histogramRange,
+  type InitStatsResult,
+  type LayerAccumulators,
+  summarize,
+} from './stats';
 
 /** One init's forward and backward pass: a[0] = x; z, a, delta indexed by layer 1..L (index 0 of z, delta empty). */
 export interface InitPass {
@@ -49,7 +56,8 @@ export function initPass(config: InitConfig, k: number): InitPass {
   delta[L] = new Float64Array(B * n[L]);
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < n[L]; i++) {
-      delta[L][b * n[L] + i] = readoutValue(seed, L, k, b, i, n[L]) * activateDerivative(activation, z[L][b * n[L] + i]);
+      delta[L][b * n[L] + i] =
+        readoutValue(seed, L, k, b, i, n[L]) * activateDerivative(activation, z[L][b * n[L] + i]);
     }
   }
   for (let l = L; l >= 2; l--) {
@@ -66,7 +74,8 @@ export function initPass(config: InitConfig, k: number): InitPass {
         const d = above[b * nOut + i];
         for (let j = 0; j < nIn; j++) back[j] += weights[i * nIn + j] * d;
       }
-      for (let j = 0; j < nIn; j++) deltaBelow[b * nIn + j] = back[j] * activateDerivative(activation, zBelow[b * nIn + j]);
+      for (let j = 0; j < nIn; j++)
+        deltaBelow[b * nIn + j] = back[j] * activateDerivative(activation, zBelow[b * nIn + j]);
     }
   }
   return { z, a, delta };

@@ -2,8 +2,8 @@
 // from here only, through src/core/params.ts) and the validation of a raw configuration object.
 
 import { DESCENT_RULES, type DescentRule } from './descent';
-import { ConfigError } from './initConfig';
 import { type GridWindow, PENALTIES, type Penalty } from './gridLoss';
+import { ConfigError } from './initConfig';
 import {
   DEFAULT_QUADRATIC,
   DEFAULT_TRUE_W,
@@ -60,34 +60,230 @@ const [W1_MIN, W1_MAX, W2_MIN, W2_MAX] = defaultWindow(DEFAULT_MODEL);
 const [START_W1, START_W2] = defaultStart(DEFAULT_MODEL);
 
 export const LANDSCAPE_PARAMS: readonly LandscapeParamSpec[] = [
-  { key: 'model', label: 'model', kind: 'choice', choices: LANDSCAPE_MODELS, default: DEFAULT_MODEL, help: 'the loss J(w1, w2)' },
-  { key: 'points', label: 'data points N', kind: 'int', min: 1, max: 10000, log: true, default: 256, help: 'size of the generated data set' },
-  { key: 'correlation', label: 'feature correlation ρ', kind: 'float', min: -0.99, max: 0.99, default: 0.5, help: 'tilts the bowl of the linear and logistic losses' },
-  { key: 'eccentricity', label: 'eccentricity', kind: 'float', min: 1, max: 20, log: true, default: 2, help: 'x2 is divided by it: the bowl stretches along w2' },
-  { key: 'noise', label: 'noise', kind: 'float', min: 0, max: 5, default: 0.5, help: 'target noise std (linear, tanh-net); label temperature (logistic)' },
-  { key: 'trueW1', label: 'true w1', kind: 'float', min: -5, max: 5, default: DEFAULT_TRUE_W[0], help: 'w1 of the data-generating model' },
-  { key: 'trueW2', label: 'true w2', kind: 'float', min: -5, max: 5, default: DEFAULT_TRUE_W[1], help: 'w2 of the data-generating model' },
-  { key: 'h1', label: 'curvature h1', kind: 'float', min: 0.01, max: 100, log: true, default: DEFAULT_QUADRATIC.h1, help: 'quadratic model: ½·h1·(w1 − a1)²' },
-  { key: 'h2', label: 'curvature h2', kind: 'float', min: 0.01, max: 100, log: true, default: DEFAULT_QUADRATIC.h2, help: 'quadratic model: ½·h2·(w2 − a2)²' },
-  { key: 'a1', label: 'centre a1', kind: 'float', min: -5, max: 5, default: DEFAULT_QUADRATIC.a1, help: 'quadratic model: unpenalized minimizer w1' },
-  { key: 'a2', label: 'centre a2', kind: 'float', min: -5, max: 5, default: DEFAULT_QUADRATIC.a2, help: 'quadratic model: unpenalized minimizer w2' },
-  { key: 'penalty', label: 'penalty', kind: 'choice', choices: PENALTIES, default: 'l1', help: 'L1 = λ(|w1|+|w2|), L2 = λ(w1²+w2²) (no ½), elastic = mix·L1 + (1−mix)·L2' },
-  { key: 'lambda', label: 'λ', kind: 'float', min: 0, max: 10, log: true, sliderMin: LAMBDA_LOG_FLOOR, default: 0.5, help: 'penalty strength; 0 turns the penalty off' },
-  { key: 'mix', label: 'elastic mix', kind: 'float', min: 0, max: 1, default: 0.5, help: 'share of L1 in the elastic penalty' },
-  { key: 'alpha', label: 'learning rate α', kind: 'float', min: 1e-6, max: 10, log: true, default: 0.05, help: 'step size of the descent path' },
+  {
+    key: 'model',
+    label: 'model',
+    kind: 'choice',
+    choices: LANDSCAPE_MODELS,
+    default: DEFAULT_MODEL,
+    help: 'the loss J(w1, w2)',
+  },
+  {
+    key: 'points',
+    label: 'data points N',
+    kind: 'int',
+    min: 1,
+    max: 10000,
+    log: true,
+    default: 256,
+    help: 'size of the generated data set',
+  },
+  {
+    key: 'correlation',
+    label: 'feature correlation ρ',
+    kind: 'float',
+    min: -0.99,
+    max: 0.99,
+    default: 0.5,
+    help: 'tilts the bowl of the linear and logistic losses',
+  },
+  {
+    key: 'eccentricity',
+    label: 'eccentricity',
+    kind: 'float',
+    min: 1,
+    max: 20,
+    log: true,
+    default: 2,
+    help: 'x2 is divided by it: the bowl stretches along w2',
+  },
+  {
+    key: 'noise',
+    label: 'noise',
+    kind: 'float',
+    min: 0,
+    max: 5,
+    default: 0.5,
+    help: 'target noise std (linear, tanh-net); label temperature (logistic)',
+  },
+  {
+    key: 'trueW1',
+    label: 'true w1',
+    kind: 'float',
+    min: -5,
+    max: 5,
+    default: DEFAULT_TRUE_W[0],
+    help: 'w1 of the data-generating model',
+  },
+  {
+    key: 'trueW2',
+    label: 'true w2',
+    kind: 'float',
+    min: -5,
+    max: 5,
+    default: DEFAULT_TRUE_W[1],
+    help: 'w2 of the data-generating model',
+  },
+  {
+    key: 'h1',
+    label: 'curvature h1',
+    kind: 'float',
+    min: 0.01,
+    max: 100,
+    log: true,
+    default: DEFAULT_QUADRATIC.h1,
+    help: 'quadratic model: ½·h1·(w1 − a1)²',
+  },
+  {
+    key: 'h2',
+    label: 'curvature h2',
+    kind: 'float',
+    min: 0.01,
+    max: 100,
+    log: true,
+    default: DEFAULT_QUADRATIC.h2,
+    help: 'quadratic model: ½·h2·(w2 − a2)²',
+  },
+  {
+    key: 'a1',
+    label: 'centre a1',
+    kind: 'float',
+    min: -5,
+    max: 5,
+    default: DEFAULT_QUADRATIC.a1,
+    help: 'quadratic model: unpenalized minimizer w1',
+  },
+  {
+    key: 'a2',
+    label: 'centre a2',
+    kind: 'float',
+    min: -5,
+    max: 5,
+    default: DEFAULT_QUADRATIC.a2,
+    help: 'quadratic model: unpenalized minimizer w2',
+  },
+  {
+    key: 'penalty',
+    label: 'penalty',
+    kind: 'choice',
+    choices: PENALTIES,
+    default: 'l1',
+    help: 'L1 = λ(|w1|+|w2|), L2 = λ(w1²+w2²) (no ½), elastic = mix·L1 + (1−mix)·L2',
+  },
+  {
+    key: 'lambda',
+    label: 'λ',
+    kind: 'float',
+    min: 0,
+    max: 10,
+    log: true,
+    sliderMin: LAMBDA_LOG_FLOOR,
+    default: 0.5,
+    help: 'penalty strength; 0 turns the penalty off',
+  },
+  {
+    key: 'mix',
+    label: 'elastic mix',
+    kind: 'float',
+    min: 0,
+    max: 1,
+    default: 0.5,
+    help: 'share of L1 in the elastic penalty',
+  },
+  {
+    key: 'alpha',
+    label: 'learning rate α',
+    kind: 'float',
+    min: 1e-6,
+    max: 10,
+    log: true,
+    default: 0.05,
+    help: 'step size of the descent path',
+  },
   { key: 'steps', label: 'steps', kind: 'int', min: 1, max: 10000, log: true, default: 200, help: 'descent steps' },
-  { key: 'rule', label: 'update rule', kind: 'choice', choices: DESCENT_RULES, default: 'l1-proximal', help: 'gd (no penalty), L1 subgradient, L1 proximal, L2 weight decay' },
-  { key: 'grid', label: 'grid G', kind: 'int', min: 64, max: 2048, log: true, default: 256, help: 'G×G loss evaluations' },
-  { key: 'w1Min', label: 'window w1 min', kind: 'float', min: -WEIGHT_BOUND, max: WEIGHT_BOUND, default: W1_MIN, help: 'default depends on the model (defaultWindow)' },
-  { key: 'w1Max', label: 'window w1 max', kind: 'float', min: -WEIGHT_BOUND, max: WEIGHT_BOUND, default: W1_MAX, help: 'default depends on the model (defaultWindow)' },
-  { key: 'w2Min', label: 'window w2 min', kind: 'float', min: -WEIGHT_BOUND, max: WEIGHT_BOUND, default: W2_MIN, help: 'default depends on the model (defaultWindow)' },
-  { key: 'w2Max', label: 'window w2 max', kind: 'float', min: -WEIGHT_BOUND, max: WEIGHT_BOUND, default: W2_MAX, help: 'default depends on the model (defaultWindow)' },
-  { key: 'startW1', label: 'start w1', kind: 'float', min: -WEIGHT_BOUND, max: WEIGHT_BOUND, default: START_W1, help: 'descent start; default depends on the model (defaultStart)' },
-  { key: 'startW2', label: 'start w2', kind: 'float', min: -WEIGHT_BOUND, max: WEIGHT_BOUND, default: START_W2, help: 'descent start; default depends on the model (defaultStart)' },
+  {
+    key: 'rule',
+    label: 'update rule',
+    kind: 'choice',
+    choices: DESCENT_RULES,
+    default: 'l1-proximal',
+    help: 'gd (no penalty), L1 subgradient, L1 proximal, L2 weight decay',
+  },
+  {
+    key: 'grid',
+    label: 'grid G',
+    kind: 'int',
+    min: 64,
+    max: 2048,
+    log: true,
+    default: 256,
+    help: 'G×G loss evaluations',
+  },
+  {
+    key: 'w1Min',
+    label: 'window w1 min',
+    kind: 'float',
+    min: -WEIGHT_BOUND,
+    max: WEIGHT_BOUND,
+    default: W1_MIN,
+    help: 'default depends on the model (defaultWindow)',
+  },
+  {
+    key: 'w1Max',
+    label: 'window w1 max',
+    kind: 'float',
+    min: -WEIGHT_BOUND,
+    max: WEIGHT_BOUND,
+    default: W1_MAX,
+    help: 'default depends on the model (defaultWindow)',
+  },
+  {
+    key: 'w2Min',
+    label: 'window w2 min',
+    kind: 'float',
+    min: -WEIGHT_BOUND,
+    max: WEIGHT_BOUND,
+    default: W2_MIN,
+    help: 'default depends on the model (defaultWindow)',
+  },
+  {
+    key: 'w2Max',
+    label: 'window w2 max',
+    kind: 'float',
+    min: -WEIGHT_BOUND,
+    max: WEIGHT_BOUND,
+    default: W2_MAX,
+    help: 'default depends on the model (defaultWindow)',
+  },
+  {
+    key: 'startW1',
+    label: 'start w1',
+    kind: 'float',
+    min: -WEIGHT_BOUND,
+    max: WEIGHT_BOUND,
+    default: START_W1,
+    help: 'descent start; default depends on the model (defaultStart)',
+  },
+  {
+    key: 'startW2',
+    label: 'start w2',
+    kind: 'float',
+    min: -WEIGHT_BOUND,
+    max: WEIGHT_BOUND,
+    default: START_W2,
+    help: 'descent start; default depends on the model (defaultStart)',
+  },
   { key: 'seed', label: 'seed', kind: 'int', min: 0, max: 0xffffffff, default: 1, help: 'u32 key of the data stream' },
 ];
 
-const MODEL_DEPENDENT_DEFAULTS = new Set<keyof LandscapeConfig>(['w1Min', 'w1Max', 'w2Min', 'w2Max', 'startW1', 'startW2']);
+const MODEL_DEPENDENT_DEFAULTS = new Set<keyof LandscapeConfig>([
+  'w1Min',
+  'w1Max',
+  'w2Min',
+  'w2Max',
+  'startW1',
+  'startW2',
+]);
 
 function checked(spec: LandscapeParamSpec, raw: unknown): number | string | boolean {
   const result = checkParam(spec, raw);
@@ -107,13 +303,23 @@ export function validateLandscapeConfig(raw: Record<string, unknown>): Landscape
   const known = new Set<string>(LANDSCAPE_PARAMS.map((spec) => spec.key));
   const unknown = Object.keys(raw).filter((key) => !known.has(key));
   if (unknown.length > 0) {
-    throw new ConfigError(unknown[0], `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+    throw new ConfigError(
+      unknown[0],
+      `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`,
+    );
   }
   const modelSpec = LANDSCAPE_PARAMS.find((spec) => spec.key === 'model')!;
   const model = (raw.model === undefined ? modelSpec.default : checked(modelSpec, raw.model)) as LandscapeModel;
   const [w1Min, w1Max, w2Min, w2Max] = defaultWindow(model);
   const [startW1, startW2] = defaultStart(model);
-  const modelDefaults: Partial<Record<keyof LandscapeConfig, number>> = { w1Min, w1Max, w2Min, w2Max, startW1, startW2 };
+  const modelDefaults: Partial<Record<keyof LandscapeConfig, number>> = {
+    w1Min,
+    w1Max,
+    w2Min,
+    w2Max,
+    startW1,
+    startW2,
+  };
 
   const values: Record<string, number | string | boolean> = {};
   for (const spec of LANDSCAPE_PARAMS) {
@@ -123,10 +329,16 @@ export function validateLandscapeConfig(raw: Record<string, unknown>): Landscape
   }
   const config = values as unknown as LandscapeConfig;
   if (!(config.w1Min < config.w1Max)) {
-    throw new ConfigError('w1Min', `window: w1Min must be < w1Max (got w1Min = ${config.w1Min}, w1Max = ${config.w1Max})`);
+    throw new ConfigError(
+      'w1Min',
+      `window: w1Min must be < w1Max (got w1Min = ${config.w1Min}, w1Max = ${config.w1Max})`,
+    );
   }
   if (!(config.w2Min < config.w2Max)) {
-    throw new ConfigError('w2Min', `window: w2Min must be < w2Max (got w2Min = ${config.w2Min}, w2Max = ${config.w2Max})`);
+    throw new ConfigError(
+      'w2Min',
+      `window: w2Min must be < w2Max (got w2Min = ${config.w2Min}, w2Max = ${config.w2Max})`,
+    );
   }
   return config;
 }

@@ -301,10 +301,7 @@ export function modelGradient(model: LandscapeModel, data: LandscapeData, w1: nu
       ];
     }
     case 'rastrigin':
-      return [
-        2 * w1 + 20 * Math.PI * Math.sin(2 * Math.PI * w1),
-        2 * w2 + 20 * Math.PI * Math.sin(2 * Math.PI * w2),
-      ];
+      return [2 * w1 + 20 * Math.PI * Math.sin(2 * Math.PI * w1), 2 * w2 + 20 * Math.PI * Math.sin(2 * Math.PI * w2)];
     case 'quadratic': {
       const { h1, h2, a1, a2 } = data.quadratic;
       return [h1 * (w1 - a1), h2 * (w2 - a2)];

@@ -8,7 +8,7 @@
 // has its own treatment, constantTheory below (exact for σ_b = 0, the wide-layer limit otherwise).
 // δ is the back-propagated signal of one input (E[g²] = 1); ∂L/∂z_b = δ_b / B.
 
-import { activate, activateDerivative, TANH_CLAMP, type Activation } from './activations';
+import { type Activation, activate, activateDerivative, TANH_CLAMP } from './activations';
 import { gaussHermite, gaussLegendre, saturatingGaussianExpectation } from './gaussHermite';
 import type { InitConfig } from './initConfig';
 import { constantWeight, weightVariance } from './schemes';
@@ -84,7 +84,10 @@ export function meanFieldTheory(config: InitConfig): TheoryLayer[] {
   const deltaMeanSquare: number[] = [];
   deltaMeanSquare[L] = derivativeMeanSquare(activation, q[L]);
   for (let l = L - 1; l >= 1; l--) {
-    deltaMeanSquare[l] = times(times(n[l + 1] * v[l + 1], derivativeMeanSquare(activation, q[l])), deltaMeanSquare[l + 1]);
+    deltaMeanSquare[l] = times(
+      times(n[l + 1] * v[l + 1], derivativeMeanSquare(activation, q[l])),
+      deltaMeanSquare[l + 1],
+    );
   }
   const layers: TheoryLayer[] = [];
   for (let l = 1; l <= L; l++) {
@@ -107,7 +110,9 @@ export function meanFieldTheory(config: InitConfig): TheoryLayer[] {
 export function chi(config: InitConfig, theory: TheoryLayer[] = meanFieldTheory(config)): number[] {
   const n = layerWidths(config);
   const v = layerWeightVariances(config);
-  return theory.map(({ layer, zMeanSquare }) => times(n[layer - 1] * v[layer], derivativeMeanSquare(config.activation, zMeanSquare)));
+  return theory.map(({ layer, zMeanSquare }) =>
+    times(n[layer - 1] * v[layer], derivativeMeanSquare(config.activation, zMeanSquare)),
+  );
 }
 
 /** Standard normal density and CDF (Numerical Recipes' erfc, relative error < 1.2e-7). */
@@ -121,7 +126,15 @@ function normalCdf(t: number): number {
   const s = 1 / (1 + 0.5 * z);
   const polynomial =
     -1.26551223 +
-    s * (1.00002368 + s * (0.37409196 + s * (0.09678418 + s * (-0.18628806 + s * (0.27886807 + s * (-1.13520398 + s * (1.48851587 + s * (-0.82215223 + s * 0.17087277))))))));
+    s *
+      (1.00002368 +
+        s *
+          (0.37409196 +
+            s *
+              (0.09678418 +
+                s *
+                  (-0.18628806 +
+                    s * (0.27886807 + s * (-1.13520398 + s * (1.48851587 + s * (-0.82215223 + s * 0.17087277))))))));
   const erfc = s * Math.exp(-z * z + polynomial);
   return 0.5 * (x >= 0 ? erfc : 2 - erfc);
 }
@@ -222,7 +235,8 @@ function constantTheory(config: InitConfig): TheoryLayer[] {
       weight.push(0.5 * width * rule.weights[i] * normalDensity(node));
     }
   }
-  const expectation = (values: number[]): number => values.reduce((sum, value, index) => sum + times(weight[index], value), 0);
+  const expectation = (values: number[]): number =>
+    values.reduce((sum, value, index) => sum + times(weight[index], value), 0);
   // The bias averages depend on S alone, and deep constant nets repeat S values exactly (saturated
   // nodes share ±s; a node's S settles on a fixed point). Reusing them gives the same numbers; with
   // tanh's derivative taken from tanh, depth 200 with σ_b > 0 went from 1.3 s to ~0.6 s (tanh, s = 1)
@@ -251,7 +265,9 @@ function constantTheory(config: InitConfig): TheoryLayer[] {
   const deltaSquare: number[][] = [];
   deltaSquare[L] = averages[L].map(({ derivativeSquare }) => derivativeSquare);
   for (let l = L - 1; l >= 1; l--) {
-    deltaSquare[l] = averages[l].map(({ derivativeSquare }, i) => times(derivativeSquare * c[l + 1] ** 2, sumSquare[i]));
+    deltaSquare[l] = averages[l].map(({ derivativeSquare }, i) =>
+      times(derivativeSquare * c[l + 1] ** 2, sumSquare[i]),
+    );
     sumSquare = averages[l].map(({ derivative }, i) => times((c[l + 1] * n[l] * derivative) ** 2, sumSquare[i]));
   }
   const layers: TheoryLayer[] = [];

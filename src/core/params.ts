@@ -113,7 +113,11 @@ export function parseParam(spec: ParamSpec, raw: unknown, fallback: ParamValue =
   if (spec.min !== undefined) value = Math.max(spec.min, value);
   if (spec.max !== undefined) value = Math.min(spec.max, value);
   const why = value !== rounded ? 'clamped' : 'rounded';
-  return { value, clamped: true, message: `${spec.key}: ${show(raw)} is not ${describeParam(spec)}; ${why} to ${value}` };
+  return {
+    value,
+    clamped: true,
+    message: `${spec.key}: ${show(raw)} is not ${describeParam(spec)}; ${why} to ${value}`,
+  };
 }
 
 function fallbackOf(spec: ParamSpec, values: ParamValues): ParamValue {
@@ -124,7 +128,10 @@ function fallbackOf(spec: ParamSpec, values: ParamValues): ParamValue {
  * Values of every parameter in the table from a query string, with a notice for each value that was
  * clamped or replaced. Keys the table does not know are ignored (other tables share the URL).
  */
-export function readParams(table: readonly ParamSpec[], search: URLSearchParams): { values: ParamValues; notices: string[] } {
+export function readParams(
+  table: readonly ParamSpec[],
+  search: URLSearchParams,
+): { values: ParamValues; notices: string[] } {
   const values: ParamValues = {};
   const notices: string[] = [];
   for (const spec of table) {

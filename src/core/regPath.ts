@@ -16,7 +16,8 @@ export function logSpace(lo: number, hi: number, count: number): number[] {
   if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
     throw new RangeError(`logSpace needs finite lo, hi > 0 (got ${lo}, ${hi})`);
   }
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`logSpace count must be an integer ≥ 1 (got ${count})`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new RangeError(`logSpace count must be an integer ≥ 1 (got ${count})`);
   if (count === 1) return [lo];
   const values: number[] = [];
   const ratio = Math.log(hi / lo);

@@ -2,7 +2,16 @@
 // the GPU reproduces: weight (row, col) of layer l in init k is element row·nIn + col of stream
 // (weights, l) at counter k; biases, inputs and read-out vectors have streams of their own.
 
-import { normalAt, normalPairFromWords, Stream, streamKey, threefry2x32, uniformAt, uniformFromWord, type StreamTag } from './rng';
+import {
+  normalAt,
+  normalPairFromWords,
+  Stream,
+  type StreamTag,
+  streamKey,
+  threefry2x32,
+  uniformAt,
+  uniformFromWord,
+} from './rng';
 
 export const SCHEMES = [
   'zeros',

@@ -47,12 +47,18 @@ export interface HistogramRange {
  * a: tanh [−1, 1], sigmoid [0, 1], relu [0, 4√E[a²]], linear ±4√E[a²]; z and δ: ±4√(mean square).
  * When the theory's mean square is 0 or not finite: ±1 (relu a: [0, 1]), so zero init still has bins.
  */
-export function histogramRange(config: InitConfig, theory: TheoryLayer[], layer: number, quantity: Quantity): HistogramRange {
+export function histogramRange(
+  config: InitConfig,
+  theory: TheoryLayer[],
+  layer: number,
+  quantity: Quantity,
+): HistogramRange {
   const { activation } = config;
   if (quantity === 'a' && activation === 'tanh') return { lo: -1, hi: 1 };
   if (quantity === 'a' && activation === 'sigmoid') return { lo: 0, hi: 1 };
   const moments = theory[layer - 1];
-  const meanSquare = quantity === 'z' ? moments.zMeanSquare : quantity === 'a' ? moments.aMeanSquare : moments.deltaMeanSquare;
+  const meanSquare =
+    quantity === 'z' ? moments.zMeanSquare : quantity === 'a' ? moments.aMeanSquare : moments.deltaMeanSquare;
   const usable = meanSquare > 0 && Number.isFinite(meanSquare);
   const reach = usable ? 4 * Math.sqrt(meanSquare) : 1;
   if (quantity === 'a' && activation === 'relu') return { lo: 0, hi: reach };
@@ -194,7 +200,12 @@ export interface LayerStats {
   delta: QuantityStats;
   dW: { meanSquare: number | null; normQuantiles: Quantiles };
   symmetry: number;
-  theory: { zMeanSquare: number | null; aMeanSquare: number | null; deltaMeanSquare: number | null; dWMeanSquare: number | null };
+  theory: {
+    zMeanSquare: number | null;
+    aMeanSquare: number | null;
+    deltaMeanSquare: number | null;
+    dWMeanSquare: number | null;
+  };
 }
 
 export interface InitStatsResult {

@@ -7,10 +7,10 @@
 
 import { ACTIVATIONS, type Activation } from './activations';
 import { ConfigError } from './initConfig';
-import { checkParam, parseParam, type ParamSpec, type ParamValues } from './params';
+import { checkParam, type ParamSpec, type ParamValues, parseParam } from './params';
 import { SCHEMES, type Scheme } from './schemes';
-import { MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH, maxCopiesFor, trainLayout } from './trainLayout';
 import { DATASETS, type Dataset } from './trainingData';
+import { MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH, maxCopiesFor, trainLayout } from './trainLayout';
 
 export { ConfigError };
 
@@ -50,33 +50,200 @@ export interface TrainParamSpec extends ParamSpec {
 }
 
 export const TRAIN_PARAMS: readonly TrainParamSpec[] = [
-  { key: 'dataset', label: 'data set', kind: 'choice', choices: DATASETS, default: 'moons', help: 'Two inputs, two classes.' },
-  { key: 'points', label: 'points N', kind: 'int', min: 4, max: 2000, log: true, default: 256, help: 'Points, training and test together.' },
-  { key: 'noise', label: 'noise', kind: 'float', min: 0, max: 1, default: 0.1, help: 'Std of the Gaussian noise added to each coordinate (data lie in [−1, 1]²).' },
-  { key: 'testShare', label: 'test share', kind: 'float', min: 0.1, max: 0.9, default: 0.5, help: 'Share of the points held out for testing.' },
-  { key: 'depth', label: 'hidden layers', kind: 'int', min: 1, max: MAX_HIDDEN_LAYERS, default: 2, help: 'Hidden layers, all of the same width (or give --hidden=8,4 on the command line).' },
-  { key: 'width', label: 'width', kind: 'int', min: 1, max: MAX_HIDDEN_WIDTH, default: 8, help: 'Units per hidden layer.' },
-  { key: 'activation', label: 'activation φ', kind: 'choice', choices: ACTIVATIONS, default: 'tanh', help: 'Of the hidden layers; the output is a sigmoid with cross-entropy.' },
-  { key: 'scheme', label: 'init scheme', kind: 'choice', choices: SCHEMES, default: 'xavier-normal', help: 'How the weights are drawn (the initialization engine\'s schemes).' },
-  { key: 'scale', label: 'init scale s', kind: 'float', min: 0, max: 100, log: true, sliderMin: 0.01, default: 1, help: 'Multiplies the std of the scheme.' },
-  { key: 'biasStd', label: 'bias std σ_b', kind: 'float', min: 0, max: 10, default: 0, help: 'Initial biases ~ N(0, σ_b²); 0: all zero.' },
-  { key: 'penalty', label: 'penalty', kind: 'choice', choices: TRAIN_PENALTIES, default: 'none', help: 'λΣ|w| (l1) or λΣw² (l2), no ½, on the weights (not the biases).' },
-  { key: 'l1Update', label: 'L1 update', kind: 'choice', choices: L1_UPDATES, default: 'proximal', help: 'proximal: soft threshold, lands on exact zeros; subgradient: w − α∂J/∂w − αλ·sign(w).' },
-  { key: 'lambda', label: 'λ', kind: 'float', min: 0, max: 1, log: true, sliderMin: 1e-5, default: 0.001, help: 'Penalty strength; L2 needs 2αλ < 1.' },
-  { key: 'alpha', label: 'learning rate α', kind: 'float', min: 0, max: 10, log: true, sliderMin: 1e-3, default: 0.5, help: 'Full-batch gradient descent step.' },
-  { key: 'steps', label: 'steps', kind: 'int', min: 0, max: 100000, log: true, default: 500, help: 'Gradient steps of a run.' },
-  { key: 'every', label: 'checkpoint every T', kind: 'int', min: 1, max: 100000, log: true, default: 50, help: 'Steps between checkpoints (bands, histogram).' },
-  { key: 'copies', label: 'copies K', kind: 'int', min: 1, max: 4096, log: true, default: 256, help: 'Independent trainings (one initialization each), run in parallel.' },
-  { key: 'target', label: 'target accuracy', kind: 'float', min: 0, max: 1, default: 0.9, help: 'Copies whose test accuracy is at least this count as having reached it.' },
-  { key: 'seed', label: 'seed', kind: 'int', min: 0, max: 4294967295, default: 1, help: 'Key of the generator (data and initializations).' },
-  { key: 'bins', label: 'histogram bins', kind: 'int', min: 8, max: 256, default: 64, help: 'Bins of the weight histogram.' },
+  {
+    key: 'dataset',
+    label: 'data set',
+    kind: 'choice',
+    choices: DATASETS,
+    default: 'moons',
+    help: 'Two inputs, two classes.',
+  },
+  {
+    key: 'points',
+    label: 'points N',
+    kind: 'int',
+    min: 4,
+    max: 2000,
+    log: true,
+    default: 256,
+    help: 'Points, training and test together.',
+  },
+  {
+    key: 'noise',
+    label: 'noise',
+    kind: 'float',
+    min: 0,
+    max: 1,
+    default: 0.1,
+    help: 'Std of the Gaussian noise added to each coordinate (data lie in [−1, 1]²).',
+  },
+  {
+    key: 'testShare',
+    label: 'test share',
+    kind: 'float',
+    min: 0.1,
+    max: 0.9,
+    default: 0.5,
+    help: 'Share of the points held out for testing.',
+  },
+  {
+    key: 'depth',
+    label: 'hidden layers',
+    kind: 'int',
+    min: 1,
+    max: MAX_HIDDEN_LAYERS,
+    default: 2,
+    help: 'Hidden layers, all of the same width (or give --hidden=8,4 on the command line).',
+  },
+  {
+    key: 'width',
+    label: 'width',
+    kind: 'int',
+    min: 1,
+    max: MAX_HIDDEN_WIDTH,
+    default: 8,
+    help: 'Units per hidden layer.',
+  },
+  {
+    key: 'activation',
+    label: 'activation φ',
+    kind: 'choice',
+    choices: ACTIVATIONS,
+    default: 'tanh',
+    help: 'Of the hidden layers; the output is a sigmoid with cross-entropy.',
+  },
+  {
+    key: 'scheme',
+    label: 'init scheme',
+    kind: 'choice',
+    choices: SCHEMES,
+    default: 'xavier-normal',
+    help: "How the weights are drawn (the initialization engine's schemes).",
+  },
+  {
+    key: 'scale',
+    label: 'init scale s',
+    kind: 'float',
+    min: 0,
+    max: 100,
+    log: true,
+    sliderMin: 0.01,
+    default: 1,
+    help: 'Multiplies the std of the scheme.',
+  },
+  {
+    key: 'biasStd',
+    label: 'bias std σ_b',
+    kind: 'float',
+    min: 0,
+    max: 10,
+    default: 0,
+    help: 'Initial biases ~ N(0, σ_b²); 0: all zero.',
+  },
+  {
+    key: 'penalty',
+    label: 'penalty',
+    kind: 'choice',
+    choices: TRAIN_PENALTIES,
+    default: 'none',
+    help: 'λΣ|w| (l1) or λΣw² (l2), no ½, on the weights (not the biases).',
+  },
+  {
+    key: 'l1Update',
+    label: 'L1 update',
+    kind: 'choice',
+    choices: L1_UPDATES,
+    default: 'proximal',
+    help: 'proximal: soft threshold, lands on exact zeros; subgradient: w − α∂J/∂w − αλ·sign(w).',
+  },
+  {
+    key: 'lambda',
+    label: 'λ',
+    kind: 'float',
+    min: 0,
+    max: 1,
+    log: true,
+    sliderMin: 1e-5,
+    default: 0.001,
+    help: 'Penalty strength; L2 needs 2αλ < 1.',
+  },
+  {
+    key: 'alpha',
+    label: 'learning rate α',
+    kind: 'float',
+    min: 0,
+    max: 10,
+    log: true,
+    sliderMin: 1e-3,
+    default: 0.5,
+    help: 'Full-batch gradient descent step.',
+  },
+  {
+    key: 'steps',
+    label: 'steps',
+    kind: 'int',
+    min: 0,
+    max: 100000,
+    log: true,
+    default: 500,
+    help: 'Gradient steps of a run.',
+  },
+  {
+    key: 'every',
+    label: 'checkpoint every T',
+    kind: 'int',
+    min: 1,
+    max: 100000,
+    log: true,
+    default: 50,
+    help: 'Steps between checkpoints (bands, histogram).',
+  },
+  {
+    key: 'copies',
+    label: 'copies K',
+    kind: 'int',
+    min: 1,
+    max: 4096,
+    log: true,
+    default: 256,
+    help: 'Independent trainings (one initialization each), run in parallel.',
+  },
+  {
+    key: 'target',
+    label: 'target accuracy',
+    kind: 'float',
+    min: 0,
+    max: 1,
+    default: 0.9,
+    help: 'Copies whose test accuracy is at least this count as having reached it.',
+  },
+  {
+    key: 'seed',
+    label: 'seed',
+    kind: 'int',
+    min: 0,
+    max: 4294967295,
+    default: 1,
+    help: 'Key of the generator (data and initializations).',
+  },
+  {
+    key: 'bins',
+    label: 'histogram bins',
+    kind: 'int',
+    min: 8,
+    max: 256,
+    default: 64,
+    help: 'Bins of the weight histogram.',
+  },
 ];
 
 /** "8,8" or [8, 8] → [8, 8]; a ConfigError naming `hidden` for anything else. */
 export function parseHidden(raw: unknown): number[] {
-  const parts = typeof raw === 'string' ? raw.split(',').map((part) => part.trim()) : Array.isArray(raw) ? raw : undefined;
+  const parts =
+    typeof raw === 'string' ? raw.split(',').map((part) => part.trim()) : Array.isArray(raw) ? raw : undefined;
   const problem = `hidden must be 1–${MAX_HIDDEN_LAYERS} comma-separated integers in 1–${MAX_HIDDEN_WIDTH} (got ${JSON.stringify(raw)})`;
-  if (parts === undefined || parts.length < 1 || parts.length > MAX_HIDDEN_LAYERS) throw new ConfigError('hidden', problem);
+  if (parts === undefined || parts.length < 1 || parts.length > MAX_HIDDEN_LAYERS)
+    throw new ConfigError('hidden', problem);
   return parts.map((part) => {
     const width = typeof part === 'number' ? part : /^\d+$/.test(String(part)) ? Number(part) : NaN;
     if (!Number.isInteger(width) || width < 1 || width > MAX_HIDDEN_WIDTH) throw new ConfigError('hidden', problem);
@@ -114,7 +281,10 @@ export function validateTrainConfig(raw: Record<string, unknown>): TrainConfig {
   const known = new Set<string>([...TRAIN_PARAMS.map((spec) => spec.key), 'hidden']);
   const unknown = Object.keys(raw).filter((key) => !known.has(key));
   if (unknown.length > 0) {
-    throw new ConfigError(unknown[0], `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+    throw new ConfigError(
+      unknown[0],
+      `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`,
+    );
   }
   if (raw.hidden !== undefined && (raw.depth !== undefined || raw.width !== undefined)) {
     throw new ConfigError('hidden', 'give hidden (a list of widths) or depth and width, not both');
@@ -131,7 +301,9 @@ export function validateTrainConfig(raw: Record<string, unknown>): TrainConfig {
     values[spec.key] = checked.value;
   }
   const hidden =
-    raw.hidden !== undefined ? parseHidden(raw.hidden) : new Array<number>(values.depth as number).fill(values.width as number);
+    raw.hidden !== undefined
+      ? parseHidden(raw.hidden)
+      : new Array<number>(values.depth as number).fill(values.width as number);
   const config = assemble(values, hidden);
   crossCheck(config);
   return config;
@@ -165,7 +337,9 @@ export function fitTrainConfig(raw: Record<string, unknown>): { config: TrainCon
   }
   const maxCopies = maxCopiesFor(trainLayout(config.hidden));
   if (config.copies > maxCopies) {
-    notices.push(`copies: ${config.copies} copies do not fit the 128 MiB buffers for this network; lowered to ${maxCopies}`);
+    notices.push(
+      `copies: ${config.copies} copies do not fit the 128 MiB buffers for this network; lowered to ${maxCopies}`,
+    );
     config.copies = maxCopies;
   }
   return { config, notices };

@@ -3,7 +3,7 @@
 // training-specific layer numbering: layer l of the training network draws from stream layer
 // TRAIN_LAYER_BASE + l, so its weights never reuse the words of the initialization explorer's.
 
-import { initBias, initWeight, weightFactor, type Scheme } from './schemes';
+import { initBias, initWeight, type Scheme, weightFactor } from './schemes';
 import type { TrainLayout } from './trainLayout';
 
 export const TRAIN_LAYER_BASE = 0x100;
@@ -11,12 +11,20 @@ export const TRAIN_LAYER_BASE = 0x100;
 /** The one number per layer the kernel multiplies its draw by (std, uniform bound, constant or 0). */
 export function trainInitFactors(layout: TrainLayout, scheme: Scheme, scale: number): Float64Array {
   const factors = new Float64Array(layout.layerCount + 1);
-  for (let l = 1; l <= layout.layerCount; l++) factors[l] = weightFactor(scheme, scale, layout.widths[l - 1], layout.widths[l]);
+  for (let l = 1; l <= layout.layerCount; l++)
+    factors[l] = weightFactor(scheme, scale, layout.widths[l - 1], layout.widths[l]);
   return factors;
 }
 
 /** K·P parameters, copy-major (trainLayout.ts): W[l] by the scheme, b[l] ~ N(0, biasStd²). */
-export function trainInit(layout: TrainLayout, scheme: Scheme, scale: number, biasStd: number, seed: number, copies: number): Float64Array {
+export function trainInit(
+  layout: TrainLayout,
+  scheme: Scheme,
+  scale: number,
+  biasStd: number,
+  seed: number,
+  copies: number,
+): Float64Array {
   const P = layout.paramCount;
   const weights = new Float64Array(copies * P);
   for (let k = 0; k < copies; k++) {
@@ -27,7 +35,17 @@ export function trainInit(layout: TrainLayout, scheme: Scheme, scale: number, bi
       const layerKey = TRAIN_LAYER_BASE + l;
       for (let i = 0; i < nOut; i++) {
         for (let j = 0; j < nIn; j++) {
-          weights[base + layout.weightOffset[l] + i * nIn + j] = initWeight(seed, scheme, scale, layerKey, k, i, j, nIn, nOut);
+          weights[base + layout.weightOffset[l] + i * nIn + j] = initWeight(
+            seed,
+            scheme,
+            scale,
+            layerKey,
+            k,
+            i,
+            j,
+            nIn,
+            nOut,
+          );
         }
         weights[base + layout.biasOffset[l] + i] = initBias(seed, biasStd, layerKey, k, i);
       }

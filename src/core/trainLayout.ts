@@ -86,18 +86,32 @@ export function trainLayout(hidden: readonly number[]): TrainLayout {
     deltaOffset[l] = unit;
     unit += widths[l];
   }
-  return { widths, layerCount, weightOffset, biasOffset, activationOffset, deltaOffset, paramCount: param, weightCount, scratchUnits: unit };
+  return {
+    widths,
+    layerCount,
+    weightOffset,
+    biasOffset,
+    activationOffset,
+    deltaOffset,
+    paramCount: param,
+    weightCount,
+    scratchUnits: unit,
+  };
 }
 
 /** Which parameter p of a copy is: layer l, bias or weight, row i (unit of layer l), column j (unit of layer l − 1). */
-export function describeParamIndex(layout: TrainLayout, p: number): { layer: number; isBias: boolean; row: number; col: number } {
+export function describeParamIndex(
+  layout: TrainLayout,
+  p: number,
+): { layer: number; isBias: boolean; row: number; col: number } {
   for (let l = 1; l <= layout.layerCount; l++) {
     const nIn = layout.widths[l - 1];
     if (p < layout.biasOffset[l]) {
       const e = p - layout.weightOffset[l];
       return { layer: l, isBias: false, row: Math.floor(e / nIn), col: e % nIn };
     }
-    if (p < layout.biasOffset[l] + layout.widths[l]) return { layer: l, isBias: true, row: p - layout.biasOffset[l], col: 0 };
+    if (p < layout.biasOffset[l] + layout.widths[l])
+      return { layer: l, isBias: true, row: p - layout.biasOffset[l], col: 0 };
   }
   throw new RangeError(`parameter ${p} is outside a copy of ${layout.paramCount}`);
 }

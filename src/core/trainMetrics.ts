@@ -5,8 +5,8 @@
 // are NaN (counted as diverged by the statistics, never averaged in).
 
 import type { Activation } from './activations';
-import type { TrainLayout } from './trainLayout';
 import type { TrainingData } from './trainingData';
+import type { TrainLayout } from './trainLayout';
 import { createPointValues, crossEntropyFromLogit, networkForward } from './trainStep';
 
 /** Per copy k at 4k: mean training loss, training accuracy, mean test loss, test accuracy. */
@@ -31,7 +31,15 @@ export function trainMetrics(
     let testLoss = 0;
     let testCorrect = 0;
     for (let point = 0; point < pointCount; point++) {
-      const logit = networkForward(layout, activation, weights, copy, data.inputs[2 * point], data.inputs[2 * point + 1], values);
+      const logit = networkForward(
+        layout,
+        activation,
+        weights,
+        copy,
+        data.inputs[2 * point],
+        data.inputs[2 * point + 1],
+        values,
+      );
       const label = data.labels[point];
       const loss = crossEntropyFromLogit(logit, label);
       const correct = logit > 0 === (label === 1) ? 1 : 0;
@@ -43,7 +51,12 @@ export function trainMetrics(
         testCorrect += correct;
       }
     }
-    const row = [trainLoss / data.trainCount, trainCorrect / data.trainCount, testLoss / data.testCount, testCorrect / data.testCount];
+    const row = [
+      trainLoss / data.trainCount,
+      trainCorrect / data.trainCount,
+      testLoss / data.testCount,
+      testCorrect / data.testCount,
+    ];
     const diverged = !finite || !Number.isFinite(row[Metric.trainLoss]) || !Number.isFinite(row[Metric.testLoss]);
     for (let m = 0; m < METRICS_PER_COPY; m++) metrics[copy * METRICS_PER_COPY + m] = diverged ? NaN : row[m];
   }

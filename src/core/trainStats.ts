@@ -7,8 +7,8 @@
 //   weights: the weights of all copies (biases excluded): the share exactly 0, the spread, a histogram.
 
 import { quantiles } from './stats';
-import { Metric, METRICS_PER_COPY } from './trainMetrics';
 import type { TrainLayout } from './trainLayout';
+import { METRICS_PER_COPY, Metric } from './trainMetrics';
 
 export interface Band {
   p10: number | null;
@@ -95,14 +95,20 @@ export type CopyChoice = (typeof COPY_CHOICES)[number] | number;
 export function chooseCopy(copyMetrics: ArrayLike<number>, choice: CopyChoice): number | null {
   const copies = copyMetrics.length / METRICS_PER_COPY;
   if (typeof choice === 'number') {
-    if (!Number.isInteger(choice) || choice < 0 || choice >= copies) throw new RangeError(`copy index must be in 0–${copies - 1} (got ${choice})`);
+    if (!Number.isInteger(choice) || choice < 0 || choice >= copies)
+      throw new RangeError(`copy index must be in 0–${copies - 1} (got ${choice})`);
     return choice;
   }
   return rankCopies(copyMetrics)[choice];
 }
 
 /** The weights (not the biases) of all copies: zeros, spread, histogram. */
-export function summarizeWeights(layout: TrainLayout, params: ArrayLike<number>, copies: number, bins: number): WeightSummary {
+export function summarizeWeights(
+  layout: TrainLayout,
+  params: ArrayLike<number>,
+  copies: number,
+  bins: number,
+): WeightSummary {
   let count = 0;
   let zeros = 0;
   let nonFinite = 0;
@@ -204,7 +210,8 @@ export function summarizeCheckpoint(
  */
 export function identicalHiddenUnits(layout: TrainLayout, copyParams: ArrayLike<number>, tolerance = 1e-6): boolean[] {
   let scale = 0;
-  for (let p = 0; p < layout.paramCount; p++) if (Number.isFinite(copyParams[p])) scale = Math.max(scale, Math.abs(copyParams[p]));
+  for (let p = 0; p < layout.paramCount; p++)
+    if (Number.isFinite(copyParams[p])) scale = Math.max(scale, Math.abs(copyParams[p]));
   const close = (a: number, b: number) => a === b || Math.abs(a - b) <= tolerance * scale;
   const { widths, weightOffset, biasOffset } = layout;
   const result: boolean[] = [];

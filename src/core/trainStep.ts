@@ -11,10 +11,10 @@
 //     none: w − αg;  l2: (1 − 2αλ)w − αg;  l1 subgradient: w − αg − αλ·sign(w);
 //     l1 proximal: u = w − αg, w ← sign(u)·max(|u| − αλ, 0)
 
-import { activate, activateDerivative, type Activation } from './activations';
+import { type Activation, activate, activateDerivative } from './activations';
 import type { L1Update, TrainPenalty } from './trainConfig';
-import type { TrainLayout } from './trainLayout';
 import type { TrainingData } from './trainingData';
+import type { TrainLayout } from './trainLayout';
 
 export interface TrainRule {
   penalty: TrainPenalty;
@@ -101,13 +101,22 @@ export function trainGradient(
   const values = createPointValues(layout);
   const { z, a, delta } = values;
   for (let point = 0; point < data.trainCount; point++) {
-    const logit = networkForward(layout, activation, weights, copy, data.inputs[2 * point], data.inputs[2 * point + 1], values);
+    const logit = networkForward(
+      layout,
+      activation,
+      weights,
+      copy,
+      data.inputs[2 * point],
+      data.inputs[2 * point + 1],
+      values,
+    );
     delta[L][0] = (sigmoid(logit) - data.labels[point]) * invTrain;
     for (let l = L - 1; l >= 1; l--) {
       const nOut = layout.widths[l + 1];
       for (let j = 0; j < layout.widths[l]; j++) {
         let sum = 0;
-        for (let i = 0; i < nOut; i++) sum += weights[base + layout.weightOffset[l + 1] + i * layout.widths[l] + j] * delta[l + 1][i];
+        for (let i = 0; i < nOut; i++)
+          sum += weights[base + layout.weightOffset[l + 1] + i * layout.widths[l] + j] * delta[l + 1][i];
         delta[l][j] = sum * activateDerivative(activation, z[l][j]);
       }
     }

@@ -30,7 +30,8 @@ export interface TrainingData {
 
 /** Training points of N with a test share: at least one of each. */
 export function splitCounts(points: number, testShare: number): { trainCount: number; testCount: number } {
-  if (!Number.isInteger(points) || points < 2) throw new RangeError(`a data set needs at least 2 points (got ${points})`);
+  if (!Number.isInteger(points) || points < 2)
+    throw new RangeError(`a data set needs at least 2 points (got ${points})`);
   const trainCount = Math.min(points - 1, Math.max(1, Math.round(points * (1 - testShare))));
   return { trainCount, testCount: points - trainCount };
 }
@@ -79,7 +80,13 @@ export function shapePoint(dataset: Dataset, seed: number, i: number): { x0: num
   }
 }
 
-export function trainingData(dataset: Dataset, points: number, noise: number, testShare: number, seed: number): TrainingData {
+export function trainingData(
+  dataset: Dataset,
+  points: number,
+  noise: number,
+  testShare: number,
+  seed: number,
+): TrainingData {
   const { trainCount, testCount } = splitCounts(points, testShare);
   const inputs = new Float64Array(2 * points);
   const labels = new Float64Array(points);

@@ -2,11 +2,11 @@
 // (CpuTrainingEngine below, f64, single thread): reset to a configuration, take steps, read a
 // checkpoint, evaluate a copy's decision boundary. runTraining drives either through a whole run.
 
-import { decisionGrid, DEFAULT_INPUT_WINDOW, type InputWindow } from './decisionGrid';
+import { DEFAULT_INPUT_WINDOW, decisionGrid, type InputWindow } from './decisionGrid';
 import type { TrainConfig } from './trainConfig';
 import { trainInit } from './trainInit';
-import { trainLayout, type TrainLayout } from './trainLayout';
-import { trainingData, type TrainingData } from './trainingData';
+import { type TrainingData, trainingData } from './trainingData';
+import { type TrainLayout, trainLayout } from './trainLayout';
 import { trainMetrics } from './trainMetrics';
 import { summarizeCheckpoint, type TrainingCheckpoint } from './trainStats';
 import { trainStep } from './trainStep';

@@ -58,7 +58,8 @@ export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
     description: info?.description ?? '',
   };
   const software =
-    isFallbackAdapter || SOFTWARE_NAMES.test(`${summary.vendor} ${summary.architecture} ${summary.device} ${summary.description}`);
+    isFallbackAdapter ||
+    SOFTWARE_NAMES.test(`${summary.vendor} ${summary.architecture} ${summary.device} ${summary.description}`);
   return { ...summary, isFallbackAdapter, software };
 }
 
@@ -67,11 +68,15 @@ export function isSoftwareDevice(device: GPUDevice): boolean {
   const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   if (!info) return false;
   const fallback = (info as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
-  return Boolean(fallback) || SOFTWARE_NAMES.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
+  return (
+    Boolean(fallback) || SOFTWARE_NAMES.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`)
+  );
 }
 
 export function describeAdapter(adapter: AdapterSummary): string {
-  const name = [adapter.vendor, adapter.architecture, adapter.device || adapter.description].filter(Boolean).join(' · ');
+  const name = [adapter.vendor, adapter.architecture, adapter.device || adapter.description]
+    .filter(Boolean)
+    .join(' · ');
   return `${name || 'unnamed adapter'} (${adapter.software ? 'software: CPU emulation, small defaults' : 'hardware GPU'})`;
 }
 
@@ -120,7 +125,11 @@ export async function requestGpu(gpu: GPU | undefined, options: RequestGpuOption
   let device: GPUDevice;
   try {
     const requiredFeatures = (options.optionalFeatures ?? []).filter((feature) => adapter.features.has(feature));
-    device = await adapter.requestDevice({ label: options.label ?? 'visualizer device', requiredLimits, requiredFeatures });
+    device = await adapter.requestDevice({
+      label: options.label ?? 'visualizer device',
+      requiredLimits,
+      requiredFeatures,
+    });
   } catch (error) {
     throw new GpuUnavailableError('device', `The GPU adapter refused to create a device: ${String(error)}`);
   }

@@ -77,7 +77,9 @@ export class GridArgminPass {
     const { device } = this.kernel;
     const dispatch = argminWorkgroups(device, count);
     if (dispatch.groups > this.maxGroups) {
-      throw new RangeError(`gridArgmin pass was bound for ${this.maxGroups} workgroups, ${count} values need ${dispatch.groups}`);
+      throw new RangeError(
+        `gridArgmin pass was bound for ${this.maxGroups} workgroups, ${count} values need ${dispatch.groups}`,
+      );
     }
     this.groups = dispatch.groups;
     device.queue.writeBuffer(this.params, 0, new Uint32Array([count, dispatch.x, 0, 0]));
@@ -131,7 +133,11 @@ export class GridArgminKernel {
   }
 
   /** The smallest finite value of a G×G grid, as gridArgmin(values, window, G) of the CPU twin, plus the non-finite count. */
-  async run(values: Float32Array<ArrayBuffer>, window: GridWindow, G: number): Promise<{ minimum: GridMinimum | null; nonFinite: number }> {
+  async run(
+    values: Float32Array<ArrayBuffer>,
+    window: GridWindow,
+    G: number,
+  ): Promise<{ minimum: GridMinimum | null; nonFinite: number }> {
     if (values.length !== G * G) throw new RangeError(`values has ${values.length} entries, expected G·G = ${G * G}`);
     const { device } = this;
     const input = createStorageBuffer(device, 'gridArgmin values', values.byteLength);

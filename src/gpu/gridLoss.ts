@@ -105,7 +105,10 @@ export class GridLossKernel {
         { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
       ],
     });
-    const pipelineLayout = device.createPipelineLayout({ label: 'gridLoss pipeline layout', bindGroupLayouts: [layout] });
+    const pipelineLayout = device.createPipelineLayout({
+      label: 'gridLoss pipeline layout',
+      bindGroupLayouts: [layout],
+    });
     const entries = await Promise.all(
       LANDSCAPE_MODELS.map(async (model) => {
         const pipeline = await device.createComputePipelineAsync({

@@ -90,7 +90,8 @@ export class GridPenaltyKernel {
     lambda: number,
     mix: number,
   ): Promise<Float32Array> {
-    if (dataLoss.length !== G * G) throw new RangeError(`dataLoss has ${dataLoss.length} values, expected G·G = ${G * G}`);
+    if (dataLoss.length !== G * G)
+      throw new RangeError(`dataLoss has ${dataLoss.length} values, expected G·G = ${G * G}`);
     const { device } = this;
     const input = createStorageBuffer(device, 'gridPenalty dataLoss', dataLoss.byteLength);
     device.queue.writeBuffer(input, 0, dataLoss);

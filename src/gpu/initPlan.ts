@@ -53,7 +53,12 @@ const padRows = (n: number): number => Math.ceil(n / WEIGHT_ROW_TILE) * WEIGHT_R
 
 const MIB = 1024 * 1024;
 
-export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInitsPerChunk?: number, redrawWeights = false): InitPlan {
+export function planInitRun(
+  config: InitConfig,
+  budget: DeviceBudget,
+  forcedInitsPerChunk?: number,
+  redrawWeights = false,
+): InitPlan {
   const widths = layerWidths(config);
   const strides = widths.map(padRows);
   const batchTile = batchTileFor(config.batch);
@@ -73,7 +78,8 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
   const normTiles = ((batchPadded / 4) * (batchPadded / 4 + 1)) / 2; // dWNorm's 4×4 tiles on and above the diagonal
   const normGroupsPerInit = Math.ceil(normTiles / budget.reductionLanes);
   const normBytes = L * normGroupsPerInit * 4;
-  const perInitFixed = activationBytes + 2 * batchPadded * maxStride * 4 + maxStride * 4 + 2 * (recordBytes + normBytes);
+  const perInitFixed =
+    activationBytes + 2 * batchPadded * maxStride * 4 + maxStride * 4 + 2 * (recordBytes + normBytes);
   const largestPerInitBuffer = Math.max(batchPadded * maxStride * 4, recordBytes, normBytes);
   if (perInitFixed > budget.memoryBudgetBytes || largestPerInitBuffer > bindingLimit) {
     const needed = (perInitFixed / MIB).toFixed(0);
@@ -104,9 +110,14 @@ export function planInitRun(config: InitConfig, budget: DeviceBudget, forcedInit
     );
   const cachedInits = maxInits(allWeightBytes, fullWeightBytes);
   // Caching pays while a chunk still fills the GPU: at least 32 inits (or all of them).
-  const forced = forcedInitsPerChunk === undefined ? undefined : Math.max(1, Math.min(config.inits, forcedInitsPerChunk));
-  const cacheWeights = !redrawWeights && (forced === undefined ? cachedInits >= Math.min(config.inits, 32) : cachedInits >= forced);
-  const initsPerChunk = Math.max(1, forced ?? (cacheWeights ? cachedInits : maxInits(fullWeightBytes, fullWeightBytes)));
+  const forced =
+    forcedInitsPerChunk === undefined ? undefined : Math.max(1, Math.min(config.inits, forcedInitsPerChunk));
+  const cacheWeights =
+    !redrawWeights && (forced === undefined ? cachedInits >= Math.min(config.inits, 32) : cachedInits >= forced);
+  const initsPerChunk = Math.max(
+    1,
+    forced ?? (cacheWeights ? cachedInits : maxInits(fullWeightBytes, fullWeightBytes)),
+  );
   if (cacheWeights) {
     return {
       widths,

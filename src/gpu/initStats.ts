@@ -24,8 +24,15 @@ import {
   type Quantity,
   summarize,
 } from '../core/stats';
+import {
+  createStorageBuffer,
+  dispatchSize2D,
+  readBuffer,
+  type UniformField,
+  uniformFromFields,
+  workgroupGrid,
+} from './buffers';
 import { isSoftwareDevice } from './device';
-import { createStorageBuffer, dispatchSize2D, readBuffer, type UniformField, uniformFromFields, workgroupGrid } from './buffers';
 import { type InitPlan, planInitRun, RECORD_HEADER, WEIGHT_ROW_TILE } from './initPlan';
 import { KernelTimer } from './kernelTimer';
 import { type BatchTile, backwardTileSource, batchTileFor, forwardTileSource } from './layerTiles';
@@ -146,13 +153,17 @@ export class InitStatsEngine {
     device: GPUDevice,
     options: { memoryBudgetBytes?: number; reductionLanes?: number; compileDefaults?: boolean } = {},
   ): Promise<InitStatsEngine> {
-    const budget = options.memoryBudgetBytes ?? Math.min(512 * 1024 * 1024, 4 * device.limits.maxStorageBufferBindingSize);
+    const budget =
+      options.memoryBudgetBytes ?? Math.min(512 * 1024 * 1024, 4 * device.limits.maxStorageBufferBindingSize);
     const engine = new InitStatsEngine(device, budget, options.reductionLanes ?? (isSoftwareDevice(device) ? 8 : 64));
     // Compile the default configuration's kernels up front (an error shows at once, the first run is
     // quick), unless asked not to (tests of other configurations).
     if (options.compileDefaults ?? true) {
       const defaults = validateInitConfig({});
-      await Promise.all([engine.pipelinesFor(defaults.activation, batchTileFor(defaults.batch)), engine.drawPipelinesFor(defaults)]);
+      await Promise.all([
+        engine.pipelinesFor(defaults.activation, batchTileFor(defaults.batch)),
+        engine.drawPipelinesFor(defaults),
+      ]);
     }
     return engine;
   }
@@ -212,7 +223,9 @@ export class InitStatsEngine {
     const table = new Map<string, GPUComputePipeline>();
     const kinds = [...new Set([NORMAL_DRAW, drawKind(config)])];
     await Promise.all(
-      kinds.flatMap((kind) => [false, true].map(async (rows) => table.set(`${kind} ${rows}`, await this.drawPipeline(kind, rows)))),
+      kinds.flatMap((kind) =>
+        [false, true].map(async (rows) => table.set(`${kind} ${rows}`, await this.drawPipeline(kind, rows))),
+      ),
     );
     return (kind, contiguousRows) => {
       const pipeline = table.get(`${kind} ${contiguousRows}`);
@@ -224,14 +237,25 @@ export class InitStatsEngine {
   private async buildPipelines(activation: Activation, batchTile: BatchTile): Promise<Omit<Pipelines, 'initWeights'>> {
     const { device } = this;
     const constants = { ACTIVATION: ACTIVATION_CODE[activation] };
-    const build = async (name: keyof Pipelines, source: string, snippets: ('rng' | 'activations')[], overrides: Record<string, number>) => {
+    const build = async (
+      name: keyof Pipelines,
+      source: string,
+      snippets: ('rng' | 'activations')[],
+      overrides: Record<string, number>,
+    ) => {
       const module = await compileShader(device, name, composeShader(source, snippets));
       return kernelPipeline(device, module, name, overrides, `${name} pipeline (${activation})`);
     };
     const sized = { WORKGROUP_SIZE };
     const [layerForward, layerBackward, readoutDelta, layerStats, dWNorm] = await Promise.all([
-      build('layerForward', `${layerForwardSource}\n${forwardTileSource(batchTile)}`, ['activations'], { ...sized, ...constants }),
-      build('layerBackward', `${layerBackwardSource}\n${backwardTileSource(batchTile)}`, ['activations'], { ...sized, ...constants }),
+      build('layerForward', `${layerForwardSource}\n${forwardTileSource(batchTile)}`, ['activations'], {
+        ...sized,
+        ...constants,
+      }),
+      build('layerBackward', `${layerBackwardSource}\n${backwardTileSource(batchTile)}`, ['activations'], {
+        ...sized,
+        ...constants,
+      }),
       build('readoutDelta', readoutDeltaSource, ['activations'], { ...sized, ...constants }),
       build('layerStats', layerStatsSource, [], { WORKGROUP: this.reductionLanes }),
       build('dWNorm', dWNormSource, [], { WORKGROUP: this.reductionLanes }),
@@ -248,18 +272,25 @@ export class InitStatsEngine {
     this.releaseBuffers();
     const maxStride = Math.max(...plan.strides);
     const weightFloats = Math.max(...plan.rowsPerBlock.map((rows, l) => (l === 0 ? 0 : rows * plan.strides[l - 1])));
-    const layerBuffer = (name: string, l: number) => createStorageBuffer(device, `${name}[${l}]`, Kc * Bp * plan.strides[l] * 4);
+    const layerBuffer = (name: string, l: number) =>
+      createStorageBuffer(device, `${name}[${l}]`, Kc * Bp * plan.strides[l] * 4);
     this.buffers = {
       key,
       activations: plan.strides.map((_, l) => layerBuffer('a', l)),
-      preActivations: plan.strides.map((_, l) => (l === 0 ? createStorageBuffer(device, 'z[0] (unused)', 16) : layerBuffer('z', l))),
+      preActivations: plan.strides.map((_, l) =>
+        l === 0 ? createStorageBuffer(device, 'z[0] (unused)', 16) : layerBuffer('z', l),
+      ),
       deltas: [
         createStorageBuffer(device, 'delta A', Kc * Bp * maxStride * 4),
         createStorageBuffer(device, 'delta B', Kc * Bp * maxStride * 4),
       ],
       weights: plan.cacheWeights
-        ? plan.rowsPerBlock.map((rows, l) => createStorageBuffer(device, `W[${l}]`, l === 0 ? 16 : Kc * rows * plan.strides[l - 1] * 4))
-        : Array<GPUBuffer>(plan.strides.length).fill(createStorageBuffer(device, 'weight block', Kc * weightFloats * 4)),
+        ? plan.rowsPerBlock.map((rows, l) =>
+            createStorageBuffer(device, `W[${l}]`, l === 0 ? 16 : Kc * rows * plan.strides[l - 1] * 4),
+          )
+        : Array<GPUBuffer>(plan.strides.length).fill(
+            createStorageBuffer(device, 'weight block', Kc * weightFloats * 4),
+          ),
       drawnShape: new Map(),
       bias: createStorageBuffer(device, 'bias', Kc * maxStride * 4),
     };
@@ -279,7 +310,10 @@ export class InitStatsEngine {
     options.signal?.throwIfAborted();
     for (const name of Object.keys(this.dispatches) as (keyof Pipelines)[]) this.dispatches[name] = 0;
     const plan = this.plan(config, options.initsPerChunk, options.redrawWeights);
-    const [kernels, initWeights] = await Promise.all([this.pipelinesFor(config.activation, plan.batchTile), this.drawPipelinesFor(config)]);
+    const [kernels, initWeights] = await Promise.all([
+      this.pipelinesFor(config.activation, plan.batchTile),
+      this.drawPipelinesFor(config),
+    ]);
     const pipelines: Pipelines = { ...kernels, initWeights };
     const buffers = this.chunkBuffers(plan);
     if (options.theory && options.theory.length !== config.depth) {
@@ -478,7 +512,11 @@ export class InitStatsEngine {
         for (const block of blocks(l)) {
           drawWeightBlock(encoder, l, block.rowOffset, block.rows);
           const rowsPadded = rowsPerBlock[l];
-          const dispatch = dispatchSize2D(device, inits * (Bp / plan.batchTile) * (rowsPadded / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
+          const dispatch = dispatchSize2D(
+            device,
+            inits * (Bp / plan.batchTile) * (rowsPadded / WEIGHT_ROW_TILE),
+            WORKGROUP_SIZE,
+          );
           const params = uniform('layerForward params', [
             ['u32', inits],
             ['u32', B],
@@ -495,7 +533,14 @@ export class InitStatsEngine {
             encoder,
             pipelines.layerForward,
             'layerForward',
-            [params, buffers.activations[l - 1], buffers.weights[l], buffers.bias, buffers.preActivations[l], buffers.activations[l]],
+            [
+              params,
+              buffers.activations[l - 1],
+              buffers.weights[l],
+              buffers.bias,
+              buffers.preActivations[l],
+              buffers.activations[l],
+            ],
             dispatch,
           );
         }
@@ -515,7 +560,13 @@ export class InitStatsEngine {
         ['u32', vec4s],
         ['u32', readoutDispatch.rowStride],
       ]);
-      this.dispatch(encoder, pipelines.readoutDelta, 'readoutDelta', [readoutParams, buffers.preActivations[L], deltaAbove], readoutDispatch);
+      this.dispatch(
+        encoder,
+        pipelines.readoutDelta,
+        'readoutDelta',
+        [readoutParams, buffers.preActivations[L], deltaAbove],
+        readoutDispatch,
+      );
       stats(encoder, deltaAbove, L, 'delta', true);
       weightNorm(encoder, deltaAbove, L);
       await submit(encoder);
@@ -525,7 +576,11 @@ export class InitStatsEngine {
         const layerBlocks = blocks(l);
         layerBlocks.forEach((block, index) => {
           if (!plan.cacheWeights) drawWeightBlock(encoder, l, block.rowOffset, block.rows);
-          const dispatch = dispatchSize2D(device, inits * (Bp / plan.batchTile) * (ld[l - 1] / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
+          const dispatch = dispatchSize2D(
+            device,
+            inits * (Bp / plan.batchTile) * (ld[l - 1] / WEIGHT_ROW_TILE),
+            WORKGROUP_SIZE,
+          );
           const params = uniform('layerBackward params', [
             ['u32', inits],
             ['u32', B],
@@ -553,7 +608,10 @@ export class InitStatsEngine {
         [deltaAbove, deltaBelow] = [deltaBelow, deltaAbove];
       }
 
-      const [recordBytes, normBytes] = await Promise.all([readBuffer(device, recordBuffer), readBuffer(device, normBuffer)]);
+      const [recordBytes, normBytes] = await Promise.all([
+        readBuffer(device, recordBuffer),
+        readBuffer(device, normBuffer),
+      ]);
       combineRecords(config, layers, recordOffsets, slices, new Uint32Array(recordBytes), scales, firstInit, inits);
       combineNorms(config, normGroupsPerInit, layers, new Float32Array(normBytes), scales, aScale, firstInit, inits);
     } finally {
@@ -568,11 +626,17 @@ export class InitStatsEngine {
    * weights already in memory (drawn once, not per use), over `layers` layers of the config's shape
    * for one chunk of inits. Returns the fastest wall time of `repeats` runs in ms and the flops of one.
    */
-  async timePlainForward(rawConfig: InitConfig, repeats: number): Promise<{ ms: number; flops: number; inits: number }> {
+  async timePlainForward(
+    rawConfig: InitConfig,
+    repeats: number,
+  ): Promise<{ ms: number; flops: number; inits: number }> {
     const config = validateInitConfig({ ...rawConfig, inputWidth: rawConfig.width });
     const { device } = this;
     const plan = this.plan(config);
-    const [kernels, initWeights] = await Promise.all([this.pipelinesFor(config.activation, plan.batchTile), this.drawPipelinesFor(config)]);
+    const [kernels, initWeights] = await Promise.all([
+      this.pipelinesFor(config.activation, plan.batchTile),
+      this.drawPipelinesFor(config),
+    ]);
     const pipelines: Pipelines = { ...kernels, initWeights };
     const buffers = this.chunkBuffers(plan);
     const inits = plan.initsPerChunk;
@@ -596,10 +660,25 @@ export class InitStatsEngine {
       const pairs = Math.ceil((rows * n) / 2);
       const dispatch = dispatchSize2D(device, Math.ceil(pairs / DRAW_PAIRS) * inits, WORKGROUP_SIZE);
       const drawParams = params([
-        ['u32', config.seed], ['u32', streamKey(tag, 1)], ['u32', 0], ['u32', inits], ['u32', rows], ['u32', n],
-        ['u32', 0], ['u32', ld[1]], ['u32', rowsPadded], ['f32', 1 / Math.sqrt(n)], ['u32', dispatch.rowStride],
+        ['u32', config.seed],
+        ['u32', streamKey(tag, 1)],
+        ['u32', 0],
+        ['u32', inits],
+        ['u32', rows],
+        ['u32', n],
+        ['u32', 0],
+        ['u32', ld[1]],
+        ['u32', rowsPadded],
+        ['f32', 1 / Math.sqrt(n)],
+        ['u32', dispatch.rowStride],
       ]);
-      this.dispatch(encoder, pipelines.initWeights(NORMAL_DRAW, ld[1] === n && n % 16 === 0), 'initWeights', [drawParams, target], dispatch);
+      this.dispatch(
+        encoder,
+        pipelines.initWeights(NORMAL_DRAW, ld[1] === n && n % 16 === 0),
+        'initWeights',
+        [drawParams, target],
+        dispatch,
+      );
     };
     drawOnce(buffers.activations[0], Stream.inputs, config.batch, Bp);
     drawOnce(buffers.weights[1], Stream.weights, n, rows);
@@ -607,15 +686,29 @@ export class InitStatsEngine {
     await device.queue.onSubmittedWorkDone();
     const dispatch = dispatchSize2D(device, inits * (Bp / plan.batchTile) * (rows / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
     const layerParams = params([
-      ['u32', inits], ['u32', config.batch], ['u32', Bp], ['u32', n], ['u32', ld[1]], ['u32', n], ['u32', ld[1]],
-      ['u32', 0], ['u32', rows], ['u32', dispatch.rowStride],
+      ['u32', inits],
+      ['u32', config.batch],
+      ['u32', Bp],
+      ['u32', n],
+      ['u32', ld[1]],
+      ['u32', n],
+      ['u32', ld[1]],
+      ['u32', 0],
+      ['u32', rows],
+      ['u32', dispatch.rowStride],
     ]);
     const runOnce = async () => {
       encoder = device.createCommandEncoder({ label: 'plain forward' });
       for (let l = 1; l <= config.depth; l++) {
         const below = buffers.activations[(l - 1) % 2 === 0 ? 0 : 1];
         const above = buffers.activations[(l - 1) % 2 === 0 ? 1 : 0];
-        this.dispatch(encoder, pipelines.layerForward, 'layerForward', [layerParams, below, buffers.weights[1], buffers.bias, buffers.preActivations[1], above], dispatch);
+        this.dispatch(
+          encoder,
+          pipelines.layerForward,
+          'layerForward',
+          [layerParams, below, buffers.weights[1], buffers.bias, buffers.preActivations[1], above],
+          dispatch,
+        );
       }
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();
@@ -716,14 +809,20 @@ function combineNorms(
     const undo = (scales[l - 1].delta * aScale(l - 1)) ** 2 / (B * B);
     for (let kc = 0; kc < inits; kc++) {
       let total = 0;
-      for (let group = 0; group < groupsPerInit; group++) total += partials[((l - 1) * inits + kc) * groupsPerInit + group];
+      for (let group = 0; group < groupsPerInit; group++)
+        total += partials[((l - 1) * inits + kc) * groupsPerInit + group];
       layers[l - 1].dWNormSquared[firstInit + kc] = total * undo;
     }
   }
 }
 
 /** The summary over the first `done` inits (what a progress callback shows). */
-function summarizeDone(config: InitConfig, theory: TheoryLayer[], layers: LayerAccumulators[], done: number): InitStatsResult {
+function summarizeDone(
+  config: InitConfig,
+  theory: TheoryLayer[],
+  layers: LayerAccumulators[],
+  done: number,
+): InitStatsResult {
   if (done === config.inits) return summarize(config, theory, layers);
   const partialLayers = layers.map((layer) => ({
     ...layer,
@@ -735,7 +834,10 @@ function summarizeDone(config: InitConfig, theory: TheoryLayer[], layers: LayerA
   return summarize({ ...config, inits: done }, theory, partialLayers);
 }
 
-function trimInits<T extends { initCount: Float64Array; initSum: Float64Array; initSumSquares: Float64Array }>(acc: T, done: number): T {
+function trimInits<T extends { initCount: Float64Array; initSum: Float64Array; initSumSquares: Float64Array }>(
+  acc: T,
+  done: number,
+): T {
   return {
     ...acc,
     initCount: acc.initCount.subarray(0, done),

@@ -19,11 +19,22 @@ export class KernelTimer {
   beginPass(encoder: GPUCommandEncoder, name: string, label: string): { pass: GPUComputePassEncoder; end: () => void } {
     const { device } = this;
     const querySet = device.createQuerySet({ label: `${label} timestamps`, type: 'timestamp', count: 2 });
-    const pass = encoder.beginComputePass({ label, timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } });
+    const pass = encoder.beginComputePass({
+      label,
+      timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 },
+    });
     const end = () => {
       pass.end();
-      const resolved = device.createBuffer({ label: `${label} timestamps`, size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-      const readback = device.createBuffer({ label: `${label} timestamps readback`, size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const resolved = device.createBuffer({
+        label: `${label} timestamps`,
+        size: 16,
+        usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+      });
+      const readback = device.createBuffer({
+        label: `${label} timestamps readback`,
+        size: 16,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
       encoder.resolveQuerySet(querySet, 0, 2, resolved, 0);
       encoder.copyBufferToBuffer(resolved, 0, readback, 0, 16);
       this.pending.push({ name, querySet, resolved, readback });

@@ -12,9 +12,9 @@ import {
 import { type LandscapeConfig, landscapeDataOptions, landscapeWindow } from '../core/landscapeConfig';
 import { generateLandscapeData, LANDSCAPE_MODEL_INFO, type LandscapeData } from '../core/landscapeModels';
 import { createStorageBuffer, readBuffer } from './buffers';
-import { type ArgminResult, argminToGridMinimum, type GridArgminPass, GridArgminKernel } from './gridArgmin';
+import { type ArgminResult, argminToGridMinimum, GridArgminKernel, type GridArgminPass } from './gridArgmin';
 import { GridLossKernel, type GridLossPass, packLandscapePoints } from './gridLoss';
-import { type GridPenaltyPass, GridPenaltyKernel } from './gridPenalty';
+import { GridPenaltyKernel, type GridPenaltyPass } from './gridPenalty';
 
 export interface LandscapeEngineOptions {
   /** Pretend the device allows at most this many bytes per storage buffer (tests of the grid clamp). */
@@ -75,7 +75,11 @@ export interface EvaluateOptions {
 }
 
 /** The largest grid whose G·G f32 values fit one storage binding and the dispatch limits. */
-export function maxLandscapeGrid(limits: { maxStorageBufferBindingSize: number; maxBufferSize: number; maxComputeWorkgroupsPerDimension: number }): number {
+export function maxLandscapeGrid(limits: {
+  maxStorageBufferBindingSize: number;
+  maxBufferSize: number;
+  maxComputeWorkgroupsPerDimension: number;
+}): number {
   const bytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   const byStorage = Math.floor(Math.sqrt(bytes / 4));
   // gridLoss dispatches ⌈G / 4⌉ workgroups along y (rows) and fewer along x (G / (8·16)).
@@ -88,7 +92,15 @@ export function landscapeDataKey(config: LandscapeConfig, G: number): string {
   const { model, w1Min, w1Max, w2Min, w2Max } = config;
   const knobs: unknown[] = [];
   if (LANDSCAPE_MODEL_INFO[model].usesData) {
-    knobs.push(config.seed, config.points, config.correlation, config.eccentricity, config.noise, config.trueW1, config.trueW2);
+    knobs.push(
+      config.seed,
+      config.points,
+      config.correlation,
+      config.eccentricity,
+      config.noise,
+      config.trueW1,
+      config.trueW2,
+    );
   } else if (model === 'quadratic') {
     knobs.push(config.h1, config.h2, config.a1, config.a2);
   }
@@ -143,7 +155,10 @@ export class LandscapeEngine {
   ) {
     const limits = device.limits;
     this.maxGrid = maxLandscapeGrid({
-      maxStorageBufferBindingSize: Math.min(limits.maxStorageBufferBindingSize, options.maxStorageBufferBindingSize ?? Infinity),
+      maxStorageBufferBindingSize: Math.min(
+        limits.maxStorageBufferBindingSize,
+        options.maxStorageBufferBindingSize ?? Infinity,
+      ),
       maxBufferSize: limits.maxBufferSize,
       maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
     });
@@ -283,7 +298,9 @@ export class LandscapeEngine {
       dispatchedGridLoss ? this.dataArgminPass!.read() : Promise.resolve(this.cache!.argmin),
       Promise.all(requests.map((_, slot) => this.slots[slot].argminPass.read())),
       readValues && !this.cache?.values ? readBuffer(device, this.dataLossBuffer!, bytes) : Promise.resolve(undefined),
-      readValues ? Promise.all(requests.map((_, slot) => readBuffer(device, this.slots[slot].buffer, bytes))) : Promise.resolve(undefined),
+      readValues
+        ? Promise.all(requests.map((_, slot) => readBuffer(device, this.slots[slot].buffer, bytes)))
+        : Promise.resolve(undefined),
     ]);
 
     const gridData = data!;
@@ -301,7 +318,9 @@ export class LandscapeEngine {
       const argmin = surfaceArgmins[slot];
       const grid = argminToGridMinimum(argmin, window, G);
       const refined =
-        refine && grid ? refineMinimizer(config.model, gridData, request.penalty, request.lambda, request.mix, grid.w) : null;
+        refine && grid
+          ? refineMinimizer(config.model, gridData, request.penalty, request.lambda, request.mix, grid.w)
+          : null;
       return {
         ...request,
         values: surfaceBytes ? new Float32Array(surfaceBytes[slot]) : new Float32Array(0),
@@ -311,7 +330,8 @@ export class LandscapeEngine {
     });
 
     if (dataArgmin.nonFinite > 0) notices.push(nonFiniteNotice('J', dataArgmin.nonFinite, G));
-    if (surfaces[0].nonFinite > dataArgmin.nonFinite) notices.push(nonFiniteNotice('J + λ·P', surfaces[0].nonFinite, G));
+    if (surfaces[0].nonFinite > dataArgmin.nonFinite)
+      notices.push(nonFiniteNotice('J + λ·P', surfaces[0].nonFinite, G));
     const minimumJ: LandscapeMinimum = refine ? cache.minimumJ : { grid: cache.minimumJ.grid, refined: null };
     return {
       config: { ...config, grid: G },

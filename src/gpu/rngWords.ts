@@ -28,7 +28,11 @@ export class RngWordsKernel {
     const { device } = this;
     const dispatch = dispatchSize2D(device, Math.ceil(count / 2), WORKGROUP_SIZE); // two counters per invocation
     const params = createUniformBuffer(device, 'rngWords params', 24);
-    device.queue.writeBuffer(params, 0, new Uint32Array([seed, key1, counter0, firstCounter1, count, dispatch.rowStride]));
+    device.queue.writeBuffer(
+      params,
+      0,
+      new Uint32Array([seed, key1, counter0, firstCounter1, count, dispatch.rowStride]),
+    );
     const words = createStorageBuffer(device, 'rngWords words', count * 8);
     const normals = createStorageBuffer(device, 'rngWords normals', count * 8);
     poisonBuffer(device, words);
@@ -49,7 +53,10 @@ export class RngWordsKernel {
     pass.dispatchWorkgroups(dispatch.x, dispatch.y);
     pass.end();
     device.queue.submit([encoder.finish()]);
-    const [wordBytes, normalBytes] = await Promise.all([readBuffer(device, words, count * 8), readBuffer(device, normals, count * 8)]);
+    const [wordBytes, normalBytes] = await Promise.all([
+      readBuffer(device, words, count * 8),
+      readBuffer(device, normals, count * 8),
+    ]);
     for (const buffer of [params, words, normals]) buffer.destroy();
     return { words: new Uint32Array(wordBytes), normals: new Float32Array(normalBytes) };
   }

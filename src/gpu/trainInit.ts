@@ -35,7 +35,11 @@ export class TrainInitKernel {
   ) {}
 
   static async create(device: GPUDevice): Promise<TrainInitKernel> {
-    const module = await compileShader(device, 'trainInit', composeTrainShader(trainInitSource, { layout: true, forward: false, snippets: ['rng'] }));
+    const module = await compileShader(
+      device,
+      'trainInit',
+      composeTrainShader(trainInitSource, { layout: true, forward: false, snippets: ['rng'] }),
+    );
     const pipeline = await kernelPipeline(device, module, 'trainInit', { WORKGROUP_SIZE });
     const params = createUniformBuffer(device, 'trainInit params', PARAMS.byteLength);
     const factors = createStorageBuffer(device, 'trainInit factors', 4 * (MAX_TRAIN_LAYERS + 1));

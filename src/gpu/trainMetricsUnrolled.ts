@@ -4,7 +4,7 @@
 import trainMetricsUnrolledSource from '../../shaders/trainMetricsUnrolled.wgsl?raw';
 import { quadCount, type TrainLayout } from '../core/trainLayout';
 import { createUniformBuffer } from './buffers';
-import { TrainMetricsPass, type TrainMetricsBuffers, type TrainMetricsSettings } from './trainMetrics';
+import { type TrainMetricsBuffers, TrainMetricsPass, type TrainMetricsSettings } from './trainMetrics';
 import { UnrolledPipelines, unrolledWorkgroups } from './trainStepUnrolled';
 import { finiteLines, forwardLines, loadLines, unrolledSource } from './unrolledNetwork';
 import { packScalarStruct, scalarStruct } from './wgslStruct';
@@ -26,7 +26,10 @@ export class TrainMetricsUnrolledKernel {
     this.pipelines = new UnrolledPipelines(device, 'trainMetricsUnrolled', trainMetricsUnrolledSourceFor);
   }
 
-  async bind(buffers: Pick<TrainMetricsBuffers, 'points' | 'weights' | 'metrics'>, settings: TrainMetricsSettings): Promise<TrainMetricsPass> {
+  async bind(
+    buffers: Pick<TrainMetricsBuffers, 'points' | 'weights' | 'metrics'>,
+    settings: TrainMetricsSettings,
+  ): Promise<TrainMetricsPass> {
     const { device } = this;
     const pipeline = await this.pipelines.get(settings.layout, settings.activation);
     const params = createUniformBuffer(device, 'trainMetricsUnrolled params', PARAMS.byteLength);

@@ -7,7 +7,6 @@ import trainLayoutSource from '../../shaders/trainLayout.wgsl?raw';
 import type { Activation } from '../core/activations';
 import { ACTIVATION_CODE, type CommonSnippet, composeShader } from './shaderSource';
 
-
 export interface TrainShaderParts {
   /** The kernel declares `layout_table` and uses the layout accessors. */
   layout: boolean;
@@ -17,7 +16,11 @@ export interface TrainShaderParts {
 }
 
 export function composeTrainShader(kernelSource: string, parts: TrainShaderParts): string {
-  const training = [trainCommonSource, ...(parts.layout ? [trainLayoutSource] : []), ...(parts.forward ? [trainForwardSource] : [])];
+  const training = [
+    trainCommonSource,
+    ...(parts.layout ? [trainLayoutSource] : []),
+    ...(parts.forward ? [trainForwardSource] : []),
+  ];
   return composeShader([...training, kernelSource].join('\n'), parts.snippets);
 }
 
@@ -38,7 +41,11 @@ export class ActivationPipelines {
       pipeline = this.device.createComputePipelineAsync({
         label: `${this.entryPoint} ${activation} pipeline`,
         layout: 'auto',
-        compute: { module: this.module, entryPoint: this.entryPoint, constants: { ...this.constants, ACTIVATION: ACTIVATION_CODE[activation] } },
+        compute: {
+          module: this.module,
+          entryPoint: this.entryPoint,
+          constants: { ...this.constants, ACTIVATION: ACTIVATION_CODE[activation] },
+        },
       });
       this.pipelines.set(activation, pipeline);
     }

@@ -64,14 +64,22 @@ export class TrainStepKernel {
   ) {}
 
   static async create(device: GPUDevice): Promise<TrainStepKernel> {
-    const module = await compileShader(device, 'trainStep', composeTrainShader(trainStepSource, { layout: true, forward: false, snippets: ['activations'] }));
-    return new TrainStepKernel(device, new ActivationPipelines(device, module, 'trainStep', { TILE_QUADS: TRAIN_TILE_QUADS }));
+    const module = await compileShader(
+      device,
+      'trainStep',
+      composeTrainShader(trainStepSource, { layout: true, forward: false, snippets: ['activations'] }),
+    );
+    return new TrainStepKernel(
+      device,
+      new ActivationPipelines(device, module, 'trainStep', { TILE_QUADS: TRAIN_TILE_QUADS }),
+    );
   }
 
   async bind(buffers: TrainStepBuffers, settings: TrainStepSettings): Promise<TrainStepPass> {
     const { device } = this;
     const { layout, rule, copies } = settings;
-    if (copies > device.limits.maxComputeWorkgroupsPerDimension) throw new RangeError(`trainStep: ${copies} copies exceed the dispatch limit`);
+    if (copies > device.limits.maxComputeWorkgroupsPerDimension)
+      throw new RangeError(`trainStep: ${copies} copies exceed the dispatch limit`);
     const pipeline = await this.pipelines.get(settings.activation);
     const params = createUniformBuffer(device, 'trainStep params', PARAMS.byteLength);
     device.queue.writeBuffer(

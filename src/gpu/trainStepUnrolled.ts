@@ -6,9 +6,17 @@ import type { Activation } from '../core/activations';
 import { quadCount, type TrainLayout } from '../core/trainLayout';
 import { createUniformBuffer } from './buffers';
 import { ACTIVATION_CODE, compileShader } from './shaderSource';
-import { TrainStepPass, type TrainStepBuffers, type TrainStepSettings, penaltyCode } from './trainStep';
 import { composeTrainShader } from './trainShaders';
-import { backwardLines, forwardLines, loadLines, sumLines, UNROLLED_MAX_PARAMS, unrolledSource, updateLines } from './unrolledNetwork';
+import { penaltyCode, type TrainStepBuffers, TrainStepPass, type TrainStepSettings } from './trainStep';
+import {
+  backwardLines,
+  forwardLines,
+  loadLines,
+  sumLines,
+  UNROLLED_MAX_PARAMS,
+  unrolledSource,
+  updateLines,
+} from './unrolledNetwork';
 import { packScalarStruct, scalarStruct } from './wgslStruct';
 
 const WORKGROUP_SIZE = 64;
@@ -36,17 +44,26 @@ export class UnrolledPipelines {
   ) {}
 
   get(layout: TrainLayout, activation: Activation): Promise<GPUComputePipeline> {
-    if (layout.paramCount > UNROLLED_MAX_PARAMS) throw new RangeError(`${this.entryPoint}: P = ${layout.paramCount} > ${UNROLLED_MAX_PARAMS}`);
+    if (layout.paramCount > UNROLLED_MAX_PARAMS)
+      throw new RangeError(`${this.entryPoint}: P = ${layout.paramCount} > ${UNROLLED_MAX_PARAMS}`);
     const key = `${layout.widths.join('-')} ${activation}`;
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
       pipeline = (async () => {
-        const code = composeTrainShader(this.sourceFor(layout), { layout: false, forward: false, snippets: ['activations'] });
+        const code = composeTrainShader(this.sourceFor(layout), {
+          layout: false,
+          forward: false,
+          snippets: ['activations'],
+        });
         const module = await compileShader(this.device, `${this.entryPoint} ${key}`, code);
         return this.device.createComputePipelineAsync({
           label: `${this.entryPoint} ${key} pipeline`,
           layout: 'auto',
-          compute: { module, entryPoint: this.entryPoint, constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATION_CODE[activation] } },
+          compute: {
+            module,
+            entryPoint: this.entryPoint,
+            constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATION_CODE[activation] },
+          },
         });
       })();
       this.pipelines.set(key, pipeline);
@@ -67,7 +84,10 @@ export class TrainStepUnrolledKernel {
     this.pipelines = new UnrolledPipelines(device, 'trainStepUnrolled', trainStepUnrolledSourceFor);
   }
 
-  async bind(buffers: Pick<TrainStepBuffers, 'points' | 'weights'>, settings: TrainStepSettings): Promise<TrainStepPass> {
+  async bind(
+    buffers: Pick<TrainStepBuffers, 'points' | 'weights'>,
+    settings: TrainStepSettings,
+  ): Promise<TrainStepPass> {
     const { device } = this;
     const { layout, rule, copies } = settings;
     const pipeline = await this.pipelines.get(layout, settings.activation);

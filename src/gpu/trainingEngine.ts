@@ -10,17 +10,17 @@
 import type { InputWindow } from '../core/decisionGrid';
 import { DEFAULT_INPUT_WINDOW } from '../core/decisionGrid';
 import type { TrainConfig } from '../core/trainConfig';
-import { abortError, prepareRun, type StepOptions, type TrainingRunner } from '../core/trainingEngine';
 import type { TrainingData } from '../core/trainingData';
-import { packPointQuads, packTrainLayout, trainBufferFloats, type TrainLayout } from '../core/trainLayout';
+import { abortError, prepareRun, type StepOptions, type TrainingRunner } from '../core/trainingEngine';
+import { packPointQuads, packTrainLayout, type TrainLayout, trainBufferFloats } from '../core/trainLayout';
 import { METRICS_PER_COPY } from '../core/trainMetrics';
 import { summarizeCheckpoint, type TrainingCheckpoint } from '../core/trainStats';
 import { createStorageBuffer, poisonBuffer, readBuffer } from './buffers';
 import { DecisionGridKernel } from './decisionGrid';
 import { TrainInitKernel } from './trainInit';
 import { TrainMetricsKernel, type TrainMetricsPass } from './trainMetrics';
-import { TrainStepKernel, type TrainStepPass } from './trainStep';
 import { TrainMetricsUnrolledKernel } from './trainMetricsUnrolled';
+import { TrainStepKernel, type TrainStepPass } from './trainStep';
 import { TrainStepUnrolledKernel } from './trainStepUnrolled';
 import { UNROLLED_MAX_PARAMS } from './unrolledNetwork';
 
@@ -121,7 +121,9 @@ export class TrainingEngine implements TrainingRunner {
     const pointData = packPointQuads(data.inputs, data.labels, data.trainCount, data.testCount);
     const points = createStorageBuffer(device, 'train points', pointData.byteLength);
     device.queue.writeBuffer(points, 0, pointData);
-    const unrolled = this.options.kernels === 'unrolled' || (this.options.kernels !== 'tiled' && layout.paramCount <= UNROLLED_MAX_PARAMS);
+    const unrolled =
+      this.options.kernels === 'unrolled' ||
+      (this.options.kernels !== 'tiled' && layout.paramCount <= UNROLLED_MAX_PARAMS);
     const weights = this.output('train weights', floats.weights);
     // The unrolled step keeps its gradients and unit values in registers: no gradient or scratch buffer.
     const gradients = this.output('train gradients', unrolled ? 4 : floats.weights);
@@ -139,7 +141,12 @@ export class TrainingEngine implements TrainingRunner {
         ? this.unrolledMetricsKernel.bind({ points, weights, metrics }, metricsSettings)
         : this.metricsKernel.bind({ layoutTable, points, weights, metrics }, metricsSettings),
     ]);
-    if (stepBound.status === 'rejected' || metricsBound.status === 'rejected' || this.destroyed || mine !== this.resets) {
+    if (
+      stepBound.status === 'rejected' ||
+      metricsBound.status === 'rejected' ||
+      this.destroyed ||
+      mine !== this.resets
+    ) {
       // A kernel failed to build, the engine was destroyed (the tab was left) or reset again while
       // the pipelines compiled: free what this run made.
       for (const bound of [stepBound, metricsBound]) if (bound.status === 'fulfilled') bound.value.destroy();
@@ -153,7 +160,20 @@ export class TrainingEngine implements TrainingRunner {
     const encoder = device.createCommandEncoder({ label: 'train reset' });
     this.initKernel.encode(encoder, layoutTable, weights, { layout, ...config });
     device.queue.submit([encoder.finish()]);
-    this.run = { config, layout, data, reached, layoutTable, points, weights, gradients, scratch, metrics, stepPass, metricsPass };
+    this.run = {
+      config,
+      layout,
+      data,
+      reached,
+      layoutTable,
+      points,
+      weights,
+      gradients,
+      scratch,
+      metrics,
+      stepPass,
+      metricsPass,
+    };
     this.stepCount = 0;
   }
 
@@ -176,7 +196,8 @@ export class TrainingEngine implements TrainingRunner {
       const elapsed = performance.now() - start;
       done += batch;
       this.stepCount += batch;
-      if (elapsed < TARGET_BATCH_MS / 2 && batch === this.stepsPerSubmit) this.stepsPerSubmit = Math.min(MAX_STEPS_PER_SUBMIT, 2 * this.stepsPerSubmit);
+      if (elapsed < TARGET_BATCH_MS / 2 && batch === this.stepsPerSubmit)
+        this.stepsPerSubmit = Math.min(MAX_STEPS_PER_SUBMIT, 2 * this.stepsPerSubmit);
       else if (elapsed > 2 * TARGET_BATCH_MS) this.stepsPerSubmit = Math.max(1, Math.floor(this.stepsPerSubmit / 2));
     }
   }
@@ -198,7 +219,15 @@ export class TrainingEngine implements TrainingRunner {
     const run = this.current();
     const metrics = await this.readMetrics();
     const params = await this.readParams();
-    return summarizeCheckpoint(this.stepCount, run.layout, Float64Array.from(metrics), params, run.reached, run.config.target, run.config.bins);
+    return summarizeCheckpoint(
+      this.stepCount,
+      run.layout,
+      Float64Array.from(metrics),
+      params,
+      run.reached,
+      run.config.target,
+      run.config.bins,
+    );
   }
 
   /**
@@ -217,7 +246,8 @@ export class TrainingEngine implements TrainingRunner {
   private async drawDecisionGrid(copy: number, G: number, window: InputWindow): Promise<Float32Array> {
     const { device } = this;
     const run = this.current();
-    if (!Number.isInteger(copy) || copy < 0 || copy >= run.config.copies) throw new RangeError(`copy must be in 0–${run.config.copies - 1} (got ${copy})`);
+    if (!Number.isInteger(copy) || copy < 0 || copy >= run.config.copies)
+      throw new RangeError(`copy must be in 0–${run.config.copies - 1} (got ${copy})`);
     const probabilities = this.output('decision grid', G * G);
     try {
       const encoder = device.createCommandEncoder({ label: 'decision grid' });
@@ -241,7 +271,8 @@ export class TrainingEngine implements TrainingRunner {
   writeParams(params: Float32Array<ArrayBuffer>): void {
     const run = this.current();
     const expected = run.config.copies * run.layout.paramCount;
-    if (params.length !== expected) throw new RangeError(`writeParams: ${params.length} values, expected K·P = ${expected}`);
+    if (params.length !== expected)
+      throw new RangeError(`writeParams: ${params.length} values, expected K·P = ${expected}`);
     this.device.queue.writeBuffer(run.weights, 0, params);
   }
 
@@ -250,7 +281,8 @@ export class TrainingEngine implements TrainingRunner {
     if (!run) return;
     run.stepPass.destroy();
     run.metricsPass.destroy();
-    for (const buffer of [run.layoutTable, run.points, run.weights, run.gradients, run.scratch, run.metrics]) buffer.destroy();
+    for (const buffer of [run.layoutTable, run.points, run.weights, run.gradients, run.scratch, run.metrics])
+      buffer.destroy();
     this.run = undefined;
   }
 

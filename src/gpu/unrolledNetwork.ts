@@ -27,7 +27,8 @@ export function unrolledParameters(layout: TrainLayout): UnrolledParameter[] {
   for (let l = 1; l <= layout.layerCount; l++) {
     const nIn = layout.widths[l - 1];
     for (let i = 0; i < layout.widths[l]; i++) {
-      for (let j = 0; j < nIn; j++) parameters.push({ p: layout.weightOffset[l] + i * nIn + j, name: `w${l}_${i}_${j}`, isBias: false });
+      for (let j = 0; j < nIn; j++)
+        parameters.push({ p: layout.weightOffset[l] + i * nIn + j, name: `w${l}_${i}_${j}`, isBias: false });
       parameters.push({ p: layout.biasOffset[l] + i, name: `b${l}_${i}`, isBias: true });
     }
   }

@@ -21,7 +21,8 @@ export function scalarStruct(source: string, name: string): ScalarStruct {
     .filter((entry) => entry.length > 0)
     .map((entry) => {
       const field = /^(\w+)\s*:\s*(\w+)$/.exec(entry);
-      if (!field || !['u32', 'i32', 'f32'].includes(field[2])) throw new Error(`struct ${name}: field "${entry}" is not a 4-byte scalar`);
+      if (!field || !['u32', 'i32', 'f32'].includes(field[2]))
+        throw new Error(`struct ${name}: field "${entry}" is not a 4-byte scalar`);
       return { name: field[1], type: field[2] as ScalarType };
     });
   return { name, fields, byteLength: Math.max(16, Math.ceil((fields.length * 4) / 16) * 16) };

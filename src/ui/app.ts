@@ -6,7 +6,11 @@ import { EXPLORERS } from './explorers';
 
 const VIEW_KEY = 'view';
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   if (text !== undefined) node.textContent = text;
@@ -82,7 +86,10 @@ export async function startApp(root: HTMLElement): Promise<void> {
       }
     } catch (error) {
       if (mine !== generation) return;
-      notify(`The ${explorer.title} explorer failed to start: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      notify(
+        `The ${explorer.title} explorer failed to start: ${error instanceof Error ? error.message : String(error)}`,
+        'error',
+      );
     }
   }
 
@@ -122,7 +129,9 @@ export async function startApp(root: HTMLElement): Promise<void> {
 
   const initial = EXPLORERS.find((candidate) => candidate.id === selectedId());
   if (selectedId() && !initial) {
-    notify(`Unknown view "${selectedId()}" in the URL; allowed: ${EXPLORERS.map((e) => e.id).join(', ')}. Showing the overview.`);
+    notify(
+      `Unknown view "${selectedId()}" in the URL; allowed: ${EXPLORERS.map((e) => e.id).join(', ')}. Showing the overview.`,
+    );
   }
   const params = new URLSearchParams(location.search);
   params.delete(VIEW_KEY);
@@ -137,7 +146,10 @@ async function connect(
   const gpu = await requestGpu(navigator.gpu, {
     label: 'visualizer device',
     onLost: (info) => {
-      notify(`The GPU device was lost (${info.reason || 'unknown reason'}: ${info.message}). Re-initializing…`, 'error');
+      notify(
+        `The GPU device was lost (${info.reason || 'unknown reason'}: ${info.message}). Re-initializing…`,
+        'error',
+      );
       onLost();
     },
   });
@@ -155,7 +167,11 @@ async function connect(
   adapterLine.dataset.vendor = adapter.vendor;
   adapterLine.dataset.architecture = adapter.architecture;
   adapterLine.dataset.software = String(adapter.software);
-  const badge = element('span', { class: `badge ${adapter.software ? 'software' : 'hardware'}` }, adapter.software ? 'software' : 'GPU');
+  const badge = element(
+    'span',
+    { class: `badge ${adapter.software ? 'software' : 'hardware'}` },
+    adapter.software ? 'software' : 'GPU',
+  );
   adapterLine.append(badge);
   return gpu;
 }

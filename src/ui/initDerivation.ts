@@ -5,8 +5,7 @@ import type { InitConfig } from '../core/initConfig';
 import { weightVariance } from '../core/schemes';
 import type { InitStatsResult, QuantityStats } from '../core/stats';
 import type { StepReading } from '../view/derivationPanel';
-import { measuredGradientGain, type GradientVerdict } from './initVerdict';
-
+import { type GradientVerdict, measuredGradientGain } from './initVerdict';
 
 /** 3 significant digits; exponent form outside [1e-3, 1e4); '—' for no value. */
 export function formatNumber(x: number | null | undefined): string {
@@ -124,7 +123,11 @@ export interface VerdictText {
 }
 
 /** The one-line verdict: the mean-field reading, the measured gain, and where step 6 alone disagrees. */
-export function verdictText(config: InitConfig, result: InitStatsResult | undefined, verdict: GradientVerdict): VerdictText {
+export function verdictText(
+  config: InitConfig,
+  result: InitStatsResult | undefined,
+  verdict: GradientVerdict,
+): VerdictText {
   const symmetric = config.scheme === 'zeros' || config.scheme === 'constant';
   let headline: string;
   if (config.scheme === 'zeros') {
@@ -142,9 +145,13 @@ export function verdictText(config: InitConfig, result: InitStatsResult | undefi
     const bottom = result.layers[0].delta.meanSquare;
     const topValue = result.layers[result.layers.length - 1].delta.meanSquare;
     const ratio = bottom !== null && topValue !== null && topValue > 0 ? bottom / topValue : null;
-    details.push(`Measured: E[δ[1]²]/E[δ[L]²] = ${formatNumber(ratio)}${gain !== null ? ` (×${formatNumber(gain)} per layer)` : ''}.`);
+    details.push(
+      `Measured: E[δ[1]²]/E[δ[L]²] = ${formatNumber(ratio)}${gain !== null ? ` (×${formatNumber(gain)} per layer)` : ''}.`,
+    );
     if (!symmetric && verdict.verdict === 'stable' && gain !== null && gain < 0.9) {
-      details.push('Near χ = 1 (the critical point) E[δ²] drifts only slowly with depth, like a power of l, not exponentially: compare “too small”.');
+      details.push(
+        'Near χ = 1 (the critical point) E[δ²] drifts only slowly with depth, like a power of l, not exponentially: compare “too small”.',
+      );
     }
   }
   if (!symmetric && verdict.linearVerdict !== verdict.verdict) {
@@ -157,6 +164,7 @@ export function verdictText(config: InitConfig, result: InitStatsResult | undefi
             : 'tanh is linear only near 0; it saturates.'),
     );
   }
-  if (config.scheme === 'constant') details.push('Xavier’s steps assume independent zero-mean weights; equal weights are neither.');
+  if (config.scheme === 'constant')
+    details.push('Xavier’s steps assume independent zero-mean weights; equal weights are neither.');
   return { headline, details: details.join(' '), symmetric };
 }

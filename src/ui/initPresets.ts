@@ -24,21 +24,24 @@ export const INIT_PRESETS: readonly InitPreset[] = [
     label: 'zero',
     values: { activation: 'tanh', scheme: 'zeros', scale: 1, biasStd: 0 },
     verdict: 'vanishing',
-    story: 'All weights 0: every z and a is 0, and every gradient below the top layer is exactly 0; the symmetry is never broken.',
+    story:
+      'All weights 0: every z and a is 0, and every gradient below the top layer is exactly 0; the symmetry is never broken.',
   },
   {
     id: 'too-small',
     label: 'too small',
     values: { activation: 'tanh', scheme: 'xavier-normal', scale: 0.5, biasStd: 0 },
     verdict: 'vanishing',
-    story: 'Xavier std × 0.5: each layer multiplies the variance by about 0.25, so activations collapse onto 0 and gradients vanish.',
+    story:
+      'Xavier std × 0.5: each layer multiplies the variance by about 0.25, so activations collapse onto 0 and gradients vanish.',
   },
   {
     id: 'appropriate',
     label: 'appropriate (Xavier)',
     values: { activation: 'tanh', scheme: 'xavier-normal', scale: 1, biasStd: 0 },
     verdict: 'stable',
-    story: 'Var(W) = 1/n[l−1]: n·Var(W) = 1 per layer, the signal neither dies nor blows up (tanh at its critical point).',
+    story:
+      'Var(W) = 1/n[l−1]: n·Var(W) = 1 per layer, the signal neither dies nor blows up (tanh at its critical point).',
   },
   {
     id: 'too-large',
@@ -52,7 +55,8 @@ export const INIT_PRESETS: readonly InitPreset[] = [
     label: 'same value',
     values: { activation: 'tanh', scheme: 'constant', scale: 1, biasStd: 0 },
     verdict: 'stable',
-    story: 'Every weight equal (c = 1/n[l−1]): magnitudes are fine, but all units of a layer are copies of one another, forever.',
+    story:
+      'Every weight equal (c = 1/n[l−1]): magnitudes are fine, but all units of a layer are copies of one another, forever.',
   },
   {
     id: 'he-relu',
@@ -66,7 +70,8 @@ export const INIT_PRESETS: readonly InitPreset[] = [
     label: 'sigmoid + Xavier',
     values: { activation: 'sigmoid', scheme: 'xavier-normal', scale: 1, biasStd: 0 },
     verdict: 'vanishing',
-    story: 'Sigmoid outputs have mean ½, not 0, and slope ≤ ¼: the zero-mean step of the derivation fails and gradients vanish.',
+    story:
+      'Sigmoid outputs have mean ½, not 0, and slope ≤ ¼: the zero-mean step of the derivation fails and gradients vanish.',
   },
 ];
 

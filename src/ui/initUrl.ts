@@ -2,8 +2,8 @@
 // adapter) plus the view toggles (INIT_VIEW_PARAMS), both read with readParams (clamping, notices)
 // and written with writeParams (defaults omitted). Pure: no DOM, unit-tested.
 
-import { ConfigError, INIT_PARAMS, validateInitConfig, type InitConfig, type InitParamSpec } from '../core/initConfig';
-import { readParams, writeParams, type ParamSpec, type ParamValues } from '../core/params';
+import { ConfigError, INIT_PARAMS, type InitConfig, type InitParamSpec, validateInitConfig } from '../core/initConfig';
+import { type ParamSpec, type ParamValues, readParams, writeParams } from '../core/params';
 import { threefry2x32 } from '../core/rng';
 import type { Quantity } from '../core/stats';
 
@@ -33,8 +33,23 @@ export const INIT_VIEW_PARAMS: readonly ParamSpec[] = [
     default: 'a',
     help: 'a = φ(z) activations, z = pre-activations, delta = δ = ∂L/∂z back-propagated gradients.',
   },
-  { key: 'density', label: 'density', kind: 'choice', choices: ['log', 'linear'], default: 'log', help: 'Height of the histograms: log10 or linear fraction.' },
-  { key: 'layer', label: 'inspect layer', kind: 'int', min: 0, max: 200, default: 0, help: 'Layer the derivation measures at (0 = middle layer).' },
+  {
+    key: 'density',
+    label: 'density',
+    kind: 'choice',
+    choices: ['log', 'linear'],
+    default: 'log',
+    help: 'Height of the histograms: log10 or linear fraction.',
+  },
+  {
+    key: 'layer',
+    label: 'inspect layer',
+    kind: 'int',
+    min: 0,
+    max: 200,
+    default: 0,
+    help: 'Layer the derivation measures at (0 = middle layer).',
+  },
 ];
 
 /** INIT_PARAMS with the defaults of this kind of adapter (ranges unchanged: they live in the table). */
@@ -80,7 +95,11 @@ export function readInitUrl(search: URLSearchParams, software: boolean): InitUrl
   }
   return {
     config,
-    view: { quantity: view.values.quantity as Quantity, density: view.values.density as Density, layer: view.values.layer as number },
+    view: {
+      quantity: view.values.quantity as Quantity,
+      density: view.values.density as Density,
+      layer: view.values.layer as number,
+    },
     notices,
   };
 }

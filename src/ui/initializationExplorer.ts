@@ -10,28 +10,28 @@ import { parseParam } from '../core/params';
 import type { InitStatsResult, LayerStats, Quantity } from '../core/stats';
 import { describeAdapter } from '../gpu/device';
 import { InitStatsEngine, initStatsFlops } from '../gpu/initStats';
-import { DerivationPanel } from '../view/derivationPanel';
 import { densityCss } from '../view/densityColor';
-import { gridOf, histogramTotal, LOG_FLOOR, resampleHistogram, type CommonGrid } from '../view/histogramGrid';
+import { DerivationPanel } from '../view/derivationPanel';
+import { type CommonGrid, gridOf, histogramTotal, LOG_FLOOR, resampleHistogram } from '../view/histogramGrid';
 import { HistogramLandscape } from '../view/histogramLandscape';
 import { pickLayers, SmallMultiples } from '../view/smallMultiples';
 import { SymmetryChart } from '../view/symmetryChart';
 import { momentSeries, VarianceChart } from '../view/varianceChart';
 import type { Explorer, ExplorerContext } from './explorer';
 import { derivationReadings, formatNumber, verdictText } from './initDerivation';
-import { applyPreset, INIT_PRESETS, matchingPreset, type InitPreset } from './initPresets';
+import { applyPreset, INIT_PRESETS, type InitPreset, matchingPreset } from './initPresets';
 import {
   HARDWARE_DEFAULTS,
+  INIT_VIEW_PARAMS,
+  type InitViewState,
   initParamTable,
   inspectedLayer,
-  INIT_VIEW_PARAMS,
   nextSeed,
   readInitUrl,
   SOFTWARE_DEFAULTS,
   writeInitUrl,
-  type InitViewState,
 } from './initUrl';
-import { gradientVerdict, type GradientVerdict } from './initVerdict';
+import { type GradientVerdict, gradientVerdict } from './initVerdict';
 import { WorkerJobs } from './workerJobs';
 
 const QUANTITY_NAMES: Record<Quantity, { short: string; long: string; axis: (activation: string) => string }> = {
@@ -45,7 +45,11 @@ const RUN_DEBOUNCE_MS = 120;
 /** Least time between two partial summaries of a run in flight. */
 const PARTIAL_INTERVAL_MS = 250;
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className = '',
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -129,7 +133,9 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   landscapePanel.root.append(viewport, colorKey, landscapeCaption);
 
   const chartRow = element('div', 'row');
-  const variancePanel = panel('Second moments against depth: measured (solid, 5–95% band) and mean-field theory (dashed)');
+  const variancePanel = panel(
+    'Second moments against depth: measured (solid, 5–95% band) and mean-field theory (dashed)',
+  );
   variancePanel.root.id = 'init-variance';
   const varianceHost = element('div');
   const varianceCaption = element(
@@ -348,7 +354,9 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       button.style.color = on ? '#0b0f18' : '#e6ebf5';
     }
     root.dataset.preset = active?.id ?? '';
-    story.textContent = active ? `${active.label}: ${active.story}` : 'A custom setting: compare it with the presets above the knobs.';
+    story.textContent = active
+      ? `${active.label}: ${active.story}`
+      : 'A custom setting: compare it with the presets above the knobs.';
   }
 
   function setStatus(state: 'running' | 'done' | 'error', text: string): void {
@@ -399,7 +407,8 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       // is in flight; short runs go in as few chunks as fit (each chunk has a fixed cost).
       const planned = engine.plan(runConfig).initsPerChunk;
       const expectedSeconds = lastRate ? flops / lastRate : 0;
-      const initsPerChunk = expectedSeconds > 2 ? Math.min(planned, Math.max(1, Math.ceil(runConfig.inits / 8))) : planned;
+      const initsPerChunk =
+        expectedSeconds > 2 ? Math.min(planned, Math.max(1, Math.ceil(runConfig.inits / 8))) : planned;
       const pending = engine.run(runConfig, {
         signal: controller.signal,
         initsPerChunk,
@@ -418,7 +427,10 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
           }
           const elapsed = (now - started) / 1000;
           const remaining = done > 0 ? (elapsed * (total - done)) / done : NaN;
-          setStatus('running', `running ${done}/${total} initializations · ${formatSeconds(elapsed)} elapsed${done < total ? `, ~${formatSeconds(remaining)} left` : ''}…`);
+          setStatus(
+            'running',
+            `running ${done}/${total} initializations · ${formatSeconds(elapsed)} elapsed${done < total ? `, ~${formatSeconds(remaining)} left` : ''}…`,
+          );
           requestDraw();
         },
       });
@@ -477,7 +489,12 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       valueLabel: names.axis(result.config.activation),
       selectedLayer: selected,
     });
-    const nanShare = result.layers.reduce((sum, layer) => sum + layer[quantity].histogram.nan, 0) / Math.max(1, result.layers.reduce((sum, layer) => sum + histogramTotal(layer[quantity].histogram), 0));
+    const nanShare =
+      result.layers.reduce((sum, layer) => sum + layer[quantity].histogram.nan, 0) /
+      Math.max(
+        1,
+        result.layers.reduce((sum, layer) => sum + histogramTotal(layer[quantity].histogram), 0),
+      );
     landscapeCaption.textContent =
       `Value axis: each layer's histogram (its own bins, ±4√E[${names.short}²] from theory) is resampled onto one common axis, ` +
       `the bin range of layer ${quantity === 'delta' ? `${L} (where back-propagation starts)` : '1 (where the signal starts)'}: ` +
@@ -488,7 +505,9 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     const ramp = element('span');
     ramp.style.cssText = `display:inline-block;width:9rem;height:0.6rem;vertical-align:middle;margin:0 0.4rem;border-radius:2px;background:linear-gradient(90deg, ${[0, 0.25, 0.5, 0.75, 1].map((t) => densityCss(t)).join(', ')})`;
     colorKey.append(
-      document.createTextNode(`height and colour = fraction of a layer's values per bin, ${view.density === 'log' ? `log scale ${LOG_FLOOR.toExponential(0)}` : 'linear 0'}`),
+      document.createTextNode(
+        `height and colour = fraction of a layer's values per bin, ${view.density === 'log' ? `log scale ${LOG_FLOOR.toExponential(0)}` : 'linear 0'}`,
+      ),
       ramp,
       document.createTextNode(view.density === 'log' ? '1' : 'max'),
     );
@@ -496,7 +515,11 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     multiples.update(
       multipleLayers.map((layer) => {
         const stats = result!.layers[layer - 1][quantity];
-        return { layer, histogram: resampled[layer - 1], note: `rms ${formatNumber(stats.meanSquare === null ? null : Math.sqrt(stats.meanSquare))}` };
+        return {
+          layer,
+          histogram: resampled[layer - 1],
+          note: `rms ${formatNumber(stats.meanSquare === null ? null : Math.sqrt(stats.meanSquare))}`,
+        };
       }),
       grid,
       view.density,
@@ -581,6 +604,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
 export const initializationExplorer: Explorer = {
   id: 'init',
   title: 'Initialization',
-  summary: 'Turn the init scale and watch thousands of random initializations of a wide, deep net vanish, hold or explode, with the Xavier derivation measured step by step.',
+  summary:
+    'Turn the init scale and watch thousands of random initializations of a wide, deep net vanish, hold or explode, with the Xavier derivation measured step by step.',
   mount,
 };

@@ -6,7 +6,7 @@
 import { type DescentPath, type DescentRule, descentPath } from '../core/descent';
 import { type Penalty, type RefinedMinimum, refineMinimizer } from '../core/gridLoss';
 import type { LandscapeData, LandscapeModel } from '../core/landscapeModels';
-import { regularizationPath, type RegularizationPathPoint } from '../core/regPath';
+import { type RegularizationPathPoint, regularizationPath } from '../core/regPath';
 import { WorkerJobs } from './workerJobs';
 
 export interface RefineJob {
@@ -40,7 +40,9 @@ export interface LandscapeJobResult {
 export function runLandscapeJob(job: LandscapeJob): RefinedMinimum[] | RegularizationPathPoint[] | DescentPath {
   switch (job.kind) {
     case 'refine':
-      return job.jobs.map((refine) => refineMinimizer(job.model, job.data, refine.penalty, refine.lambda, refine.mix, refine.start));
+      return job.jobs.map((refine) =>
+        refineMinimizer(job.model, job.data, refine.penalty, refine.lambda, refine.mix, refine.start),
+      );
     case 'regPath':
       return regularizationPath(job.model, job.data, job.lambdas, job.start);
     case 'descent':

@@ -20,8 +20,7 @@ import { parseParam } from '../core/params';
 import { logSpace, type RegularizationPathPoint } from '../core/regPath';
 import { describeAdapter } from '../gpu/device';
 import { LandscapeEngine, type LandscapeMinimum, type LandscapeResult, type LandscapeSurface } from '../gpu/landscape';
-import { ContourMaps, type ContourMapInput } from '../view/contourMaps';
-import { LandscapeScene, type SceneMarker } from '../view/landscapeScene';
+import { type ContourMapInput, ContourMaps } from '../view/contourMaps';
 import {
   CONVENTION,
   MODEL_TEX,
@@ -30,6 +29,7 @@ import {
   QUADRATIC_CLOSED_FORMS_TEX,
   RULE_TEX,
 } from '../view/landscapeFormulas';
+import { LandscapeScene, type SceneMarker } from '../view/landscapeScene';
 import { L1_COLOR, L2_COLOR, RegPathChart } from '../view/regPathChart';
 import { displayGridSize, heightScale, subsampleGrid } from '../view/surfaceGrid';
 import type { Explorer, ExplorerContext } from './explorer';
@@ -39,8 +39,8 @@ import {
   knobMatters,
   landscapeTable,
   onAxis,
-  readLandscapeUrl,
   type RegularizationView,
+  readLandscapeUrl,
   rulePenalty,
   SOFTWARE_DEFAULTS,
   writeLandscapeUrl,
@@ -67,7 +67,23 @@ const LOG_INT_CHOICES: Partial<Record<keyof LandscapeConfig, number[]>> = {
   grid: [64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048],
 };
 const FOLDERS: Array<{ title: string; keys: Array<keyof LandscapeConfig>; closed?: boolean }> = [
-  { title: 'Model and data', keys: ['model', 'points', 'correlation', 'eccentricity', 'noise', 'trueW1', 'trueW2', 'h1', 'h2', 'a1', 'a2', 'seed'] },
+  {
+    title: 'Model and data',
+    keys: [
+      'model',
+      'points',
+      'correlation',
+      'eccentricity',
+      'noise',
+      'trueW1',
+      'trueW2',
+      'h1',
+      'h2',
+      'a1',
+      'a2',
+      'seed',
+    ],
+  },
   { title: 'Penalty', keys: ['penalty', 'lambda', 'mix'] },
   { title: 'Descent path (click the surface to start there)', keys: ['rule', 'alpha', 'steps', 'startW1', 'startW2'] },
   { title: 'Grid and window', keys: ['grid', 'w1Min', 'w1Max', 'w2Min', 'w2Max'], closed: true },
@@ -81,7 +97,11 @@ function formatNumber(value: number, digits = 4): string {
   return String(Number(value.toPrecision(digits)));
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   if (text !== undefined) node.textContent = text;
@@ -155,7 +175,11 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
 
   const guiHost = element('div', { class: 'gui-host' });
   const statusPanel = element('div', { class: 'panel' });
-  const status = element('div', { class: 'status-line', id: 'regularization-status', 'data-state': 'starting', 'data-updates': '0' }, 'starting the GPU engine…');
+  const status = element(
+    'div',
+    { class: 'status-line', id: 'regularization-status', 'data-state': 'starting', 'data-updates': '0' },
+    'starting the GPU engine…',
+  );
   const adapterNote = element('p', { class: 'caption', id: 'adapter-note' });
   adapterNote.textContent = software
     ? `Software adapter (${describeAdapter(context.gpu.adapter)}): the kernels run on the CPU, about 100× slower than a GPU, ` +
@@ -188,7 +212,11 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   let table: LandscapeParamSpec[] = landscapeTable(config.model, software);
   const specOf = (key: string) => table.find((spec) => spec.key === key);
   const logKeys = new Set<string>(table.filter((spec) => spec.log && spec.kind === 'float').map((spec) => spec.key));
-  const guiState: Record<string, unknown> = { ...config, lambdaOff: config.lambda === 0, logHeight: view.height === 'log' };
+  const guiState: Record<string, unknown> = {
+    ...config,
+    lambdaOff: config.lambda === 0,
+    logHeight: view.height === 'log',
+  };
   const logFloor = (spec: LandscapeParamSpec) => spec.sliderMin ?? spec.min ?? 1e-6;
   const syncLogProxies = () => {
     for (const key of logKeys) {
@@ -272,7 +300,10 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       table = landscapeTable(model, software);
     }
     if (!(next.w1Min < next.w1Max) || !(next.w2Min < next.w2Max)) {
-      context.notify(`window: min must be below max (got w1 ${next.w1Min}…${next.w1Max}, w2 ${next.w2Min}…${next.w2Max}); not applied`, 'warning');
+      context.notify(
+        `window: min must be below max (got w1 ${next.w1Min}…${next.w1Max}, w2 ${next.w2Min}…${next.w2Max}); not applied`,
+        'warning',
+      );
       syncGui();
       return;
     }
@@ -388,7 +419,9 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     if (jGrid && refineOfJ?.data !== result.data) {
       jJobs.cancel(); // J of other data
       const jOnly: RefineJob = { penalty: 'none', lambda: 0, mix: 0, start: jGrid.w };
-      const minimum = jJobs.run({ kind: 'refine', model, data: result.data, jobs: [jOnly] }).then(([refined]) => refined);
+      const minimum = jJobs
+        .run({ kind: 'refine', model, data: result.data, jobs: [jOnly] })
+        .then(([refined]) => refined);
       const entry = { data: result.data, minimum };
       refineOfJ = entry;
       minimum.catch(() => {
@@ -426,7 +459,13 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     const lambdaText = `λ = ${formatNumber(result.config.lambda, 3)}`;
     surfacePanel.heading.textContent =
       penalty === 'none' ? 'Loss surface: J (no penalty)' : `Loss surface: ${PENALTY_LABEL[penalty]}, ${lambdaText}`;
-    scene.setSurface({ values: ownDisplay, D, window, scale: ownScale, heightLabel: penalty === 'none' ? 'J' : PENALTY_LABEL[penalty] });
+    scene.setSurface({
+      values: ownDisplay,
+      D,
+      window,
+      scale: ownScale,
+      heightLabel: penalty === 'none' ? 'J' : PENALTY_LABEL[penalty],
+    });
 
     // Markers of every minimizer on the shown surface (placed at the shown objective's exact value).
     const minimizers: Array<{ penalty: Penalty; w: [number, number] }> = [];
@@ -438,7 +477,12 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     pushMinimizer('l1', surfaceOf(result, 'l1'));
     pushMinimizer('l2', surfaceOf(result, 'l2'));
     if (penalty === 'elastic') pushMinimizer('elastic', own);
-    const markers: SceneMarker[] = minimizers.map(({ penalty: p, w }) => ({ key: p, w, color: MARKER_COLOR[p], label: MARKER_LABEL[p] }));
+    const markers: SceneMarker[] = minimizers.map(({ penalty: p, w }) => ({
+      key: p,
+      w,
+      color: MARKER_COLOR[p],
+      label: MARKER_LABEL[p],
+    }));
     scene.setMarkers(markers);
     legend.replaceChildren(
       ...minimizers.map(({ penalty: p }) => {
@@ -514,10 +558,16 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       { id: 'l2-minimizer', penalty: 'l2', name: 'J + λ·L2', minimum: surfaceOf(result, 'l2').minimum },
     ];
     if (result.config.penalty === 'elastic') {
-      rows.push({ id: 'elastic-minimizer', penalty: 'elastic', name: 'J + λ·elastic', minimum: surfaceOf(result, 'elastic').minimum });
+      rows.push({
+        id: 'elastic-minimizer',
+        penalty: 'elastic',
+        name: 'J + λ·elastic',
+        minimum: surfaceOf(result, 'elastic').minimum,
+      });
     }
     const header = element('tr');
-    for (const title of ['', 'objective', 'w1*', 'w2*', 'value', 'exact zeros']) header.append(element('th', {}, title));
+    for (const title of ['', 'objective', 'w1*', 'w2*', 'value', 'exact zeros'])
+      header.append(element('th', {}, title));
     minimaTable.replaceChildren(header);
     for (const row of rows) {
       const tr = element('tr', { id: row.id, 'data-lambda': String(result.config.lambda) });
@@ -588,11 +638,20 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     const request = ++pathRequest;
     descentJobs.cancel();
     if (job.steps * Math.max(1, result.data.n) <= INLINE_PATH_WORK) {
-      drawPath(result, job, descentPath(job.model, job.data, job.rule, job.lambda, job.alpha, job.steps, job.start), 'page');
+      drawPath(
+        result,
+        job,
+        descentPath(job.model, job.data, job.rule, job.lambda, job.alpha, job.steps, job.start),
+        'page',
+      );
       return;
     }
     warningList.replaceChildren(
-      element('li', { class: 'info' }, `computing the descent path (${job.steps} steps over ${result.data.n} points, in a worker)…`),
+      element(
+        'li',
+        { class: 'info' },
+        `computing the descent path (${job.steps} steps over ${result.data.n} points, in a worker)…`,
+      ),
     );
     descentJobs.run(job).then(
       (path) => {
@@ -614,13 +673,19 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     scene.setPath({ points: path.path, color: PATH_COLOR });
     const followed = rulePenalty(job.rule);
     const mapIndex = followed === 'none' ? 0 : followed === 'l1' ? 1 : 2;
-    maps.update(mapInputs.map((input, index) => (index === mapIndex ? { ...input, path: { points: path.path, color: PATH_COLOR } } : input)));
+    maps.update(
+      mapInputs.map((input, index) =>
+        index === mapIndex ? { ...input, path: { points: path.path, color: PATH_COLOR } } : input,
+      ),
+    );
 
     const warnings = descentWarnings(job.rule, job.lambda, job.alpha);
     const { w1Min, w1Max, w2Min, w2Max } = result.window;
     const left = path.path.some(([w1, w2]) => w1 < w1Min || w1 > w1Max || w2 < w2Min || w2 > w2Max);
-    if (path.diverged) warnings.push(`the path diverged after ${path.path.length - 1} steps (|w| > 1e6 or not finite): lower α`);
-    else if (left) warnings.push('the path leaves the window (drawn pinned to its border): widen the window or lower α');
+    if (path.diverged)
+      warnings.push(`the path diverged after ${path.path.length - 1} steps (|w| > 1e6 or not finite): lower α`);
+    else if (left)
+      warnings.push('the path leaves the window (drawn pinned to its border): widen the window or lower α');
     if (followed !== result.config.penalty && !(followed === 'none' && result.config.penalty === 'none')) {
       warnings.push(
         `the path follows ${PENALTY_LABEL[followed]} (rule ${job.rule}) while the surface shows ${PENALTY_LABEL[result.config.penalty]}`,
@@ -628,7 +693,11 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     }
     const end = path.path[path.path.length - 1];
     warningList.replaceChildren(
-      element('li', { class: 'info' }, `path end after ${path.path.length - 1} steps: w = (${formatNumber(end[0], 4)}, ${formatNumber(end[1], 4)})`),
+      element(
+        'li',
+        { class: 'info' },
+        `path end after ${path.path.length - 1} steps: w = (${formatNumber(end[0], 4)}, ${formatNumber(end[1], 4)})`,
+      ),
       ...warnings.map((text) => element('li', {}, text)),
     );
     warningList.dataset.count = String(warnings.length);
@@ -649,7 +718,20 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   /** The regularization path changes with the data, not with λ: recomputed (worker) when the data key changes. */
   function scheduleRegPath(result: LandscapeResult): void {
     const c = result.config;
-    const key = JSON.stringify([c.model, c.seed, c.points, c.correlation, c.eccentricity, c.noise, c.trueW1, c.trueW2, c.h1, c.h2, c.a1, c.a2]);
+    const key = JSON.stringify([
+      c.model,
+      c.seed,
+      c.points,
+      c.correlation,
+      c.eccentricity,
+      c.noise,
+      c.trueW1,
+      c.trueW2,
+      c.h1,
+      c.h2,
+      c.a1,
+      c.a2,
+    ]);
     if (regPath?.key === key) {
       // Back to the data of the cached sweep: a sweep still running for other data must not land on it.
       if (regPathKey !== key) {
@@ -673,7 +755,8 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
         showRegPath(points, config.lambda);
       },
       (error: Error) => {
-        if (!disposed && regPathKey === key && error.message !== 'cancelled') pathCaption.textContent = `The path failed: ${error.message}`;
+        if (!disposed && regPathKey === key && error.message !== 'cancelled')
+          pathCaption.textContent = `The path failed: ${error.message}`;
       },
     );
   }

@@ -5,9 +5,9 @@
 import type { DescentRule } from '../core/descent';
 import type { Penalty } from '../core/gridLoss';
 import {
+  LANDSCAPE_PARAMS,
   type LandscapeConfig,
   type LandscapeParamSpec,
-  LANDSCAPE_PARAMS,
   validateLandscapeConfig,
 } from '../core/landscapeConfig';
 import { defaultStart, defaultWindow, LANDSCAPE_MODEL_INFO, type LandscapeModel } from '../core/landscapeModels';
@@ -27,7 +27,15 @@ const HEIGHT_KEY = 'height';
 export function landscapeTable(model: LandscapeModel, software: boolean): LandscapeParamSpec[] {
   const [w1Min, w1Max, w2Min, w2Max] = defaultWindow(model);
   const [startW1, startW2] = defaultStart(model);
-  const defaults: Partial<Record<keyof LandscapeConfig, number | string>> = { model, w1Min, w1Max, w2Min, w2Max, startW1, startW2 };
+  const defaults: Partial<Record<keyof LandscapeConfig, number | string>> = {
+    model,
+    w1Min,
+    w1Max,
+    w2Min,
+    w2Max,
+    startW1,
+    startW2,
+  };
   if (software) Object.assign(defaults, SOFTWARE_DEFAULTS);
   return LANDSCAPE_PARAMS.map((spec) => (spec.key in defaults ? { ...spec, default: defaults[spec.key]! } : spec));
 }
@@ -60,7 +68,11 @@ export function readLandscapeUrl(
 }
 
 /** The query string of a configuration and view: only values that differ from their defaults. */
-export function writeLandscapeUrl(config: LandscapeConfig, view: RegularizationView, software: boolean): URLSearchParams {
+export function writeLandscapeUrl(
+  config: LandscapeConfig,
+  view: RegularizationView,
+  software: boolean,
+): URLSearchParams {
   // The model's own table omits the model (it is its own default there); the URL needs it unless it is
   // the table's default model.
   const search = writeParams(landscapeTable(config.model, software), { ...config });

@@ -12,18 +12,30 @@ import GUI from 'lil-gui';
 import { type ParamValues, writeParams } from '../core/params';
 import { fitTrainConfig, TRAIN_PARAMS, type TrainConfig } from '../core/trainConfig';
 import { trainingData } from '../core/trainingData';
-import { chooseCopy, COPY_CHOICES, identicalHiddenUnits, type TrainingCheckpoint } from '../core/trainStats';
 import { trainLayout } from '../core/trainLayout';
+import { COPY_CHOICES, chooseCopy, identicalHiddenUnits, type TrainingCheckpoint } from '../core/trainStats';
 import { TrainingEngine } from '../gpu/trainingEngine';
 import { drawNetworkDiagram, networkLegend } from '../view/networkDiagram';
-import { BandChart, drawBoundary, drawHistogram, format, TARGET_COLOR, TEST_COLOR, TRAIN_COLOR } from '../view/trainingCharts';
+import {
+  BandChart,
+  drawBoundary,
+  drawHistogram,
+  format,
+  TARGET_COLOR,
+  TEST_COLOR,
+  TRAIN_COLOR,
+} from '../view/trainingCharts';
 import type { Explorer, ExplorerContext } from './explorer';
 import { nextSeed } from './initUrl';
 
 /** On a software adapter (~100x slower) the run starts small unless the URL asks otherwise. */
 const SOFTWARE_DEFAULTS: Partial<Record<string, number>> = { copies: 64, points: 200, steps: 300, every: 10 };
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   if (text !== undefined) node.textContent = text;
@@ -37,10 +49,17 @@ function panel(title: string, id: string): { root: HTMLElement; body: HTMLElemen
   return { root, body };
 }
 
-function bandColumns(history: TrainingCheckpoint[], pick: Array<(c: TrainingCheckpoint) => { p10: number | null; p50: number | null; p90: number | null }>) {
+function bandColumns(
+  history: TrainingCheckpoint[],
+  pick: Array<(c: TrainingCheckpoint) => { p10: number | null; p50: number | null; p90: number | null }>,
+) {
   const columns: Array<Array<number | null>> = [history.map((c) => c.step)];
   for (const get of pick) {
-    columns.push(history.map((c) => get(c).p50), history.map((c) => get(c).p10), history.map((c) => get(c).p90));
+    columns.push(
+      history.map((c) => get(c).p50),
+      history.map((c) => get(c).p10),
+      history.map((c) => get(c).p90),
+    );
   }
   return columns;
 }
@@ -51,7 +70,11 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   if (software) {
     const shrunk = Object.keys(SOFTWARE_DEFAULTS).filter((key) => raw[key] === undefined);
     for (const key of shrunk) raw[key] = SOFTWARE_DEFAULTS[key];
-    if (shrunk.length > 0) context.notify(`Software adapter: small defaults (${shrunk.map((key) => `${key} ${SOFTWARE_DEFAULTS[key]}`).join(', ')}).`, 'info');
+    if (shrunk.length > 0)
+      context.notify(
+        `Software adapter: small defaults (${shrunk.map((key) => `${key} ${SOFTWARE_DEFAULTS[key]}`).join(', ')}).`,
+        'info',
+      );
   }
   const fitted = fitTrainConfig(raw);
   for (const notice of fitted.notices) context.notify(notice, 'warning');
@@ -234,9 +257,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     controller.abort();
     controller = new AbortController();
     const { signal } = controller;
-    queue = queue
-      .then(() => run(mine, signal))
-      .catch((error) => reportFailure(error, mine));
+    queue = queue.then(() => run(mine, signal)).catch((error) => reportFailure(error, mine));
   };
 
   // ---- Knobs ----
@@ -257,13 +278,20 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       spec.kind === 'choice'
         ? gui.add(settings, spec.key, [...(spec.choices ?? [])])
         : spec.log
-          ? gui.add(settings, spec.key).min(spec.min ?? -Infinity).max(spec.max ?? Infinity).step(spec.kind === 'int' ? 1 : 1e-4)
+          ? gui
+              .add(settings, spec.key)
+              .min(spec.min ?? -Infinity)
+              .max(spec.max ?? Infinity)
+              .step(spec.kind === 'int' ? 1 : 1e-4)
           : gui.add(settings, spec.key, spec.min, spec.max, spec.kind === 'int' ? 1 : 0.01);
     controllerFor.name(spec.label).onFinishChange(onChange);
     controllerFor.domElement.title = spec.help;
   }
   const viewFolder = gui.addFolder('View');
-  viewFolder.add(view, 'copy', [...COPY_CHOICES, 'index']).name('boundary of copy').onChange(redrawView);
+  viewFolder
+    .add(view, 'copy', [...COPY_CHOICES, 'index'])
+    .name('boundary of copy')
+    .onChange(redrawView);
   viewFolder.add(view, 'index', 0, 4095, 1).name('copy index').onFinishChange(redrawView);
   const setRunning = (next: boolean) => {
     running = next;
@@ -305,6 +333,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
 export const trainingExplorer: Explorer = {
   id: 'training',
   title: 'Training',
-  summary: 'Train K copies of a small network at once: loss and accuracy bands across copies, exact zeros under L1, decision boundaries.',
+  summary:
+    'Train K copies of a small network at once: loss and accuracy bands across copies, exact zeros under L1, decision boundaries.',
   mount,
 };

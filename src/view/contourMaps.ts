@@ -130,7 +130,9 @@ export class ContourMaps {
       context.strokeStyle = input.path.color;
       context.lineWidth = 1.5;
       context.beginPath();
-      input.path.points.forEach(([w1, w2], index) => (index === 0 ? context.moveTo(px(w1), py(w2)) : context.lineTo(px(w1), py(w2))));
+      input.path.points.forEach(([w1, w2], index) =>
+        index === 0 ? context.moveTo(px(w1), py(w2)) : context.lineTo(px(w1), py(w2)),
+      );
       context.stroke();
       const [s1, s2] = input.path.points[0];
       context.fillStyle = '#ffffff';
@@ -169,7 +171,8 @@ export class ContourMaps {
     context.fillText('w1', MARGIN.left + SIZE / 2 + 40, MARGIN.top + SIZE + 15);
     context.textAlign = 'right';
     context.textBaseline = 'middle';
-    for (const w2 of niceTicks(window.w2Min, window.w2Max, 5)) context.fillText(formatTick(w2), MARGIN.left - 4, py(w2));
+    for (const w2 of niceTicks(window.w2Min, window.w2Max, 5))
+      context.fillText(formatTick(w2), MARGIN.left - 4, py(w2));
     context.save();
     context.translate(9, MARGIN.top + SIZE / 2 - 30);
     context.rotate(-Math.PI / 2);

@@ -28,7 +28,10 @@ const STEPS: readonly { tex: string; why: string }[] = [
     tex: String.raw`\mathrm{Var}(XY) = E[X]^2\mathrm{Var}(Y) + \mathrm{Var}(X)E[Y]^2 + \mathrm{Var}(X)\mathrm{Var}(Y) = \mathrm{Var}(X)\mathrm{Var}(Y)`,
     why: 'when both are zero-mean',
   },
-  { tex: String.raw`\Rightarrow\ \mathrm{Var}(a^{[l]}) = n^{[l-1]}\,\mathrm{Var}(W^{[l]})\,\mathrm{Var}(a^{[l-1]})`, why: 'steps 1–3 together' },
+  {
+    tex: String.raw`\Rightarrow\ \mathrm{Var}(a^{[l]}) = n^{[l-1]}\,\mathrm{Var}(W^{[l]})\,\mathrm{Var}(a^{[l-1]})`,
+    why: 'steps 1–3 together',
+  },
   { tex: String.raw`\Rightarrow\ \mathrm{Var}(W^{[l]}) = \frac{1}{n^{[l-1]}}`, why: 'keeps the variance constant' },
   {
     tex: String.raw`\mathrm{Var}(a^{[L]}) = \Big(\prod_{l=1}^{L} n^{[l-1]}\mathrm{Var}(W^{[l]})\Big)\,\mathrm{Var}(x)`,

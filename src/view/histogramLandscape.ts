@@ -8,7 +8,7 @@
 
 import * as THREE from 'three/webgpu';
 import { densityColor, OVERFLOW_RGB } from './densityColor';
-import { densityHeight, LOG_FLOOR, type CommonGrid, type ResampledHistogram } from './histogramGrid';
+import { type CommonGrid, densityHeight, LOG_FLOOR, type ResampledHistogram } from './histogramGrid';
 import { clearGroup, lineSegments, Scene3D } from './scene3d';
 
 export interface LandscapeInput {
@@ -117,7 +117,10 @@ export class HistogramLandscape {
     const curtainGeometry = new THREE.BufferGeometry();
     curtainGeometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
     curtainGeometry.setAttribute('color', new THREE.BufferAttribute(colors, 3));
-    const curtains = new THREE.Mesh(curtainGeometry, new THREE.MeshBasicMaterial({ vertexColors: true, side: THREE.DoubleSide }));
+    const curtains = new THREE.Mesh(
+      curtainGeometry,
+      new THREE.MeshBasicMaterial({ vertexColors: true, side: THREE.DoubleSide }),
+    );
     curtains.name = 'density curtains';
     this.content.add(curtains);
     this.content.add(lineSegments(ridge, 0xe6ebf5, 0.55, 'layer outlines'));
@@ -125,7 +128,11 @@ export class HistogramLandscape {
 
     // Edge rows: mass below lo and above hi, as red bars outside the grid.
     const barWidth = Math.min(0.35, (0.5 * X_SPAN) / Math.max(1, L));
-    const bars = new THREE.InstancedMesh(new THREE.BoxGeometry(1, 1, 1), new THREE.MeshLambertMaterial({ color: 0xffffff }), 2 * L);
+    const bars = new THREE.InstancedMesh(
+      new THREE.BoxGeometry(1, 1, 1),
+      new THREE.MeshLambertMaterial({ color: 0xffffff }),
+      2 * L,
+    );
     bars.name = 'edge rows';
     const matrix = new THREE.Matrix4();
     const color = new THREE.Color();
@@ -136,7 +143,10 @@ export class HistogramLandscape {
         matrix.makeScale(barWidth, h, 0.5).setPosition(xOf(index + 1), h / 2, z);
         bars.setMatrixAt(2 * index + side, matrix);
         const strength = fraction > 0 ? 0.35 + 0.65 * heightOf(fraction) : 0.12;
-        bars.setColorAt(2 * index + side, color.setRGB(OVERFLOW_RGB[0] * strength, OVERFLOW_RGB[1] * strength, OVERFLOW_RGB[2] * strength));
+        bars.setColorAt(
+          2 * index + side,
+          color.setRGB(OVERFLOW_RGB[0] * strength, OVERFLOW_RGB[1] * strength, OVERFLOW_RGB[2] * strength),
+        );
       });
     });
     bars.instanceMatrix.needsUpdate = true;
@@ -156,7 +166,12 @@ export class HistogramLandscape {
     if (className === 'edge') element.style.color = '#ef8d8d';
   }
 
-  private addAxes(input: LandscapeInput, xOf: (layer: number) => number, zOf: (value: number) => number, max: number): void {
+  private addAxes(
+    input: LandscapeInput,
+    xOf: (layer: number) => number,
+    zOf: (value: number) => number,
+    max: number,
+  ): void {
     // Seen from the layer-1 end: values run left to right along the front edge, layers recede
     // along the right edge, the height axis stands at the front-left corner.
     const L = input.layers.length;
@@ -175,7 +190,8 @@ export class HistogramLandscape {
     const valueStep = niceStep(grid.hi - grid.lo, 6);
     const valueTicks: number[] = [grid.lo, grid.hi];
     for (let t = Math.ceil(grid.lo / valueStep) * valueStep; t < grid.hi; t += valueStep) {
-      if (Math.abs(t - grid.lo) > valueStep / 3 && Math.abs(t - grid.hi) > valueStep / 3) valueTicks.push(Math.abs(t) < valueStep * 1e-9 ? 0 : t);
+      if (Math.abs(t - grid.lo) > valueStep / 3 && Math.abs(t - grid.hi) > valueStep / 3)
+        valueTicks.push(Math.abs(t) < valueStep * 1e-9 ? 0 : t);
     }
     for (const t of valueTicks) {
       segment([x0, 0, zOf(t)], [x0 - 0.25, 0, zOf(t)]);
@@ -208,7 +224,13 @@ export class HistogramLandscape {
       segment([x0, h * HEIGHT, z0], [x0, h * HEIGHT, z0 - 0.25]);
       this.addLabel(text, x0, h * HEIGHT, z0 - 0.8);
     }
-    this.addLabel(input.density === 'log' ? 'fraction per bin (log) ↑' : 'fraction per bin ↑', x0, HEIGHT + 0.45, z0, 'axis-title');
+    this.addLabel(
+      input.density === 'log' ? 'fraction per bin (log) ↑' : 'fraction per bin ↑',
+      x0,
+      HEIGHT + 0.45,
+      z0,
+      'axis-title',
+    );
     this.content.add(lineSegments(axes, 0x6f7d99, 1, 'axes'));
   }
 

@@ -11,6 +11,7 @@
 import * as THREE from 'three/webgpu';
 import type { GridWindow } from '../core/gridLoss';
 import { colormap, colormapCss } from './colormap';
+import { clearGroup, lineSegments, Scene3D } from './scene3d';
 import {
   contourSegments,
   formatTick,
@@ -20,7 +21,6 @@ import {
   unitHeights,
   valueAtHeight,
 } from './surfaceGrid';
-import { clearGroup, lineSegments, Scene3D } from './scene3d';
 import './landscapeView.css';
 
 export interface SceneSurface {
@@ -91,7 +91,11 @@ export class LandscapeScene {
   }
 
   /** A scene drawn into `container` on the app's GPU device (three.js never destroys a device it was given). */
-  static async create(container: HTMLElement, device: GPUDevice, options: LandscapeSceneOptions = {}): Promise<LandscapeScene> {
+  static async create(
+    container: HTMLElement,
+    device: GPUDevice,
+    options: LandscapeSceneOptions = {},
+  ): Promise<LandscapeScene> {
     const view = await Scene3D.create(container, device, {
       ariaLabel: 'loss surface: drag to orbit, wheel to zoom, click to start the descent',
       camera: { fov: 40, near: 0.05, far: 50, position: [1.75, 1.75, 2.7], target: [0, 0.18, 0.22] },
@@ -155,7 +159,10 @@ export class LandscapeScene {
     }
     geometry.setAttribute('color', new THREE.BufferAttribute(colors, 3));
     geometry.computeVertexNormals();
-    const mesh = new THREE.Mesh(geometry, new THREE.MeshLambertMaterial({ vertexColors: true, side: THREE.DoubleSide }));
+    const mesh = new THREE.Mesh(
+      geometry,
+      new THREE.MeshLambertMaterial({ vertexColors: true, side: THREE.DoubleSide }),
+    );
     mesh.name = 'loss surface';
     this.surfaceMesh = mesh;
     this.surfaceGroup.add(mesh);
@@ -283,9 +290,23 @@ export class LandscapeScene {
       mesh.name = `marker ${marker.key}`;
       this.markerGroup.add(mesh);
       // A stalk down to the floor shows where the minimizer sits in (w1, w2).
-      this.markerGroup.add(lineSegments([mesh.position.x, 0, mesh.position.z, mesh.position.x, y, mesh.position.z], new THREE.Color(marker.color).getHex(), 0.7, `stalk ${marker.key}`));
+      this.markerGroup.add(
+        lineSegments(
+          [mesh.position.x, 0, mesh.position.z, mesh.position.x, y, mesh.position.z],
+          new THREE.Color(marker.color).getHex(),
+          0.7,
+          `stalk ${marker.key}`,
+        ),
+      );
       // Stacked tags, so nearby minimizers do not write over each other.
-      const tag = this.view.addLabel(marker.label, mesh.position.x, y + 0.1 + 0.075 * index, mesh.position.z, 'marker-label', 'marker');
+      const tag = this.view.addLabel(
+        marker.label,
+        mesh.position.x,
+        y + 0.1 + 0.075 * index,
+        mesh.position.z,
+        'marker-label',
+        'marker',
+      );
       tag.style.color = marker.color;
     });
     sphere.dispose();
@@ -315,10 +336,16 @@ export class LandscapeScene {
     const line = new THREE.Line(geometry, new THREE.LineBasicMaterial({ color: this.path.color }));
     line.name = 'descent path';
     this.pathLine = line;
-    const head = new THREE.Mesh(new THREE.SphereGeometry(0.022, 12, 8), new THREE.MeshBasicMaterial({ color: this.path.color }));
+    const head = new THREE.Mesh(
+      new THREE.SphereGeometry(0.022, 12, 8),
+      new THREE.MeshBasicMaterial({ color: this.path.color }),
+    );
     head.name = 'descent head';
     this.pathHead = head;
-    const start = new THREE.Mesh(new THREE.SphereGeometry(0.02, 12, 8), new THREE.MeshBasicMaterial({ color: 0xffffff }));
+    const start = new THREE.Mesh(
+      new THREE.SphereGeometry(0.02, 12, 8),
+      new THREE.MeshBasicMaterial({ color: 0xffffff }),
+    );
     start.position.set(positions[0], positions[1], positions[2]);
     start.name = 'descent start';
     this.pathGroup.add(line, head, start);
@@ -356,7 +383,10 @@ export class LandscapeScene {
   pick(clientX: number, clientY: number): [number, number] | undefined {
     if (!this.surfaceMesh || !this.surface) return undefined;
     const rect = this.view.renderer.domElement.getBoundingClientRect();
-    const ndc = new THREE.Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
+    const ndc = new THREE.Vector2(
+      ((clientX - rect.left) / rect.width) * 2 - 1,
+      -((clientY - rect.top) / rect.height) * 2 + 1,
+    );
     this.raycaster.setFromCamera(ndc, this.view.camera);
     const hit = this.raycaster.intersectObject(this.surfaceMesh, false)[0];
     if (!hit) return undefined;

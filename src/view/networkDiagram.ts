@@ -35,7 +35,11 @@ function maxAbsWeight(layout: TrainLayout, copyParams: ArrayLike<number>): numbe
  * Draws the network of one copy: `copyParams` are its P parameters in the layout of trainLayout.ts.
  * Returns the largest |w| the edges are scaled by (for a caption).
  */
-export function drawNetworkDiagram(canvas: HTMLCanvasElement, layout: TrainLayout, copyParams: ArrayLike<number>): number {
+export function drawNetworkDiagram(
+  canvas: HTMLCanvasElement,
+  layout: TrainLayout,
+  copyParams: ArrayLike<number>,
+): number {
   const context = canvas.getContext('2d');
   if (!context) return 0;
   const { width, height } = canvas;
@@ -57,14 +61,20 @@ export function drawNetworkDiagram(canvas: HTMLCanvasElement, layout: TrainLayou
   const edges: Array<{ l: number; i: number; j: number; w: number }> = [];
   for (let l = 1; l <= layerCount; l++) {
     for (let i = 0; i < widths[l]; i++) {
-      for (let j = 0; j < widths[l - 1]; j++) edges.push({ l, i, j, w: copyParams[weightOffset[l] + i * widths[l - 1] + j] });
+      for (let j = 0; j < widths[l - 1]; j++)
+        edges.push({ l, i, j, w: copyParams[weightOffset[l] + i * widths[l - 1] + j] });
     }
   }
-  edges.sort((a, b) => (Number.isFinite(a.w) ? Math.abs(a.w) : Infinity) - (Number.isFinite(b.w) ? Math.abs(b.w) : Infinity));
+  edges.sort(
+    (a, b) => (Number.isFinite(a.w) ? Math.abs(a.w) : Infinity) - (Number.isFinite(b.w) ? Math.abs(b.w) : Infinity),
+  );
   const maxEdgeWidth = Math.max(1, Math.min(4, spacing * 0.4));
   for (const { l, i, j, w } of edges) {
     context.strokeStyle = signedColor(w, scale, 0.15);
-    context.lineWidth = w === 0 || !Number.isFinite(w) || scale === 0 ? 0.6 : 0.4 + (maxEdgeWidth - 0.4) * Math.min(1, Math.abs(w) / scale);
+    context.lineWidth =
+      w === 0 || !Number.isFinite(w) || scale === 0
+        ? 0.6
+        : 0.4 + (maxEdgeWidth - 0.4) * Math.min(1, Math.abs(w) / scale);
     context.beginPath();
     context.moveTo(x(l - 1), y(l - 1, j));
     context.lineTo(x(l), y(l, i));

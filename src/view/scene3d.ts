@@ -4,8 +4,8 @@
 // from 3D onto an overlay. Each view supplies its camera, lights and label layer; the content is
 // its own. Drawing only: renders on demand (requestRender), never in a loop.
 
-import * as THREE from 'three/webgpu';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import * as THREE from 'three/webgpu';
 
 const BACKGROUND = 0x0b0f18;
 
@@ -53,7 +53,10 @@ export function clearGroup(group: THREE.Group): void {
 export function lineSegments(points: number[], color: number, opacity: number, name: string): THREE.LineSegments {
   const geometry = new THREE.BufferGeometry();
   geometry.setAttribute('position', new THREE.Float32BufferAttribute(points, 3));
-  const lines = new THREE.LineSegments(geometry, new THREE.LineBasicMaterial({ color, transparent: opacity < 1, opacity }));
+  const lines = new THREE.LineSegments(
+    geometry,
+    new THREE.LineBasicMaterial({ color, transparent: opacity < 1, opacity }),
+  );
   lines.name = name;
   return lines;
 }

@@ -3,7 +3,7 @@
 // beyond the axis as red bars at the edges. Canvas 2D. Drawing only; a click reports the layer.
 
 import { densityCss, OVERFLOW_RGB } from './densityColor';
-import { densityHeight, type CommonGrid, type ResampledHistogram } from './histogramGrid';
+import { type CommonGrid, densityHeight, type ResampledHistogram } from './histogramGrid';
 
 export interface MultipleInput {
   layer: number;
@@ -48,7 +48,13 @@ export class SmallMultiples {
     container.append(this.grid, this.note);
   }
 
-  update(items: readonly MultipleInput[], axis: CommonGrid, density: 'log' | 'linear', selectedLayer: number, depth: number): void {
+  update(
+    items: readonly MultipleInput[],
+    axis: CommonGrid,
+    density: 'log' | 'linear',
+    selectedLayer: number,
+    depth: number,
+  ): void {
     let max = 0;
     for (const { histogram } of items) {
       for (const f of histogram.fractions) max = Math.max(max, f);
@@ -56,12 +62,17 @@ export class SmallMultiples {
     }
     const figures = items.map((item) => this.figure(item, axis, density, max, item.layer === selectedLayer));
     this.grid.replaceChildren(...figures);
-    this.note.textContent =
-      items.length < depth ? `Showing ${items.length} of ${depth} layers (evenly spaced). ` : '';
+    this.note.textContent = items.length < depth ? `Showing ${items.length} of ${depth} layers (evenly spaced). ` : '';
     this.note.textContent += `Common value axis ${formatEnd(axis.lo)} … ${formatEnd(axis.hi)}; red edge bars: values beyond it. Click a layer to inspect it in the derivation.`;
   }
 
-  private figure(item: MultipleInput, axis: CommonGrid, density: 'log' | 'linear', max: number, selected: boolean): HTMLElement {
+  private figure(
+    item: MultipleInput,
+    axis: CommonGrid,
+    density: 'log' | 'linear',
+    max: number,
+    selected: boolean,
+  ): HTMLElement {
     const figure = document.createElement('figure');
     figure.dataset.layer = String(item.layer);
     figure.style.cursor = 'pointer';
@@ -84,7 +95,13 @@ export class SmallMultiples {
     return figure;
   }
 
-  private draw(context: CanvasRenderingContext2D, histogram: ResampledHistogram, axis: CommonGrid, density: 'log' | 'linear', max: number): void {
+  private draw(
+    context: CanvasRenderingContext2D,
+    histogram: ResampledHistogram,
+    axis: CommonGrid,
+    density: 'log' | 'linear',
+    max: number,
+  ): void {
     const plotLeft = EDGE + 2;
     const plotWidth = WIDTH - 2 * (EDGE + 2);
     const plotHeight = HEIGHT - 12;

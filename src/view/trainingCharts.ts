@@ -17,7 +17,9 @@ const AXIS = { stroke: '#9aa6bf', grid: { stroke: '#26314a', width: 1 }, ticks: 
 /** A number for a caption: 3 significant digits, exponent for the very large or small, '–' when missing. */
 export function format(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  return Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(2) : String(Number(value.toPrecision(digits)));
+  return Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3)
+    ? value.toExponential(2)
+    : String(Number(value.toPrecision(digits)));
 }
 
 /** One band chart: median line and 10–90% band per series (uPlot `bands`), steps on x. */
@@ -61,7 +63,10 @@ export class BandChart {
         legend: { show: true, live: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: false } },
-        axes: [{ ...AXIS, label: 'step' }, { ...AXIS, label: this.yLabel }],
+        axes: [
+          { ...AXIS, label: 'step' },
+          { ...AXIS, label: this.yLabel },
+        ],
         series,
         bands,
       },
@@ -99,7 +104,12 @@ export function drawHistogram(canvas: HTMLCanvasElement, checkpoint: TrainingChe
 }
 
 /** σ(z) of one copy on the G×G grid (x1 rows from the bottom), the points on top (test hollow). */
-export function drawBoundary(canvas: HTMLCanvasElement, probabilities: ArrayLike<number>, G: number, data: TrainingData): void {
+export function drawBoundary(
+  canvas: HTMLCanvasElement,
+  probabilities: ArrayLike<number>,
+  G: number,
+  data: TrainingData,
+): void {
   const context = canvas.getContext('2d');
   if (!context) return;
   const image = context.createImageData(G, G);

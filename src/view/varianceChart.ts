@@ -45,8 +45,10 @@ export function momentSeries(result: InitStatsResult): MomentSeries[] {
     p5: layers.map((layer) => shiftedBand(layer[key], layer[key].initVarianceQuantiles.p5)),
     p95: layers.map((layer) => shiftedBand(layer[key], layer[key].initVarianceQuantiles.p95)),
   });
-  const weightCount = (layer: LayerStats): number => config.width * (layer.layer === 1 ? config.inputWidth : config.width);
-  const normToMoment = (layer: LayerStats, norm: number | null): number | null => (norm === null ? null : logValue((norm * norm) / weightCount(layer)));
+  const weightCount = (layer: LayerStats): number =>
+    config.width * (layer.layer === 1 ? config.inputWidth : config.width);
+  const normToMoment = (layer: LayerStats, norm: number | null): number | null =>
+    norm === null ? null : logValue((norm * norm) / weightCount(layer));
   return [
     quantity('a', (layer) => layer.theory.aMeanSquare),
     quantity('z', (layer) => layer.theory.zMeanSquare),
@@ -119,7 +121,8 @@ export class VarianceChart {
   ) {
     this.legend = document.createElement('div');
     this.legend.className = 'chart-legend';
-    this.legend.style.cssText = 'display:flex;flex-wrap:wrap;gap:0.3rem 1rem;font-size:0.8rem;color:#9aa6bf;margin-bottom:0.3rem';
+    this.legend.style.cssText =
+      'display:flex;flex-wrap:wrap;gap:0.3rem 1rem;font-size:0.8rem;color:#9aa6bf;margin-bottom:0.3rem';
     this.plotHost = document.createElement('div');
     this.readout = document.createElement('div');
     this.readout.className = 'chart-readout';
@@ -167,7 +170,13 @@ export class VarianceChart {
         y: { range: () => logRange(this.series) },
       },
       axes: [
-        { ...AXIS, label: 'layer l', labelSize: 18, incrs: [1, 2, 5, 10, 20, 50, 100], values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')) },
+        {
+          ...AXIS,
+          label: 'layer l',
+          labelSize: 18,
+          incrs: [1, 2, 5, 10, 20, 50, 100],
+          values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')),
+        },
         {
           ...AXIS,
           label: 'second moment (log scale)',
@@ -206,7 +215,10 @@ export class VarianceChart {
   private drawLegend(): void {
     const entries: string[] = this.series.map((s) => {
       const gaps = s.measured.filter((v) => v === null).length;
-      const why = gaps === s.measured.length ? 'all values 0 or not finite: nothing to draw on a log axis' : `${gaps} gap${gaps > 1 ? 's' : ''}: 0 or not finite`;
+      const why =
+        gaps === s.measured.length
+          ? 'all values 0 or not finite: nothing to draw on a log axis'
+          : `${gaps} gap${gaps > 1 ? 's' : ''}: 0 or not finite`;
       const note = gaps > 0 ? ` <span style="color:#ef5d5d">(${why})</span>` : '';
       return `<span><b style="color:${s.color}">━</b> ${s.label}${note}</span>`;
     });

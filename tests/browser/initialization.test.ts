@@ -15,7 +15,9 @@ const SMALL = 'depth=8&width=64&batch=8&inits=32';
 async function waitForRun(page: Page, inits: number): Promise<void> {
   const status = page.locator('#init-status');
   await expect
-    .poll(async () => `${await status.getAttribute('data-state')}:${await status.getAttribute('data-inits-done')}`, { timeout: 90_000 })
+    .poll(async () => `${await status.getAttribute('data-state')}:${await status.getAttribute('data-inits-done')}`, {
+      timeout: 90_000,
+    })
     .toBe(`done:${inits}`);
 }
 
@@ -114,15 +116,18 @@ describe('Initialization explorer', () => {
   });
   it('computes the slow constant-init theory (depth 200, σ_b > 0) in a worker: no long task on the page', async () => {
     // Every main-thread task over 50 ms is recorded.
-    const { page, errors } = await browser.open('/?view=init&scheme=constant&activation=tanh&depth=200&width=16&batch=4&inits=8&biasStd=0.5', {
-      initScript: () => {
-        const tasks: { start: number; duration: number }[] = [];
-        (window as unknown as { longTasks: typeof tasks }).longTasks = tasks;
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
-        }).observe({ type: 'longtask', buffered: true });
+    const { page, errors } = await browser.open(
+      '/?view=init&scheme=constant&activation=tanh&depth=200&width=16&batch=4&inits=8&biasStd=0.5',
+      {
+        initScript: () => {
+          const tasks: { start: number; duration: number }[] = [];
+          (window as unknown as { longTasks: typeof tasks }).longTasks = tasks;
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
+          }).observe({ type: 'longtask', buffered: true });
+        },
       },
-    });
+    );
     await waitForRun(page, 8);
     // Start-up included (compiling, first draws: up to ~0.5 s here): the moments chart once spent
     // 14 s in uPlot's log-axis tick loop on δ² ≈ 1e-55.

@@ -1,8 +1,9 @@
 // The Regularization explorer in headless Chromium on the software adapter: first result, λ moved
 // through the GUI until the L1 minimizer sits on an axis, one screenshot per penalty, the URL
 // round trip, clamped URL values reported, and no console error.
-import { expect, it } from 'vitest';
+
 import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { SCREENSHOTS, useBrowser } from '../helpers/browser';
 
 const browser = useBrowser();
@@ -12,7 +13,9 @@ async function waitForResult(page: Page, updates: number): Promise<void> {
   const status = page.locator('#regularization-status');
   await expect
     .poll(
-      async () => (await status.getAttribute('data-state')) === 'ready' && Number(await status.getAttribute('data-updates')) >= updates,
+      async () =>
+        (await status.getAttribute('data-state')) === 'ready' &&
+        Number(await status.getAttribute('data-updates')) >= updates,
       { timeout: 90_000, interval: 250 },
     )
     .toBe(true);
@@ -83,7 +86,10 @@ it('moves the L1 minimizer onto an axis when λ passes the threshold, and explai
 });
 
 it('round-trips its URL and reports clamped URL values', async () => {
-  const { page, errors } = await browser.open('/?view=regularization&model=quadratic&lambda=99&penalty=l2&steps=50', { width: 1300, height: 900 });
+  const { page, errors } = await browser.open('/?view=regularization&model=quadratic&lambda=99&penalty=l2&steps=50', {
+    width: 1300,
+    height: 900,
+  });
   await waitForResult(page, 1);
   await expect.poll(() => page.locator('#notices').textContent()).toMatch(/lambda: "99" .*clamped to 10/);
   const search = new URL(page.url()).searchParams;
@@ -100,14 +106,19 @@ it('round-trips its URL and reports clamped URL values', async () => {
   const viewport = (await page.locator('#landscape-viewport canvas').boundingBox())!;
   await page.mouse.click(viewport.x + viewport.width / 2, viewport.y + viewport.height * 0.4);
   await expect.poll(() => new URL(page.url()).searchParams.has('startW1'), { timeout: 10_000 }).toBe(true);
-  const start = [Number(new URL(page.url()).searchParams.get('startW1')), Number(new URL(page.url()).searchParams.get('startW2'))];
+  const start = [
+    Number(new URL(page.url()).searchParams.get('startW1')),
+    Number(new URL(page.url()).searchParams.get('startW2')),
+  ];
   for (const w of start) expect(Math.abs(w)).toBeLessThanOrEqual(2); // inside the quadratic's window
   expect(await page.locator('#descent-warnings').textContent()).toMatch(/path end after 50 steps/);
   expect(errors).toEqual([]);
 });
 
 it('runs a long descent path (10⁴ steps over 10⁴ points) in a worker and a short one on the page', async () => {
-  const { page, errors } = await browser.open('/?view=regularization&model=linear&points=10000&steps=10000&grid=64&alpha=0.01');
+  const { page, errors } = await browser.open(
+    '/?view=regularization&model=linear&points=10000&steps=10000&grid=64&alpha=0.01',
+  );
   await waitForResult(page, 1);
   const warnings = page.locator('#descent-warnings');
   await expect.poll(() => warnings.getAttribute('data-path-computed-on'), { timeout: 60_000 }).toBe('worker');

@@ -31,7 +31,9 @@ it('explains what is needed when WebGPU is missing, instead of a blank page', as
 
 it('a quick tab switch while an explorer is still starting leaves only the new view, and the URL on it', async () => {
   const { page, errors } = await browser.open('/');
-  await expect.poll(() => page.locator('#adapter-line').getAttribute('data-software'), { timeout: 30_000 }).toMatch(/true|false/);
+  await expect
+    .poll(() => page.locator('#adapter-line').getAttribute('data-software'), { timeout: 30_000 })
+    .toMatch(/true|false/);
   // The initialization explorer compiles its pipelines for seconds on the software adapter: go back
   // to the overview before its mount resolves, then give it time to resolve. A stale mount used to
   // stay alive and write ?view=init over the overview's URL.

@@ -10,10 +10,13 @@ import { SCREENSHOTS, useBrowser } from '../helpers/browser';
 const browser = useBrowser();
 
 it('trains K copies to the last checkpoint, shows exact zeros under L1 and reports clamped URL values', async () => {
-  const { page, errors } = await browser.open('/?view=training&dataset=xor&steps=40&every=10&penalty=l1&lambda=0.05&copies=0', {
-    width: 1400,
-    height: 1100,
-  });
+  const { page, errors } = await browser.open(
+    '/?view=training&dataset=xor&steps=40&every=10&penalty=l1&lambda=0.05&copies=0',
+    {
+      width: 1400,
+      height: 1100,
+    },
+  );
   const status = page.locator('#training-status');
   await expect.poll(() => status.getAttribute('data-step'), { timeout: 150_000, interval: 500 }).toBe('40');
   const notices = await page.locator('#notices').textContent();
@@ -26,14 +29,19 @@ it('trains K copies to the last checkpoint, shows exact zeros under L1 and repor
   expect(errors).toEqual([]);
 });
 
-it('draws the moons boundary and the chosen copy\'s network; re-seed moves to the next seed, reset keeps it, step advances by T', async () => {
-  const { page, errors } = await browser.open('/?view=training&dataset=moons&steps=60&every=20&copies=16&scheme=xavier-normal', {
-    width: 1400,
-    height: 1100,
-  });
+it("draws the moons boundary and the chosen copy's network; re-seed moves to the next seed, reset keeps it, step advances by T", async () => {
+  const { page, errors } = await browser.open(
+    '/?view=training&dataset=moons&steps=60&every=20&copies=16&scheme=xavier-normal',
+    {
+      width: 1400,
+      height: 1100,
+    },
+  );
   const status = page.locator('#training-status');
   await expect.poll(() => status.getAttribute('data-step'), { timeout: 150_000, interval: 500 }).toBe('60');
-  expect(await page.locator('#training-network-caption').textContent()).toMatch(/copy \d+ at step 60: 8–8 hidden units, tanh\. Hidden units differ/);
+  expect(await page.locator('#training-network-caption').textContent()).toMatch(
+    /copy \d+ at step 60: 8–8 hidden units, tanh\. Hidden units differ/,
+  );
   await page.screenshot({ path: `${SCREENSHOTS}/training-moons.png`, fullPage: true });
   await page.getByRole('button', { name: 're-seed' }).click();
   await expect.poll(() => new URL(page.url()).searchParams.get('seed'), { timeout: 10_000 }).toBe(String(nextSeed(1)));
@@ -51,10 +59,15 @@ it('draws the moons boundary and the chosen copy\'s network; re-seed moves to th
 });
 
 it('keeps every hidden unit of a layer identical under a zeros initialization and says so', async () => {
-  const { page, errors } = await browser.open('/?view=training&dataset=moons&steps=60&every=20&copies=16&scheme=zeros', { width: 1400, height: 1100 });
+  const { page, errors } = await browser.open(
+    '/?view=training&dataset=moons&steps=60&every=20&copies=16&scheme=zeros',
+    { width: 1400, height: 1100 },
+  );
   const status = page.locator('#training-status');
   await expect.poll(() => status.getAttribute('data-step'), { timeout: 150_000, interval: 500 }).toBe('60');
-  expect(await page.locator('#training-network-caption').textContent()).toMatch(/All hidden units of each layer are identical/);
+  expect(await page.locator('#training-network-caption').textContent()).toMatch(
+    /All hidden units of each layer are identical/,
+  );
   await page.screenshot({ path: `${SCREENSHOTS}/training-zeros.png`, fullPage: true });
   expect(errors).toEqual([]);
 });

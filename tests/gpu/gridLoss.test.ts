@@ -1,9 +1,14 @@
 // shaders/gridLoss.wgsl, gridPenalty.wgsl and gridArgmin.wgsl against their CPU twins in
 // src/core/gridLoss.ts, and the landscape engine (src/gpu/landscape.ts) built on them.
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { gridArgmin, gridLoss, gridPenalty, type GridWindow, PENALTIES } from '../../src/core/gridLoss';
+import { type GridWindow, gridArgmin, gridLoss, gridPenalty, PENALTIES } from '../../src/core/gridLoss';
 import { validateLandscapeConfig } from '../../src/core/landscapeConfig';
-import { defaultWindow, generateLandscapeData, LANDSCAPE_MODELS, type LandscapeModel } from '../../src/core/landscapeModels';
+import {
+  defaultWindow,
+  generateLandscapeData,
+  LANDSCAPE_MODELS,
+  type LandscapeModel,
+} from '../../src/core/landscapeModels';
 import { withErrorScopes } from '../../src/gpu/device';
 import { GridArgminKernel } from '../../src/gpu/gridArgmin';
 import { GridLossKernel, GridLossPass } from '../../src/gpu/gridLoss';
@@ -98,7 +103,9 @@ describe(`gridPenalty and gridArgmin on the GPU (seed ${seed})`, () => {
       let worst = 0;
       for (let index = 0; index < G * G; index++) {
         if (!Number.isFinite(cpu[index])) {
-          expect(Object.is(onGpu[index], cpu[index]) || (Number.isNaN(onGpu[index]) && Number.isNaN(cpu[index]))).toBe(true);
+          expect(Object.is(onGpu[index], cpu[index]) || (Number.isNaN(onGpu[index]) && Number.isNaN(cpu[index]))).toBe(
+            true,
+          );
           continue;
         }
         // Three f32 roundings of terms of size ≤ |J| + λ·P: a few ε relative.
@@ -153,7 +160,12 @@ describe(`the landscape engine (seed ${seed})`, () => {
     expect(engine.gridLossDispatches).toBe(1);
     expect(encode).toHaveBeenCalledTimes(1);
 
-    for (const change of [{ lambda: 2 }, { penalty: 'l2' as const }, { penalty: 'elastic' as const, mix: 0.3 }, { alpha: 0.2, steps: 5 }]) {
+    for (const change of [
+      { lambda: 2 },
+      { penalty: 'l2' as const },
+      { penalty: 'elastic' as const, mix: 0.3 },
+      { alpha: 0.2, steps: 5 },
+    ]) {
       const config = { ...base, ...change };
       const result = await withErrorScopes(device, () => engine!.evaluate(config, { extraPenalties: ['l1', 'l2'] }));
       expect(result.dispatchedGridLoss, JSON.stringify(change)).toBe(false);
@@ -161,7 +173,8 @@ describe(`the landscape engine (seed ${seed})`, () => {
       expect(result.dataLoss).toEqual(first.dataLoss);
       const cpu = gridPenalty(result.dataLoss, result.window, 64, config.penalty, config.lambda, config.mix);
       let worst = 0;
-      for (let index = 0; index < cpu.length; index++) worst = Math.max(worst, Math.abs(result.penalized[index] - cpu[index]) / Math.max(1, cpu[index]));
+      for (let index = 0; index < cpu.length; index++)
+        worst = Math.max(worst, Math.abs(result.penalized[index] - cpu[index]) / Math.max(1, cpu[index]));
       expect(worst).toBeLessThan(1e-6);
       expect(result.surfaces.map((surface) => surface.penalty)).toEqual([...new Set([config.penalty, 'l1', 'l2'])]);
     }
@@ -194,7 +207,16 @@ describe(`the landscape engine (seed ${seed})`, () => {
     const { device } = gpu();
     engine ??= await LandscapeEngine.create(device);
     // Beale's (w1·w2³)² reaches 1e48 at |w| = 1e6: far beyond f32's 3.4e38.
-    const config = validateLandscapeConfig({ model: 'beale', grid: 64, w1Min: -1e6, w1Max: 1e6, w2Min: -1e6, w2Max: 1e6, penalty: 'l2', lambda: 1 });
+    const config = validateLandscapeConfig({
+      model: 'beale',
+      grid: 64,
+      w1Min: -1e6,
+      w1Max: 1e6,
+      w2Min: -1e6,
+      w2Max: 1e6,
+      penalty: 'l2',
+      lambda: 1,
+    });
     const result = await withErrorScopes(device, () => engine!.evaluate(config));
     const counted = result.dataLoss.filter((value) => !Number.isFinite(value)).length;
     expect(counted).toBeGreaterThan(0);
@@ -215,19 +237,36 @@ describe(`the landscape engine (seed ${seed})`, () => {
     const step = 4 / (G - 1);
     for (const lambda of [0.05, 0.5, 4]) {
       const config = validateLandscapeConfig({
-        model: 'quadratic', grid: G, h1: h[0], h2: h[1], a1: a[0], a2: a[1],
-        w1Min: -2, w1Max: 2, w2Min: -2, w2Max: 2, penalty: 'l1', lambda,
+        model: 'quadratic',
+        grid: G,
+        h1: h[0],
+        h2: h[1],
+        a1: a[0],
+        a2: a[1],
+        w1Min: -2,
+        w1Max: 2,
+        w2Min: -2,
+        w2Max: 2,
+        penalty: 'l1',
+        lambda,
       });
       const result = await withErrorScopes(device, () => engine!.evaluate(config, { extraPenalties: ['l2'] }));
       const [l1Surface, l2Surface] = result.surfaces;
       for (let k = 0; k < 2; k++) {
         const l1Closed = Math.sign(a[k]) * Math.max(Math.abs(a[k]) - lambda / h[k], 0);
         const l2Closed = (h[k] * a[k]) / (h[k] + 2 * lambda);
-        expect(Math.abs(l1Surface.minimum.grid!.w[k] - l1Closed), `L1 grid, λ = ${lambda}, w${k + 1}`).toBeLessThanOrEqual(step);
-        expect(Math.abs(l2Surface.minimum.grid!.w[k] - l2Closed), `L2 grid, λ = ${lambda}, w${k + 1}`).toBeLessThanOrEqual(step);
+        expect(
+          Math.abs(l1Surface.minimum.grid!.w[k] - l1Closed),
+          `L1 grid, λ = ${lambda}, w${k + 1}`,
+        ).toBeLessThanOrEqual(step);
+        expect(
+          Math.abs(l2Surface.minimum.grid!.w[k] - l2Closed),
+          `L2 grid, λ = ${lambda}, w${k + 1}`,
+        ).toBeLessThanOrEqual(step);
         expect(Math.abs(l1Surface.minimum.refined!.w[k] - l1Closed)).toBeLessThan(1e-6);
         expect(Math.abs(l2Surface.minimum.refined!.w[k] - l2Closed)).toBeLessThan(1e-6);
-        if (Math.abs(a[k]) * h[k] < lambda) expect(l1Surface.minimum.refined!.w[k], `L1 zero above λ = |a|·h, w${k + 1}`).toBe(0);
+        if (Math.abs(a[k]) * h[k] < lambda)
+          expect(l1Surface.minimum.refined!.w[k], `L1 zero above λ = |a|·h, w${k + 1}`).toBe(0);
       }
       expect(result.minima.J.refined!.w[0]).toBeCloseTo(a[0], 6);
       expect(result.minima.J.refined!.w[1]).toBeCloseTo(a[1], 6);

@@ -33,16 +33,27 @@ function runOnGpu(cfg: InitConfig, initsPerChunk?: number, redrawWeights?: boole
  * squares agree to 1e-4 relative. Histogram counts agree except for values within f32 rounding of a
  * bin edge: allow 0.5% of the values (at least 2) to change bins.
  */
-function expectQuantityClose(gpuAcc: QuantityAccumulator, cpuAcc: QuantityAccumulator, what: string, squaresTolerance = 1e-4): void {
+function expectQuantityClose(
+  gpuAcc: QuantityAccumulator,
+  cpuAcc: QuantityAccumulator,
+  what: string,
+  squaresTolerance = 1e-4,
+): void {
   expect(gpuAcc.count, `${what} count`).toBe(cpuAcc.count);
-  expect([gpuAcc.nan, gpuAcc.posInf, gpuAcc.negInf], `${what} non-finite`).toEqual([cpuAcc.nan, cpuAcc.posInf, cpuAcc.negInf]);
+  expect([gpuAcc.nan, gpuAcc.posInf, gpuAcc.negInf], `${what} non-finite`).toEqual([
+    cpuAcc.nan,
+    cpuAcc.posInf,
+    cpuAcc.negInf,
+  ]);
   const scale = Math.sqrt(cpuAcc.count * cpuAcc.sumSquares) + 1e-300;
   expect(Math.abs(gpuAcc.sum - cpuAcc.sum) / scale, `${what} sum`).toBeLessThan(1e-5);
-  expect(Math.abs(gpuAcc.sumSquares - cpuAcc.sumSquares) / (cpuAcc.sumSquares + 1e-300), `${what} sum of squares`).toBeLessThan(
-    squaresTolerance,
-  );
+  expect(
+    Math.abs(gpuAcc.sumSquares - cpuAcc.sumSquares) / (cpuAcc.sumSquares + 1e-300),
+    `${what} sum of squares`,
+  ).toBeLessThan(squaresTolerance);
   let moved = Math.abs(gpuAcc.underflow - cpuAcc.underflow) + Math.abs(gpuAcc.overflow - cpuAcc.overflow);
-  for (let bin = 0; bin < cpuAcc.histogram.length; bin++) moved += Math.abs(gpuAcc.histogram[bin] - cpuAcc.histogram[bin]);
+  for (let bin = 0; bin < cpuAcc.histogram.length; bin++)
+    moved += Math.abs(gpuAcc.histogram[bin] - cpuAcc.histogram[bin]);
   expect(moved, `${what} histogram`).toBeLessThanOrEqual(Math.max(2, 0.005 * cpuAcc.count));
   for (let k = 0; k < cpuAcc.initCount.length; k++) {
     expect(gpuAcc.initCount[k], `${what} init ${k} count`).toBe(cpuAcc.initCount[k]);
@@ -76,7 +87,8 @@ function expectLayersClose(
   expect(gpuLayers).toHaveLength(cpuLayers.length);
   const inputSquares = (k: number) => {
     let sum = 0;
-    for (let e = 0; e < cfg.batch * cfg.inputWidth; e++) sum += inputValue(cfg.seed, k, Math.floor(e / cfg.inputWidth), e % cfg.inputWidth, cfg.inputWidth) ** 2;
+    for (let e = 0; e < cfg.batch * cfg.inputWidth; e++)
+      sum += inputValue(cfg.seed, k, Math.floor(e / cfg.inputWidth), e % cfg.inputWidth, cfg.inputWidth) ** 2;
     return sum;
   };
   cpuLayers.forEach((cpu, index) => {
@@ -126,7 +138,13 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
       const cfg = config(overrides);
       const run = await runOnGpu(cfg);
       const illConditioned = cfg.scheme === 'constant' || (cfg.activation === 'tanh' && cfg.scale >= 4);
-      expectLayersClose(cfg, run.accumulators, initStatsAccumulators(cfg), illConditioned ? 1e-3 : 1e-4, cfg.scheme === 'constant');
+      expectLayersClose(
+        cfg,
+        run.accumulators,
+        initStatsAccumulators(cfg),
+        illConditioned ? 1e-3 : 1e-4,
+        cfg.scheme === 'constant',
+      );
       expect(JSON.stringify(run.result)).not.toContain('NaN');
     });
   }
@@ -146,7 +164,11 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
     const cfg = config({ inits: 5, activation: 'tanh', scheme: 'he-normal' });
     const whole = (await runOnGpu(cfg)).accumulators;
     expect(engine.plan(cfg).cacheWeights).toBe(true);
-    for (const [initsPerChunk, redraw] of [[1, false], [2, true], [undefined, true]] as const) {
+    for (const [initsPerChunk, redraw] of [
+      [1, false],
+      [2, true],
+      [undefined, true],
+    ] as const) {
       const chunked = (await runOnGpu(cfg, initsPerChunk, redraw)).accumulators;
       chunked.forEach((layer, index) => {
         for (const quantity of ['z', 'a', 'delta'] as const) {
@@ -164,7 +186,10 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
     const cpu = initStatsAccumulators(cfg);
     expectLayersClose(cfg, (await runOnGpu(cfg)).accumulators, cpu);
     // A 24 MiB budget cannot hold the 64 MiB W: the engine draws and uses it in blocks of rows.
-    const small = await InitStatsEngine.create(gpu().device, { memoryBudgetBytes: 24 * 1024 * 1024, compileDefaults: false });
+    const small = await InitStatsEngine.create(gpu().device, {
+      memoryBudgetBytes: 24 * 1024 * 1024,
+      compileDefaults: false,
+    });
     const plan = small.plan(cfg);
     expect(plan.rowsPerBlock[2]).toBeLessThan(4096);
     const blocked = await withErrorScopes(gpu().device, () => small.run(cfg));
@@ -192,7 +217,9 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
       expect(edges(wider)[0]).toBeCloseTo(2 * edges(own)[0], 12);
       expect(wider.accumulators[l].z.count).toBe(own.accumulators[l].z.count);
     }
-    await expect(engine.run(cfg, { theory: meanFieldTheory({ ...cfg, depth: 4 }) })).rejects.toThrow(/theory given has 4 layers, the configuration 5/);
+    await expect(engine.run(cfg, { theory: meanFieldTheory({ ...cfg, depth: 4 }) })).rejects.toThrow(
+      /theory given has 4 layers, the configuration 5/,
+    );
   });
 
   it('stops an aborted run and keeps serving the next one', async () => {
@@ -207,7 +234,9 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
 
   it('rejects a configuration whose activations cannot fit, naming what to lower', async () => {
     const tiny = await InitStatsEngine.create(gpu().device, { memoryBudgetBytes: 1024 * 1024, compileDefaults: false });
-    await expect(tiny.run(config({ width: 4096, batch: 64, depth: 50, inits: 1 }))).rejects.toThrow(/lower the depth, the batch or the width/);
+    await expect(tiny.run(config({ width: 4096, batch: 64, depth: 50, inits: 1 }))).rejects.toThrow(
+      /lower the depth, the batch or the width/,
+    );
     tiny.destroy();
   });
 });
@@ -217,23 +246,52 @@ describe(`science on the GPU path (seed ${seed})`, () => {
   const standardError = (l: number, cfg: InitConfig) => Math.sqrt((2 * (l + 1)) / (cfg.width * cfg.batch * cfg.inits));
 
   it('linear + Xavier keeps Var(a) at 1 over 20 layers (4 standard errors)', async () => {
-    const cfg = config({ activation: 'linear', scheme: 'xavier-normal', width: 256, batch: 16, inits: 8, depth: 20, bins: 64 });
+    const cfg = config({
+      activation: 'linear',
+      scheme: 'xavier-normal',
+      width: 256,
+      batch: 16,
+      inits: 8,
+      depth: 20,
+      bins: 64,
+    });
     const { result } = await runOnGpu(cfg);
     for (const layer of result.layers) {
-      expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(4 * standardError(layer.layer, cfg));
+      expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(
+        4 * standardError(layer.layer, cfg),
+      );
     }
   });
 
   it('linear with scale 2 grows Var(a) as 4^l', async () => {
-    const cfg = config({ activation: 'linear', scheme: 'xavier-normal', scale: 2, width: 256, batch: 16, inits: 8, depth: 10, bins: 64 });
+    const cfg = config({
+      activation: 'linear',
+      scheme: 'xavier-normal',
+      scale: 2,
+      width: 256,
+      batch: 16,
+      inits: 8,
+      depth: 10,
+      bins: 64,
+    });
     const { result } = await runOnGpu(cfg);
     for (const layer of result.layers) {
-      expect(Math.abs(layer.a.meanSquare! / 4 ** layer.layer - 1), `layer ${layer.layer}`).toBeLessThan(4 * standardError(layer.layer, cfg));
+      expect(Math.abs(layer.a.meanSquare! / 4 ** layer.layer - 1), `layer ${layer.layer}`).toBeLessThan(
+        4 * standardError(layer.layer, cfg),
+      );
     }
   });
 
   it('tanh + Xavier follows the mean-field curve', async () => {
-    const cfg = config({ activation: 'tanh', scheme: 'xavier-normal', width: 256, batch: 16, inits: 8, depth: 10, bins: 64 });
+    const cfg = config({
+      activation: 'tanh',
+      scheme: 'xavier-normal',
+      width: 256,
+      batch: 16,
+      inits: 8,
+      depth: 10,
+      bins: 64,
+    });
     const { result } = await runOnGpu(cfg);
     for (const layer of result.layers) {
       expect(Math.abs(layer.z.meanSquare! / layer.theory.zMeanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(
@@ -253,16 +311,34 @@ describe(`science on the GPU path (seed ${seed})`, () => {
   });
 
   it('ReLU + He keeps E[a²] constant (within 10%)', async () => {
-    const cfg = config({ activation: 'relu', scheme: 'he-normal', width: 256, batch: 16, inits: 48, depth: 4, bins: 64 });
+    const cfg = config({
+      activation: 'relu',
+      scheme: 'he-normal',
+      width: 256,
+      batch: 16,
+      inits: 48,
+      depth: 4,
+      bins: 64,
+    });
     const { result } = await runOnGpu(cfg);
-    for (const layer of result.layers) expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(0.1);
+    for (const layer of result.layers)
+      expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(0.1);
   });
 
   it('bins a layer whose range is too narrow for f32 bin arithmetic (bins/(hi − lo) > 3.4e38) like the CPU twin', async () => {
     // Zero weights and σ_b = 5e-38: z = b, so E[z²] = 2.5e-75 and 256 bins over ±4 rms give
     // bins/(hi − lo) = 6.4e38, past the f32 maximum: binned unscaled, every value went to an edge bin.
     // The values are still (mostly) normal f32 numbers, so the GPU must bin them as the CPU twin does.
-    const cfg = config({ activation: 'linear', scheme: 'zeros', biasStd: 5e-38, depth: 2, width: 64, batch: 8, inits: 4, bins: 256 });
+    const cfg = config({
+      activation: 'linear',
+      scheme: 'zeros',
+      biasStd: 5e-38,
+      depth: 2,
+      width: 64,
+      batch: 8,
+      inits: 4,
+      bins: 256,
+    });
     const gpuZ = (await runOnGpu(cfg)).accumulators[0].z;
     const cpuZ = initStatsAccumulators(cfg)[0].z;
     const range = 8 * 5e-38;
@@ -290,7 +366,15 @@ describe(`science on the GPU path (seed ${seed})`, () => {
   });
 
   it('exploding to Inf/NaN (linear, scale 100, depth 30): non-finite values counted, statistics of the finite ones kept', async () => {
-    const cfg = config({ activation: 'linear', scheme: 'xavier-normal', scale: 100, depth: 30, width: 8, batch: 4, inits: 2 });
+    const cfg = config({
+      activation: 'linear',
+      scheme: 'xavier-normal',
+      scale: 100,
+      depth: 30,
+      width: 8,
+      batch: 4,
+      inits: 2,
+    });
     const { result, accumulators } = await runOnGpu(cfg);
     const total = 2 * 4 * 8;
     const deepest = accumulators[29].z;

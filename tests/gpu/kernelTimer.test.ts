@@ -8,7 +8,16 @@ import { canTimeKernels } from '../../src/gpu/kernelTimer';
 import { nodeGpu } from '../../src/gpu/nodeGpu';
 
 const seed = (Date.now() * 2654435761) >>> 0;
-const config = validateInitConfig({ activation: 'tanh', scheme: 'xavier-normal', depth: 3, width: 40, batch: 8, inits: 5, seed, bins: 16 });
+const config = validateInitConfig({
+  activation: 'tanh',
+  scheme: 'xavier-normal',
+  depth: 3,
+  width: 40,
+  batch: 8,
+  inits: 5,
+  seed,
+  bins: 16,
+});
 
 describe(`kernel timer (seed ${seed})`, () => {
   let timed: GpuContext;
@@ -30,7 +39,14 @@ describe(`kernel timer (seed ${seed})`, () => {
     const timedRun = await withErrorScopes(timed.device, () => engine.run(config, { timeKernels: true }));
     expect(untimedRun.kernelMs).toBeUndefined();
     const kernelMs = timedRun.kernelMs ?? {};
-    expect(Object.keys(kernelMs).sort()).toEqual(['dWNorm', 'initWeights', 'layerBackward', 'layerForward', 'layerStats', 'readoutDelta']);
+    expect(Object.keys(kernelMs).sort()).toEqual([
+      'dWNorm',
+      'initWeights',
+      'layerBackward',
+      'layerForward',
+      'layerStats',
+      'readoutDelta',
+    ]);
     for (const [name, ms] of Object.entries(kernelMs)) {
       expect(ms, name).toBeGreaterThanOrEqual(0);
       expect(ms, name).toBeLessThan(timedRun.timeMs);

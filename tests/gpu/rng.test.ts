@@ -32,7 +32,9 @@ describe(`rng on the GPU (seed ${seed})`, () => {
   it('gives a standard normal sample over 2,000,000 GPU draws (bounds: 5 standard errors, KS at 0.1%)', async () => {
     const { device } = gpu();
     const kernel = await RngWordsKernel.create(device);
-    const { normals } = await withErrorScopes(device, () => kernel.run(seed, streamKey(Stream.test, 0), 0, 0, COUNTERS));
+    const { normals } = await withErrorScopes(device, () =>
+      kernel.run(seed, streamKey(Stream.test, 0), 0, 0, COUNTERS),
+    );
     const n = normals.length;
     const m = moments(normals);
     expect(Math.abs(m.mean)).toBeLessThan(5 / Math.sqrt(n));

@@ -3,8 +3,8 @@
 // L1 proximal steps that land on exact zeros.
 import { describe, expect, it } from 'vitest';
 import { type TrainConfig, validateTrainConfig } from '../../src/core/trainConfig';
-import { runTraining } from '../../src/core/trainingEngine';
 import { trainInit } from '../../src/core/trainInit';
+import { runTraining } from '../../src/core/trainingEngine';
 import { trainLayout } from '../../src/core/trainLayout';
 import type { TrainingCheckpoint } from '../../src/core/trainStats';
 import { withErrorScopes } from '../../src/gpu/device';
@@ -16,7 +16,9 @@ const seed = (Date.now() * 2654435761) >>> 0;
 const gpu = useTestGpu();
 
 let shared: Promise<TrainingEngine> | undefined;
-async function train(raw: Record<string, unknown>): Promise<{ config: TrainConfig; checkpoints: TrainingCheckpoint[]; params: Float32Array }> {
+async function train(
+  raw: Record<string, unknown>,
+): Promise<{ config: TrainConfig; checkpoints: TrainingCheckpoint[]; params: Float32Array }> {
   const { device } = gpu();
   shared ??= TrainingEngine.create(device);
   const training = await shared;
@@ -29,18 +31,40 @@ describe(`learning on the GPU (seed ${seed})`, () => {
   it.each([
     ['xavier-normal', 'tanh'],
     ['he-normal', 'relu'],
-  ])('%s + %s on two Gaussians: at least 95 per cent of 64 copies above 90 per cent test accuracy within 100 steps', async (scheme, activation) => {
-    const { checkpoints } = await train({ dataset: 'gaussians', points: 200, hidden: '8,8', scheme, activation, copies: 64, steps: 100, every: 50 });
-    const last = checkpoints[checkpoints.length - 1];
-    console.info(`[train] ${scheme} + ${activation}: ${last.aboveTarget * 100}% of copies ≥ 90% test accuracy at step ${last.step}`);
-    expect(last.step).toBe(100);
-    expect(last.diverged).toBe(0);
-    expect(last.aboveTarget).toBeGreaterThanOrEqual(0.95);
-    expect(last.trainLoss.p50!).toBeLessThan(checkpoints[0].trainLoss.p50!);
-  });
+  ])(
+    '%s + %s on two Gaussians: at least 95 per cent of 64 copies above 90 per cent test accuracy within 100 steps',
+    async (scheme, activation) => {
+      const { checkpoints } = await train({
+        dataset: 'gaussians',
+        points: 200,
+        hidden: '8,8',
+        scheme,
+        activation,
+        copies: 64,
+        steps: 100,
+        every: 50,
+      });
+      const last = checkpoints[checkpoints.length - 1];
+      console.info(
+        `[train] ${scheme} + ${activation}: ${last.aboveTarget * 100}% of copies ≥ 90% test accuracy at step ${last.step}`,
+      );
+      expect(last.step).toBe(100);
+      expect(last.diverged).toBe(0);
+      expect(last.aboveTarget).toBeGreaterThanOrEqual(0.95);
+      expect(last.trainLoss.p50!).toBeLessThan(checkpoints[0].trainLoss.p50!);
+    },
+  );
 
   it.each(['zeros', 'constant'])('%s init: every hidden unit of a layer stays identical', async (scheme) => {
-    const { config, params } = await train({ dataset: 'moons', points: 81, hidden: '6,5', scheme, copies: 3, steps: 40, every: 40 });
+    const { config, params } = await train({
+      dataset: 'moons',
+      points: 81,
+      hidden: '6,5',
+      scheme,
+      copies: 3,
+      steps: 40,
+      every: 40,
+    });
     const layout = trainLayout(config.hidden);
     let spread = 0;
     for (let k = 0; k < config.copies; k++) {
@@ -49,9 +73,15 @@ describe(`learning on the GPU (seed ${seed})`, () => {
         const nIn = layout.widths[l - 1];
         for (let i = 1; i < layout.widths[l]; i++) {
           for (let j = 0; j < nIn; j++) {
-            spread = Math.max(spread, Math.abs(params[base + layout.weightOffset[l] + i * nIn + j] - params[base + layout.weightOffset[l] + j]));
+            spread = Math.max(
+              spread,
+              Math.abs(params[base + layout.weightOffset[l] + i * nIn + j] - params[base + layout.weightOffset[l] + j]),
+            );
           }
-          spread = Math.max(spread, Math.abs(params[base + layout.biasOffset[l] + i] - params[base + layout.biasOffset[l]]));
+          spread = Math.max(
+            spread,
+            Math.abs(params[base + layout.biasOffset[l] + i] - params[base + layout.biasOffset[l]]),
+          );
         }
       }
     }

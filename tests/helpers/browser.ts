@@ -2,9 +2,9 @@
 // by `vite preview` on localhost and opened in Debian's Chromium through playwright-core, with the
 // flags of ../shared/ENVIRONMENT.md. A missing Chromium or dist/ FAILS the run; it never skips.
 import { existsSync, mkdirSync } from 'node:fs';
-import { afterAll, beforeAll } from 'vitest';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import { type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'screenshots';
@@ -28,17 +28,24 @@ export interface OpenedPage {
   errors: string[];
 }
 
-export function useBrowser(): { open(path: string, options?: { width?: number; height?: number; initScript?: () => void }): Promise<OpenedPage> } {
+export function useBrowser(): {
+  open(path: string, options?: { width?: number; height?: number; initScript?: () => void }): Promise<OpenedPage>;
+} {
   let server: PreviewServer | undefined;
   let browser: Browser | undefined;
   let baseUrl = '';
   beforeAll(async () => {
     if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+      );
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await preview({ preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false }, logLevel: 'silent' });
+    server = await preview({
+      preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+      logLevel: 'silent',
+    });
     baseUrl = server.resolvedUrls?.local[0] ?? '';
     if (!baseUrl) throw new Error('vite preview did not report a URL');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -50,14 +57,18 @@ export function useBrowser(): { open(path: string, options?: { width?: number; h
   return {
     async open(path, options = {}) {
       if (!browser) throw new Error('the browser was not started (see the beforeAll error)');
-      const page = await browser.newPage({ viewport: { width: options.width ?? 1400, height: options.height ?? 1000 } });
+      const page = await browser.newPage({
+        viewport: { width: options.width ?? 1400, height: options.height ?? 1000 },
+      });
       if (options.initScript) await page.addInitScript(options.initScript);
       const errors: string[] = [];
       page.on('console', (message) => {
         if (message.type() === 'error') errors.push(`console: ${message.text()}`);
       });
       page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-      page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+      page.on('requestfailed', (request) =>
+        errors.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+      );
       await page.goto(new URL(path.replace(/^\//, ''), baseUrl).href);
       return { page, errors };
     },

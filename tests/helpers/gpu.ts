@@ -2,7 +2,7 @@
 // point of these tests, and CI must not turn green without it.
 // Call useTestGpu() at the top level of a test file; it registers the hooks that open and close it.
 import { afterAll, beforeAll } from 'vitest';
-import { type GpuContext, describeAdapter, requestGpu } from '../../src/gpu/device';
+import { describeAdapter, type GpuContext, requestGpu } from '../../src/gpu/device';
 import { nodeGpu } from '../../src/gpu/nodeGpu';
 
 export function useTestGpu(): () => GpuContext {

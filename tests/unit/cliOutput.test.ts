@@ -7,13 +7,18 @@ import { beforeAll, expect, it } from 'vitest';
 const OUT = 'node_modules/.cache/cli-test';
 
 beforeAll(() => {
-  execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts', '--outDir', OUT, '--logLevel', 'error'], { stdio: 'inherit' });
+  execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts', '--outDir', OUT, '--logLevel', 'error'], {
+    stdio: 'inherit',
+  });
   expect(existsSync(`${OUT}/cli.js`)).toBe(true);
 }, 180_000);
 
 it('prints a 200-layer stats JSON whole into a pipe (well over 64 KiB) and exits 0', () => {
   const flags = ['--cpu', '--depth=200', '--width=8', '--batch=2', '--inits=2', '--bias-std=0.5', '--seed=1'];
-  const run = spawnSync('node', [`${OUT}/cli.js`, 'stats', ...flags], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync('node', [`${OUT}/cli.js`, 'stats', ...flags], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   expect(run.status, run.stderr).toBe(0);
   expect(run.stdout.length).toBeGreaterThan(4 * 65536);
   const output = JSON.parse(run.stdout) as { layers: unknown[] };

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { activate, activateDerivative } from '../../src/core/activations';
-import { gaussHermite, gaussianExpectation, gaussLegendre, saturatingGaussianExpectation } from '../../src/core/gaussHermite';
+import {
+  gaussHermite,
+  gaussianExpectation,
+  gaussLegendre,
+  saturatingGaussianExpectation,
+} from '../../src/core/gaussHermite';
 
 function doubleFactorial(m: number): number {
   let product = 1;

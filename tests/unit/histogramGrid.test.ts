@@ -1,7 +1,15 @@
 // Resampling per-layer histograms onto a common value axis: mass is conserved, a histogram on the
 // grid's own bins comes back unchanged, and what lies beyond the grid lands in the edge rows.
 import { describe, expect, it } from 'vitest';
-import { densityHeight, gridCentres, gridOf, histogramTotal, LOG_FLOOR, resampleHistogram, type HistogramLike } from '../../src/view/histogramGrid';
+import {
+  densityHeight,
+  gridCentres,
+  gridOf,
+  type HistogramLike,
+  histogramTotal,
+  LOG_FLOOR,
+  resampleHistogram,
+} from '../../src/view/histogramGrid';
 
 function histogram(lo: number, hi: number, counts: number[], extra: Partial<HistogramLike> = {}): HistogramLike {
   const bins = counts.length;

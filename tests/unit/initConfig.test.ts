@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, INIT_PARAMS, validateInitConfig } from '../../src/core/initConfig';
-import { parseParam, readParams, writeParams, type ParamSpec } from '../../src/core/params';
+import { type ParamSpec, parseParam, readParams, writeParams } from '../../src/core/params';
 
 function configError(raw: Record<string, unknown>): ConfigError {
   try {
@@ -42,7 +42,9 @@ describe('validateInitConfig', () => {
     expect(configError({ width: 0 }).message).toBe('width must be an integer in 1–16384 (got 0)');
     expect(configError({ scale: -1 }).message).toBe('scale must be a finite number in 0–100 (got -1)');
     expect(configError({ depth: '2.5' }).message).toBe('depth must be an integer in 1–200 (got "2.5")');
-    expect(configError({ activation: 'softmax' }).message).toBe('activation must be one of tanh, sigmoid, relu, linear (got "softmax")');
+    expect(configError({ activation: 'softmax' }).message).toBe(
+      'activation must be one of tanh, sigmoid, relu, linear (got "softmax")',
+    );
     expect(configError({ scale: Infinity }).field).toBe('scale');
     expect(configError({ seed: 4294967296 }).field).toBe('seed');
     expect(configError({ bins: 'many' }).field).toBe('bins');
@@ -73,14 +75,26 @@ describe('validateInitConfig', () => {
 
 describe('params: parseParam, readParams, writeParams', () => {
   it('parseParam clamps out-of-range numbers and rounds integers, saying so', () => {
-    expect(parseParam(spec('width'), '0')).toEqual({ value: 1, clamped: true, message: 'width: "0" is not an integer in 1–16384; clamped to 1' });
+    expect(parseParam(spec('width'), '0')).toEqual({
+      value: 1,
+      clamped: true,
+      message: 'width: "0" is not an integer in 1–16384; clamped to 1',
+    });
     expect(parseParam(spec('scale'), 1000)).toMatchObject({ value: 100, clamped: true });
-    expect(parseParam(spec('depth'), 3.6)).toEqual({ value: 4, clamped: true, message: 'depth: 3.6 is not an integer in 1–200; rounded to 4' });
+    expect(parseParam(spec('depth'), 3.6)).toEqual({
+      value: 4,
+      clamped: true,
+      message: 'depth: 3.6 is not an integer in 1–200; rounded to 4',
+    });
     expect(parseParam(spec('depth'), '17')).toEqual({ value: 17, clamped: false });
   });
 
   it('parseParam falls back to the default on garbage, with a message; absent values are silent', () => {
-    expect(parseParam(spec('depth'), 'abc')).toEqual({ value: 10, clamped: false, message: 'depth: "abc" is not an integer in 1–200; using 10' });
+    expect(parseParam(spec('depth'), 'abc')).toEqual({
+      value: 10,
+      clamped: false,
+      message: 'depth: "abc" is not an integer in 1–200; using 10',
+    });
     expect(parseParam(spec('scale'), 'Infinity').value).toBe(1);
     expect(parseParam(spec('activation'), 'gelu')).toMatchObject({ value: 'tanh', clamped: false });
     expect(parseParam(spec('activation'), 'gelu').message).toContain('one of tanh, sigmoid, relu, linear');
@@ -92,7 +106,10 @@ describe('params: parseParam, readParams, writeParams', () => {
   });
 
   it('readParams gives every value and one notice per clamped or replaced value', () => {
-    const { values, notices } = readParams(INIT_PARAMS, new URLSearchParams('width=99999&depth=abc&activation=relu&other=ignored'));
+    const { values, notices } = readParams(
+      INIT_PARAMS,
+      new URLSearchParams('width=99999&depth=abc&activation=relu&other=ignored'),
+    );
     expect(values).toMatchObject({ width: 16384, depth: 10, activation: 'relu', inputWidth: 16384, bins: 64 });
     expect(notices).toHaveLength(2);
     expect(notices[0]).toContain('depth');
@@ -102,7 +119,16 @@ describe('params: parseParam, readParams, writeParams', () => {
   it('writeParams omits defaults and round-trips non-default values through the URL', () => {
     const defaults = readParams(INIT_PARAMS, new URLSearchParams()).values;
     expect(writeParams(INIT_PARAMS, defaults).toString()).toBe('');
-    const values = { ...defaults, depth: 37, width: 512, inputWidth: 3, activation: 'relu', scheme: 'he-uniform', scale: 0.1 + 0.2, seed: 4294967295 };
+    const values = {
+      ...defaults,
+      depth: 37,
+      width: 512,
+      inputWidth: 3,
+      activation: 'relu',
+      scheme: 'he-uniform',
+      scale: 0.1 + 0.2,
+      seed: 4294967295,
+    };
     const search = writeParams(INIT_PARAMS, values);
     expect(search.has('batch')).toBe(false);
     const back = readParams(INIT_PARAMS, new URLSearchParams(search.toString()));

@@ -4,7 +4,12 @@ import { validateInitConfig } from '../../src/core/initConfig';
 import { type InitPlan, planInitRun, RECORD_HEADER, WEIGHT_ROW_TILE } from '../../src/gpu/initPlan';
 
 const MIB = 1024 * 1024;
-const device = { maxStorageBufferBindingSize: 128 * MIB, maxBufferSize: 256 * MIB, memoryBudgetBytes: 512 * MIB, reductionLanes: 8 };
+const device = {
+  maxStorageBufferBindingSize: 128 * MIB,
+  maxBufferSize: 256 * MIB,
+  memoryBudgetBytes: 512 * MIB,
+  reductionLanes: 8,
+};
 
 describe('planInitRun', () => {
   it('keeps W for the backward pass and takes all inits when a small run fits', () => {
@@ -47,7 +52,8 @@ describe('planInitRun', () => {
   it('never makes a chunk exceed the memory budget or a buffer exceed a binding, statistics outputs included', () => {
     // The layerStats records of a chunk (z, a, δ of every layer), as initStats.ts lays them out.
     const recordBytes = (plan: InitPlan, bins: number) =>
-      plan.initsPerChunk * plan.slices.reduce((sum, slices, l) => sum + (l === 0 ? 0 : 3 * slices * (RECORD_HEADER + bins) * 4), 0);
+      plan.initsPerChunk *
+      plan.slices.reduce((sum, slices, l) => sum + (l === 0 ? 0 : 3 * slices * (RECORD_HEADER + bins) * 4), 0);
     for (const shape of [
       { width: 256, depth: 8, batch: 32, inits: 256 },
       { width: 2048, depth: 4, batch: 16, inits: 4 },
@@ -61,9 +67,13 @@ describe('planInitRun', () => {
       const plan = planInitRun(config, device);
       const what = JSON.stringify(shape);
       expect(plan.bytesPerChunk, what).toBeLessThanOrEqual(device.memoryBudgetBytes);
-      expect(plan.initsPerChunk * plan.batchPadded * Math.max(...plan.strides) * 4, what).toBeLessThanOrEqual(device.maxStorageBufferBindingSize);
+      expect(plan.initsPerChunk * plan.batchPadded * Math.max(...plan.strides) * 4, what).toBeLessThanOrEqual(
+        device.maxStorageBufferBindingSize,
+      );
       expect(recordBytes(plan, config.bins), what).toBeLessThanOrEqual(device.maxStorageBufferBindingSize);
-      expect(plan.initsPerChunk * config.depth * plan.normGroupsPerInit * 4, what).toBeLessThanOrEqual(device.maxStorageBufferBindingSize);
+      expect(plan.initsPerChunk * config.depth * plan.normGroupsPerInit * 4, what).toBeLessThanOrEqual(
+        device.maxStorageBufferBindingSize,
+      );
     }
   });
 

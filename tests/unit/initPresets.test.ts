@@ -12,9 +12,14 @@ describe('INIT_PRESETS', () => {
     const ids = INIT_PRESETS.map((preset) => preset.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z0-9-]+$/);
-    for (const id of ['zero', 'too-small', 'appropriate', 'too-large', 'he-relu', 'sigmoid-xavier']) expect(ids).toContain(id);
+    for (const id of ['zero', 'too-small', 'appropriate', 'too-large', 'he-relu', 'sigmoid-xavier'])
+      expect(ids).toContain(id);
     expect(findPreset('he-relu')?.values).toMatchObject({ activation: 'relu', scheme: 'he-normal' });
-    expect(findPreset('sigmoid-xavier')?.values).toMatchObject({ activation: 'sigmoid', scheme: 'xavier-normal', scale: 1 });
+    expect(findPreset('sigmoid-xavier')?.values).toMatchObject({
+      activation: 'sigmoid',
+      scheme: 'xavier-normal',
+      scale: 1,
+    });
     expect(findPreset('zero')?.values.scheme).toBe('zeros');
     expect(findPreset('nope')).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateInitConfig, type InitConfig } from '../../src/core/initConfig';
+import { type InitConfig, validateInitConfig } from '../../src/core/initConfig';
 import { initPass, initStats, initStatsAccumulators } from '../../src/core/initStats';
 import { meanFieldTheory } from '../../src/core/meanField';
 import { initWeight, readoutValue } from '../../src/core/schemes';
@@ -18,17 +18,27 @@ function relativeStandardError(l: number, config: InitConfig): number {
 function walkNumbers(value: unknown, visit: (x: number) => void): void {
   if (typeof value === 'number') visit(value);
   else if (Array.isArray(value)) value.forEach((item) => walkNumbers(item, visit));
-  else if (value !== null && typeof value === 'object') Object.values(value).forEach((item) => walkNumbers(item, visit));
+  else if (value !== null && typeof value === 'object')
+    Object.values(value).forEach((item) => walkNumbers(item, visit));
 }
 
 describe('initStats: the science', () => {
   it('linear + Xavier keeps E[a²] = 1 at every layer (within 4 standard errors)', () => {
-    const config = validateInitConfig({ activation: 'linear', scheme: 'xavier-normal', width: 256, batch: 16, inits: 8, depth: 20 });
+    const config = validateInitConfig({
+      activation: 'linear',
+      scheme: 'xavier-normal',
+      width: 256,
+      batch: 16,
+      inits: 8,
+      depth: 20,
+    });
     const result = initStats(config);
     for (const layer of result.layers) {
       // 4σ grows from 4.4% at layer 1 to 14% at layer 20 for this sample (B·K = 128 inputs): a flat 5%
       // would be a 1.4σ bound at depth 20.
-      expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(4 * relativeStandardError(layer.layer, config));
+      expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(
+        4 * relativeStandardError(layer.layer, config),
+      );
     }
   });
 
@@ -47,12 +57,21 @@ describe('initStats: the science', () => {
       const theory = layer.theory.zMeanSquare!;
       // tanh contracts, so the linear net's standard error bounds the sampling error; the O(1/n)
       // finite-width correction (0.4%) is well inside.
-      expect(Math.abs(layer.z.meanSquare! / theory - 1), `layer ${layer.layer}`).toBeLessThan(4 * relativeStandardError(layer.layer, config));
+      expect(Math.abs(layer.z.meanSquare! / theory - 1), `layer ${layer.layer}`).toBeLessThan(
+        4 * relativeStandardError(layer.layer, config),
+      );
     }
   });
 
   it('ReLU + He keeps E[a²] within 10% of 1 (≥ 4 standard errors over inits)', () => {
-    const config = validateInitConfig({ activation: 'relu', scheme: 'he-normal', width: 256, batch: 8, inits: 48, depth: 4 });
+    const config = validateInitConfig({
+      activation: 'relu',
+      scheme: 'he-normal',
+      width: 256,
+      batch: 8,
+      inits: 48,
+      depth: 4,
+    });
     const layers = initStatsAccumulators(config);
     layers.forEach(({ a }, index) => {
       // ReLU norms fluctuate mostly between inits (log-variance ≈ 5l/n per input, Hanin 2018), so the
@@ -94,7 +113,15 @@ describe('initStats: the science', () => {
   });
 
   it('constant init follows its exact theory (units identical: one Gaussian per input; 8192 inputs, 4σ ≈ 6%)', () => {
-    const config = validateInitConfig({ activation: 'tanh', scheme: 'constant', scale: 2, width: 16, batch: 32, inits: 256, depth: 4 });
+    const config = validateInitConfig({
+      activation: 'tanh',
+      scheme: 'constant',
+      scale: 2,
+      width: 16,
+      batch: 32,
+      inits: 256,
+      depth: 4,
+    });
     for (const layer of initStats(config).layers) {
       // Relative standard error of a Gaussian mean square over N samples: √(2/N) = 1.6%.
       expect(Math.abs(layer.z.meanSquare! / layer.theory.zMeanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(0.07);
@@ -139,7 +166,16 @@ describe('initStats: the science', () => {
 });
 
 describe('initPass and dWNormSquared', () => {
-  const tiny = validateInitConfig({ activation: 'tanh', width: 5, inputWidth: 4, batch: 3, inits: 2, depth: 3, biasStd: 0.3, seed: 11 });
+  const tiny = validateInitConfig({
+    activation: 'tanh',
+    width: 5,
+    inputWidth: 4,
+    batch: 3,
+    inits: 2,
+    depth: 3,
+    biasStd: 0.3,
+    seed: 11,
+  });
 
   it('the batch identity equals the explicitly formed ‖(1/B) Σ_b δ_b a_bᵀ‖_F² (1e-10 relative)', () => {
     const layers = initStatsAccumulators(tiny);
@@ -162,7 +198,15 @@ describe('initPass and dWNormSquared', () => {
   });
 
   it('backpropagates through Wᵀ: a linear net has δ[L] = g and δ[L−1] = W[L]ᵀ g', () => {
-    const config = validateInitConfig({ activation: 'linear', width: 4, inputWidth: 3, batch: 2, inits: 1, depth: 2, seed: 5 });
+    const config = validateInitConfig({
+      activation: 'linear',
+      width: 4,
+      inputWidth: 3,
+      batch: 2,
+      inits: 1,
+      depth: 2,
+      seed: 5,
+    });
     const pass = initPass(config, 0);
     for (let b = 0; b < 2; b++) {
       for (let j = 0; j < 4; j++) {

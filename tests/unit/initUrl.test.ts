@@ -6,21 +6,29 @@ import { threefry2x32 } from '../../src/core/rng';
 import {
   defaultInitConfig,
   HARDWARE_DEFAULTS,
+  type InitViewState,
   initParamTable,
   inspectedLayer,
   nextSeed,
   readInitUrl,
   SOFTWARE_DEFAULTS,
   writeInitUrl,
-  type InitViewState,
 } from '../../src/ui/initUrl';
 
 const VIEW: InitViewState = { quantity: 'a', density: 'log', layer: 0 };
 
 describe('adapter defaults', () => {
   it('software adapters start small, GPUs large (K ≥ 1024, n ≥ 1024); ranges stay the table’s', () => {
-    expect(defaultInitConfig(true)).toMatchObject({ width: SOFTWARE_DEFAULTS.width, inputWidth: SOFTWARE_DEFAULTS.width, inits: SOFTWARE_DEFAULTS.inits });
-    expect(defaultInitConfig(false)).toMatchObject({ width: HARDWARE_DEFAULTS.width, inputWidth: HARDWARE_DEFAULTS.width, inits: HARDWARE_DEFAULTS.inits });
+    expect(defaultInitConfig(true)).toMatchObject({
+      width: SOFTWARE_DEFAULTS.width,
+      inputWidth: SOFTWARE_DEFAULTS.width,
+      inits: SOFTWARE_DEFAULTS.inits,
+    });
+    expect(defaultInitConfig(false)).toMatchObject({
+      width: HARDWARE_DEFAULTS.width,
+      inputWidth: HARDWARE_DEFAULTS.width,
+      inits: HARDWARE_DEFAULTS.inits,
+    });
     expect(HARDWARE_DEFAULTS.width).toBeGreaterThanOrEqual(1024);
     expect(HARDWARE_DEFAULTS.inits).toBeGreaterThanOrEqual(1024);
     expect(SOFTWARE_DEFAULTS.inits).toBeLessThanOrEqual(64);
@@ -88,7 +96,10 @@ describe('malformed input', () => {
   });
 
   it('replaces garbage by the default with a notice, and names unknown keys', () => {
-    const state = readInitUrl(new URLSearchParams('activation=softmax&width=wide&scale=NaN&density=cubic&quantity=w&widht=5'), false);
+    const state = readInitUrl(
+      new URLSearchParams('activation=softmax&width=wide&scale=NaN&density=cubic&quantity=w&widht=5'),
+      false,
+    );
     expect(state.config).toEqual(defaultInitConfig(false));
     expect(state.view).toEqual(VIEW);
     expect(state.notices).toEqual([
@@ -102,7 +113,16 @@ describe('malformed input', () => {
   });
 
   it('never throws on odd encodings', () => {
-    for (const query of ['depth=%20', 'seed=-1', 'seed=4294967296', 'biasStd=-0', 'bins=1e400', 'scale=0x10', 'depth=1,2', 'depth=&depth=5']) {
+    for (const query of [
+      'depth=%20',
+      'seed=-1',
+      'seed=4294967296',
+      'biasStd=-0',
+      'bins=1e400',
+      'scale=0x10',
+      'depth=1,2',
+      'depth=&depth=5',
+    ]) {
       const state = readInitUrl(new URLSearchParams(query), true);
       expect(() => validateInitConfig({ ...state.config })).not.toThrow();
     }

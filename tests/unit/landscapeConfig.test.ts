@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/initConfig';
 import {
   defaultLandscapeConfig,
   LANDSCAPE_PARAMS,
@@ -7,7 +8,6 @@ import {
   landscapeWindow,
   validateLandscapeConfig,
 } from '../../src/core/landscapeConfig';
-import { ConfigError } from '../../src/core/initConfig';
 import { defaultStart, defaultWindow, generateLandscapeData } from '../../src/core/landscapeModels';
 
 describe('LANDSCAPE_PARAMS', () => {

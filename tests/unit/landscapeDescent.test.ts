@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { descentPath, descentUpdate, descentWarnings, DESCENT_RULES } from '../../src/core/descent';
+import { DESCENT_RULES, descentPath, descentUpdate, descentWarnings } from '../../src/core/descent';
 import { generateLandscapeData } from '../../src/core/landscapeModels';
 
 // Quadratic J = ½h(w − a)², h = (2, 0.5), a = (1.5, −0.4); λ = 0.5 is above the L1 threshold
@@ -82,7 +82,9 @@ describe('descentPath on the separable quadratic', () => {
 describe('descentWarnings', () => {
   it('warns when 2αλ ≥ 1 for L2 decay, naming the value', () => {
     const warnings = descentWarnings('l2-decay', 5, 0.1);
-    expect(warnings.some((warning) => warning.includes('2·α·λ = 1 ≥ 1') && warning.includes('flips the sign'))).toBe(true);
+    expect(warnings.some((warning) => warning.includes('2·α·λ = 1 ≥ 1') && warning.includes('flips the sign'))).toBe(
+      true,
+    );
     expect(descentWarnings('l2-decay', 4.9, 0.1).some((warning) => warning.includes('flips'))).toBe(false);
     expect(descentWarnings('l2-decay', 20, 0.1).some((warning) => warning.includes('> 2'))).toBe(true);
     expect(descentWarnings('l2-decay', 0.5, 0.05)).toEqual([]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type GridWindow,
   gridArgmin,
   gridLoss,
   gridPenalty,
@@ -7,7 +8,6 @@ import {
   penaltyValue,
   proxPenalty,
   refineMinimizer,
-  type GridWindow,
 } from '../../src/core/gridLoss';
 import { generateLandscapeData, modelGradient, modelLoss } from '../../src/core/landscapeModels';
 
@@ -158,9 +158,19 @@ describe('refineMinimizer on the separable quadratic (closed forms, 1e-8)', () =
 
 describe('refineMinimizer on data and non-convex models', () => {
   it('linear + L2 matches the normal equations (H + 2λI) w = b', () => {
-    const data = generateLandscapeData('linear', { seed: 4, points: 200, correlation: 0.7, eccentricity: 3, noise: 0.5 });
+    const data = generateLandscapeData('linear', {
+      seed: 4,
+      points: 200,
+      correlation: 0.7,
+      eccentricity: 3,
+      noise: 0.5,
+    });
     // J = (1/N)Σ(y − w·x)²: ∇J = 2(Cw − c), C = mean x xᵀ, c = mean x y; with λΣw²: (C + λI) w = c.
-    let c11 = 0, c12 = 0, c22 = 0, b1 = 0, b2 = 0;
+    let c11 = 0,
+      c12 = 0,
+      c22 = 0,
+      b1 = 0,
+      b2 = 0;
     for (let k = 0; k < data.n; k++) {
       c11 += data.x1[k] * data.x1[k];
       c12 += data.x1[k] * data.x2[k];
@@ -171,7 +181,10 @@ describe('refineMinimizer on data and non-convex models', () => {
     const lambda = 0.2;
     const [m11, m12, m22] = [c11 / data.n + lambda, c12 / data.n, c22 / data.n + lambda];
     const det = m11 * m22 - m12 * m12;
-    const exact = [(m22 * b1 / data.n - m12 * b2 / data.n) / det, (m11 * b2 / data.n - m12 * b1 / data.n) / det];
+    const exact = [
+      ((m22 * b1) / data.n - (m12 * b2) / data.n) / det,
+      ((m11 * b2) / data.n - (m12 * b1) / data.n) / det,
+    ];
     const refined = refineMinimizer('linear', data, 'l2', lambda, 0, [-2, 2]);
     expect(refined.converged).toBe(true);
     expect(Math.abs(refined.w[0] - exact[0])).toBeLessThan(1e-8);
@@ -179,7 +192,13 @@ describe('refineMinimizer on data and non-convex models', () => {
   });
 
   it('linear + L1: the optimality conditions hold (|∂J/∂w_k| ≤ λ where w_k = 0, = −λ·sign(w_k) elsewhere)', () => {
-    const data = generateLandscapeData('linear', { seed: 4, points: 200, correlation: 0.7, eccentricity: 3, noise: 0.5 });
+    const data = generateLandscapeData('linear', {
+      seed: 4,
+      points: 200,
+      correlation: 0.7,
+      eccentricity: 3,
+      noise: 0.5,
+    });
     for (const lambda of [0.1, 0.6, 1.5, 5]) {
       const { w } = refineMinimizer('linear', data, 'l1', lambda, 0, [-2, 2]);
       const g = modelGradient('linear', data, w[0], w[1]);

@@ -130,14 +130,20 @@ describe('landscape data', () => {
     const correlation = covariance / Math.sqrt(m1.variance * m2.variance);
     expect(Math.abs(m1.variance - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
     expect(Math.abs(m2.variance * eccentricity ** 2 - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
-    expect(Math.abs(correlation - rho)).toBeLessThan(5 * (1 - rho * rho) / Math.sqrt(n));
+    expect(Math.abs(correlation - rho)).toBeLessThan((5 * (1 - rho * rho)) / Math.sqrt(n));
     // noise 0: targets are exactly w_true·x with the default w_true = (1.5, −0.8).
     for (let k = 0; k < 10; k++) expect(data.y[k]).toBeCloseTo(1.5 * data.x1[k] - 0.8 * data.x2[k], 12);
     expect(modelLoss('linear', data, 1.5, -0.8)).toBeLessThan(1e-25);
   });
 
   it('logistic labels are 0/1, separable at noise 0, and follow σ(w_true·x) at noise 1', () => {
-    const separable = generateLandscapeData('logistic', { seed: 5, points: 500, correlation: 0, eccentricity: 1, noise: 0 });
+    const separable = generateLandscapeData('logistic', {
+      seed: 5,
+      points: 500,
+      correlation: 0,
+      eccentricity: 1,
+      noise: 0,
+    });
     for (let k = 0; k < separable.n; k++) {
       expect(separable.y[k]).toBe(1.5 * separable.x1[k] - 0.8 * separable.x2[k] > 0 ? 1 : 0);
     }

@@ -37,7 +37,13 @@ describe('regularizationPath', () => {
   });
 
   it('linear data: both L1 coordinates are exactly 0 for λ ≥ ‖∇J(0)‖∞; the L2 norm shrinks monotonically', () => {
-    const data = generateLandscapeData('linear', { seed: 21, points: 128, correlation: 0.5, eccentricity: 2, noise: 0.4 });
+    const data = generateLandscapeData('linear', {
+      seed: 21,
+      points: 128,
+      correlation: 0.5,
+      eccentricity: 2,
+      noise: 0.4,
+    });
     const [g1, g2] = modelGradient('linear', data, 0, 0);
     const allZeroFrom = Math.max(Math.abs(g1), Math.abs(g2));
     const path = regularizationPath('linear', data, lambdas, [-2, 2]);

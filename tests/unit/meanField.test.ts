@@ -65,7 +65,7 @@ describe('meanFieldTheory, independent weights', () => {
     }
     expect(zeros[11].deltaMeanSquare).toBe(1 / 16); // σ′(0)² at the top
     expect(zeros[10].deltaMeanSquare).toBe(0); // zero weights pass no gradient down
-    expect(zeros[11].dWMeanSquare).toBeCloseTo((1 / 16) * 0.25 / 8, 15);
+    expect(zeros[11].dWMeanSquare).toBeCloseTo(((1 / 16) * 0.25) / 8, 15);
     // With Xavier, layer 2 sees q = E[σ²] ≈ 0.29 > Var(σ) (the Xavier assumption of zero-mean a fails).
     const xavier = meanFieldTheory(config({ activation: 'sigmoid' }));
     expect(xavier[0].aMeanSquare).toBeGreaterThan(0.25);
@@ -113,9 +113,12 @@ describe('meanFieldTheory, constant init (all units share one sum)', () => {
     expect(theory[0].zMeanSquare).toBeCloseTo(q1, 12);
     let sum = 0;
     const h = 1e-4;
-    for (let i = -100000; i <= 100000; i++) sum += (s * activate('tanh', Math.sqrt(q1) * i * h)) ** 2 * Math.exp(-0.5 * (i * h) ** 2);
+    for (let i = -100000; i <= 100000; i++)
+      sum += (s * activate('tanh', Math.sqrt(q1) * i * h)) ** 2 * Math.exp(-0.5 * (i * h) ** 2);
     expect(theory[1].zMeanSquare).toBeCloseTo((sum * h) / Math.sqrt(2 * Math.PI), 10);
-    expectNoNaN(meanFieldTheory(config({ activation: 'relu', scheme: 'constant', scale: 100, depth: 200, biasStd: 1 })));
+    expectNoNaN(
+      meanFieldTheory(config({ activation: 'relu', scheme: 'constant', scale: 100, depth: 200, biasStd: 1 })),
+    );
   });
 
   it('reuses a recent result for a new seed or K, as copies, and recomputes when a field it depends on moves', () => {
@@ -125,7 +128,13 @@ describe('meanFieldTheory, constant init (all units share one sum)', () => {
     const again = meanFieldTheory(config({ ...base, seed: 2, inits: 64 }));
     expect(again[2].zMeanSquare).toBeGreaterThan(0);
     expect(again).toEqual(meanFieldTheory(config({ ...base, seed: 3 })));
-    for (const moved of [{ biasStd: 0.5 }, { scale: 1.4 }, { batch: 16 }, { activation: 'sigmoid' }, { inputWidth: 50 }]) {
+    for (const moved of [
+      { biasStd: 0.5 },
+      { scale: 1.4 },
+      { batch: 16 },
+      { activation: 'sigmoid' },
+      { inputWidth: 50 },
+    ]) {
       expect(meanFieldTheory(config({ ...base, ...moved })), JSON.stringify(moved)).not.toEqual(again);
     }
   });

@@ -2,7 +2,14 @@
 // readParams / writeParams with model- and adapter-dependent defaults, and clamped values reported.
 import { describe, expect, it } from 'vitest';
 import { validateLandscapeConfig } from '../../src/core/landscapeConfig';
-import { changeKind, knobMatters, onAxis, readLandscapeUrl, rulePenalty, writeLandscapeUrl } from '../../src/ui/regularizationState';
+import {
+  changeKind,
+  knobMatters,
+  onAxis,
+  readLandscapeUrl,
+  rulePenalty,
+  writeLandscapeUrl,
+} from '../../src/ui/regularizationState';
 
 describe('regularization URL', () => {
   it('round-trips configurations of every kind, writing only what differs from the defaults', () => {
@@ -26,7 +33,9 @@ describe('regularization URL', () => {
       }
     }
     expect(writeLandscapeUrl(validateLandscapeConfig({}), { height: 'log' }, false).toString()).toBe('');
-    expect(writeLandscapeUrl(validateLandscapeConfig({ model: 'beale' }), { height: 'log' }, false).toString()).toBe('model=beale');
+    expect(writeLandscapeUrl(validateLandscapeConfig({ model: 'beale' }), { height: 'log' }, false).toString()).toBe(
+      'model=beale',
+    );
   });
 
   it('gives a software adapter a 128 grid by default and reports clamped or broken values', () => {

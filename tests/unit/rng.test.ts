@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cosSinTurns, normalAt, rngWords, streamKey, Stream, threefry2x32, uniformFromWord } from '../../src/core/rng';
+import { cosSinTurns, normalAt, rngWords, Stream, streamKey, threefry2x32, uniformFromWord } from '../../src/core/rng';
 import { ksStatisticNormal, moments } from '../helpers/statistics';
 
 describe('threefry2x32 (CPU)', () => {

@@ -107,7 +107,14 @@ describe('accumulators and summarize', () => {
     // Per-init variances: init 0 {1, 2, 3} → 2/3, init 1 {10, −5} → 56.25; type-7 p50 = their midpoint.
     expect(stats.initVarianceQuantiles.p50).toBeCloseTo((2 / 3 + 56.25) / 2, 12);
     expect(stats.histogram.edges).toEqual([0, 1, 2, 3, 4]);
-    expect(stats.histogram).toMatchObject({ counts: [0, 1, 1, 1], underflow: 1, overflow: 1, nan: 1, posInf: 1, negInf: 2 });
+    expect(stats.histogram).toMatchObject({
+      counts: [0, 1, 1, 1],
+      underflow: 1,
+      overflow: 1,
+      nan: 1,
+      posInf: 1,
+      negInf: 2,
+    });
   });
 
   it('reports null (never NaN) where there are no finite values, and the documented JSON shape', () => {
@@ -122,8 +129,23 @@ describe('accumulators and summarize', () => {
     expect(json).not.toContain('NaN');
     const first = result.layers[0];
     expect(Object.keys(first)).toEqual(['layer', 'z', 'a', 'delta', 'dW', 'symmetry', 'theory']);
-    expect(Object.keys(first.z)).toEqual(['count', 'mean', 'variance', 'meanSquare', 'initVarianceQuantiles', 'histogram']);
-    expect(Object.keys(first.z.histogram)).toEqual(['edges', 'counts', 'underflow', 'overflow', 'nan', 'posInf', 'negInf']);
+    expect(Object.keys(first.z)).toEqual([
+      'count',
+      'mean',
+      'variance',
+      'meanSquare',
+      'initVarianceQuantiles',
+      'histogram',
+    ]);
+    expect(Object.keys(first.z.histogram)).toEqual([
+      'edges',
+      'counts',
+      'underflow',
+      'overflow',
+      'nan',
+      'posInf',
+      'negInf',
+    ]);
     expect(first.z).toMatchObject({ count: 0, mean: null, variance: null, meanSquare: null });
     expect(first.z.initVarianceQuantiles).toEqual({ p5: null, p50: null, p95: null });
     expect(first.z.histogram.nan).toBe(1);

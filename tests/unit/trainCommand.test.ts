@@ -13,12 +13,28 @@ function usageError(argv: string[]): string {
 }
 
 describe('train command flags', () => {
-  it('reads the issue\'s example', () => {
+  it("reads the issue's example", () => {
     const config = trainConfigFromFlags(
-      parseFlags('--dataset=moons --hidden=8,8 --activation=tanh --scheme=xavier-normal --scale=1 --penalty=l2 --lambda=0.001 --alpha=0.5 --steps=500 --copies=256 --points=256 --seed=1 --cpu'.split(' ')),
+      parseFlags(
+        '--dataset=moons --hidden=8,8 --activation=tanh --scheme=xavier-normal --scale=1 --penalty=l2 --lambda=0.001 --alpha=0.5 --steps=500 --copies=256 --points=256 --seed=1 --cpu'.split(
+          ' ',
+        ),
+      ),
     );
-    expect(config).toMatchObject({ dataset: 'moons', hidden: [8, 8], penalty: 'l2', lambda: 0.001, steps: 500, copies: 256, points: 256, seed: 1 });
-    expect(trainConfigFromFlags(parseFlags(['--depth=3', '--width=4', '--test-share=0.25', '--l1-update=subgradient'])).hidden).toEqual([4, 4, 4]);
+    expect(config).toMatchObject({
+      dataset: 'moons',
+      hidden: [8, 8],
+      penalty: 'l2',
+      lambda: 0.001,
+      steps: 500,
+      copies: 256,
+      points: 256,
+      seed: 1,
+    });
+    expect(
+      trainConfigFromFlags(parseFlags(['--depth=3', '--width=4', '--test-share=0.25', '--l1-update=subgradient']))
+        .hidden,
+    ).toEqual([4, 4, 4]);
   });
 
   it('names the flag of a bad value', () => {
@@ -33,7 +49,8 @@ describe('train command flags', () => {
 
   it('lists every flag with its range in --help', () => {
     const help = trainCommand.help();
-    for (const flag of ['--dataset', '--points', '--copies', '--lambda', '--l1-update', '--hidden', '--cpu']) expect(help).toContain(flag);
+    for (const flag of ['--dataset', '--points', '--copies', '--lambda', '--l1-update', '--hidden', '--cpu'])
+      expect(help).toContain(flag);
     expect(help).toContain('an integer in 1–4096');
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, fitTrainConfig, parseHidden, TRAIN_PARAMS, validateTrainConfig } from '../../src/core/trainConfig';
+import {
+  ConfigError,
+  fitTrainConfig,
+  parseHidden,
+  TRAIN_PARAMS,
+  validateTrainConfig,
+} from '../../src/core/trainConfig';
 import { maxCopiesFor, trainLayout } from '../../src/core/trainLayout';
 
 function configError(raw: Record<string, unknown>): ConfigError {
@@ -16,7 +22,14 @@ describe('validateTrainConfig', () => {
   it('fills defaults from the table: 2 hidden layers of 8', () => {
     const config = validateTrainConfig({});
     expect(config.hidden).toEqual([8, 8]);
-    expect(config).toMatchObject({ dataset: 'moons', copies: 256, points: 256, steps: 500, alpha: 0.5, penalty: 'none' });
+    expect(config).toMatchObject({
+      dataset: 'moons',
+      copies: 256,
+      points: 256,
+      steps: 500,
+      alpha: 0.5,
+      penalty: 'none',
+    });
     expect('depth' in config || 'width' in config).toBe(false);
     for (const spec of TRAIN_PARAMS) expect(spec.help.length).toBeGreaterThan(0);
   });

@@ -24,16 +24,38 @@ describe('training kernels, as text', () => {
     // The accessors read rows in LAYOUT_ROWS order.
     expect(trainLayoutSource).toContain('fn weight_offset(l: u32) -> u32 { return layout_table[LAYOUT_SLOTS + l]; }');
     expect(LAYOUT_ROWS.indexOf('deltaOffset')).toBe(4);
-    expect(trainLayoutSource).toContain('fn delta_offset(l: u32) -> u32 { return layout_table[4u * LAYOUT_SLOTS + l]; }');
+    expect(trainLayoutSource).toContain(
+      'fn delta_offset(l: u32) -> u32 { return layout_table[4u * LAYOUT_SLOTS + l]; }',
+    );
   });
 
   it('pack uniforms from the struct in the WGSL source', () => {
     const struct = scalarStruct(trainStepSource, 'TrainStepParams');
     expect(struct.fields.map((f) => f.name)).toEqual([
-      'copies', 'paramCount', 'layerCount', 'trainCount', 'trainQuads', 'scratchUnits', 'penalty', 'alpha', 'alphaLambda', 'decay',
+      'copies',
+      'paramCount',
+      'layerCount',
+      'trainCount',
+      'trainQuads',
+      'scratchUnits',
+      'penalty',
+      'alpha',
+      'alphaLambda',
+      'decay',
     ]);
     expect(struct.byteLength).toBe(48);
-    const values = { copies: 3, paramCount: 105, layerCount: 3, trainCount: 128, trainQuads: 32, scratchUnits: 33, penalty: 1, alpha: 0.5, alphaLambda: 0.25, decay: 0.5 };
+    const values = {
+      copies: 3,
+      paramCount: 105,
+      layerCount: 3,
+      trainCount: 128,
+      trainQuads: 32,
+      scratchUnits: 33,
+      penalty: 1,
+      alpha: 0.5,
+      alphaLambda: 0.25,
+      decay: 0.5,
+    };
     const view = new DataView(packScalarStruct(struct, values));
     expect(view.getUint32(4, true)).toBe(105);
     expect(view.getFloat32(28, true)).toBe(0.5);
@@ -51,7 +73,7 @@ describe('training kernels, as text', () => {
     expect(parameters.find((p) => p.name === 'b3_0')).toMatchObject({ p: layout.paramCount - 1, isBias: true });
     const forward = forwardLines(layout, true);
     expect(forward).toContain('let z2_1 = vec4f(b2_1) + w2_1_0 * a1_0 + w2_1_1 * a1_1 + w2_1_2 * a1_2;');
-    expect(forward).toContain("let q1_2 = phi_prime4(z1_2);");
+    expect(forward).toContain('let q1_2 = phi_prime4(z1_2);');
     expect(forward.at(-1)).toBe('let logit = z3_0;');
     expect(forwardLines(layout, false).some((line) => line.includes('phi_prime4'))).toBe(false);
     const backward = backwardLines(layout);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { trainLayout } from '../../src/core/trainLayout';
-import { band, chooseCopy, identicalHiddenUnits, rankCopies, summarizeCheckpoint, summarizeWeights } from '../../src/core/trainStats';
+import {
+  band,
+  chooseCopy,
+  identicalHiddenUnits,
+  rankCopies,
+  summarizeCheckpoint,
+  summarizeWeights,
+} from '../../src/core/trainStats';
 
 /** Metrics rows [trainLoss, trainAccuracy, testLoss, testAccuracy] per copy. */
 function metrics(rows: number[][]): Float64Array {
@@ -55,9 +62,7 @@ describe('training checkpoint statistics', () => {
 
   it('summarizes the weights only (not the biases): exact zeros, spread, histogram', () => {
     const layout = trainLayout([2]); // W1 2×2, b1 2, W2 1×2, b2 1: 6 weights, P = 9
-    const params = Float64Array.from([
-      /* W1 */ 0, -0, 1, -1, /* b1 */ 7, 7, /* W2 */ 0.5, NaN, /* b2 */ 7,
-    ]);
+    const params = Float64Array.from([/* W1 */ 0, -0, 1, -1, /* b1 */ 7, 7, /* W2 */ 0.5, NaN, /* b2 */ 7]);
     const summary = summarizeWeights(layout, params, 1, 4);
     expect(summary.count).toBe(6);
     expect(summary.zeroShare).toBeCloseTo(2 / 6, 15);

@@ -2,15 +2,23 @@
 // differences, the closed forms of THEORY.md's update rules and the symmetry argument.
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS } from '../../src/core/activations';
-import { decisionGrid, DEFAULT_INPUT_WINDOW, gridInput } from '../../src/core/decisionGrid';
-import { validateTrainConfig } from '../../src/core/trainConfig';
-import { CpuTrainingEngine, runTraining } from '../../src/core/trainingEngine';
-import { trainingData } from '../../src/core/trainingData';
-import { TRAIN_LAYER_BASE, trainInit, trainInitFactors } from '../../src/core/trainInit';
-import { describeParamIndex, LAYOUT_SLOTS, packTrainLayout, trainLayout } from '../../src/core/trainLayout';
-import { Metric, METRICS_PER_COPY, trainMetrics } from '../../src/core/trainMetrics';
-import { crossEntropyFromLogit, networkForward, sigmoid, trainGradient, trainStep, updateParam, type TrainRule } from '../../src/core/trainStep';
+import { DEFAULT_INPUT_WINDOW, decisionGrid, gridInput } from '../../src/core/decisionGrid';
 import { initWeight } from '../../src/core/schemes';
+import { validateTrainConfig } from '../../src/core/trainConfig';
+import { TRAIN_LAYER_BASE, trainInit, trainInitFactors } from '../../src/core/trainInit';
+import { trainingData } from '../../src/core/trainingData';
+import { CpuTrainingEngine, runTraining } from '../../src/core/trainingEngine';
+import { describeParamIndex, LAYOUT_SLOTS, packTrainLayout, trainLayout } from '../../src/core/trainLayout';
+import { METRICS_PER_COPY, Metric, trainMetrics } from '../../src/core/trainMetrics';
+import {
+  crossEntropyFromLogit,
+  networkForward,
+  sigmoid,
+  type TrainRule,
+  trainGradient,
+  trainStep,
+  updateParam,
+} from '../../src/core/trainStep';
 
 describe('trainLayout', () => {
   it('counts P = Σ n[l](n[l−1] + 1) and places W then b layer after layer', () => {
@@ -23,7 +31,9 @@ describe('trainLayout', () => {
     expect(layout.scratchUnits).toBe(8 + 8 + 8 + 8 + 1);
     for (let p = 0; p < layout.paramCount; p++) {
       const { layer, isBias, row, col } = describeParamIndex(layout, p);
-      const back = isBias ? layout.biasOffset[layer] + row : layout.weightOffset[layer] + row * layout.widths[layer - 1] + col;
+      const back = isBias
+        ? layout.biasOffset[layer] + row
+        : layout.weightOffset[layer] + row * layout.widths[layer - 1] + col;
       expect(back).toBe(p);
     }
     const packed = packTrainLayout(layout);
@@ -34,14 +44,17 @@ describe('trainLayout', () => {
 });
 
 describe('trainInit', () => {
-  it('is the initialization engine\'s initWeight with the training layer numbering; biases 0 by default', () => {
+  it("is the initialization engine's initWeight with the training layer numbering; biases 0 by default", () => {
     const layout = trainLayout([5, 3]);
     const params = trainInit(layout, 'he-uniform', 0.7, 0, 42, 3);
     const k = 2;
     const p = layout.weightOffset[2] + 2 * 5 + 4;
-    expect(params[k * layout.paramCount + p]).toBe(initWeight(42, 'he-uniform', 0.7, TRAIN_LAYER_BASE + 2, k, 2, 4, 5, 3));
+    expect(params[k * layout.paramCount + p]).toBe(
+      initWeight(42, 'he-uniform', 0.7, TRAIN_LAYER_BASE + 2, k, 2, 4, 5, 3),
+    );
     for (let l = 1; l <= layout.layerCount; l++) {
-      for (let i = 0; i < layout.widths[l]; i++) expect(params[k * layout.paramCount + layout.biasOffset[l] + i]).toBe(0);
+      for (let i = 0; i < layout.widths[l]; i++)
+        expect(params[k * layout.paramCount + layout.biasOffset[l] + i]).toBe(0);
     }
     expect(trainInitFactors(layout, 'xavier-normal', 2)[2]).toBeCloseTo(2 / Math.sqrt(5), 12);
     expect(trainInit(layout, 'zeros', 1, 0, 1, 2).every((w) => w === 0)).toBe(true);
@@ -51,27 +64,36 @@ describe('trainInit', () => {
 });
 
 describe('trainStep (CPU twin)', () => {
-  it.each(ACTIVATIONS)('%s: the gradient matches central finite differences of the mean cross-entropy', (activation) => {
-    const layout = trainLayout([4, 3]);
-    const data = trainingData('moons', 24, 0.1, 0.5, 5);
-    const params = trainInit(layout, 'xavier-normal', 1.3, 0.3, 9, 2);
-    const copy = 1;
-    const gradient = trainGradient(layout, activation, data, params, copy);
-    const loss = (w: Float64Array) => trainMetrics(layout, activation, data, w, 2)[copy * METRICS_PER_COPY + Metric.trainLoss];
-    const h = 1e-6;
-    for (let p = 0; p < layout.paramCount; p++) {
-      const plus = params.slice();
-      const minus = params.slice();
-      plus[copy * layout.paramCount + p] += h;
-      minus[copy * layout.paramCount + p] -= h;
-      const numeric = (loss(plus) - loss(minus)) / (2 * h);
-      // relu has kinks; a point sitting within h of one is improbable with these draws.
-      expect(Math.abs(gradient[p] - numeric)).toBeLessThan(1e-7 + 1e-5 * Math.abs(numeric));
-    }
-  });
+  it.each(ACTIVATIONS)(
+    '%s: the gradient matches central finite differences of the mean cross-entropy',
+    (activation) => {
+      const layout = trainLayout([4, 3]);
+      const data = trainingData('moons', 24, 0.1, 0.5, 5);
+      const params = trainInit(layout, 'xavier-normal', 1.3, 0.3, 9, 2);
+      const copy = 1;
+      const gradient = trainGradient(layout, activation, data, params, copy);
+      const loss = (w: Float64Array) =>
+        trainMetrics(layout, activation, data, w, 2)[copy * METRICS_PER_COPY + Metric.trainLoss];
+      const h = 1e-6;
+      for (let p = 0; p < layout.paramCount; p++) {
+        const plus = params.slice();
+        const minus = params.slice();
+        plus[copy * layout.paramCount + p] += h;
+        minus[copy * layout.paramCount + p] -= h;
+        const numeric = (loss(plus) - loss(minus)) / (2 * h);
+        // relu has kinks; a point sitting within h of one is improbable with these draws.
+        expect(Math.abs(gradient[p] - numeric)).toBeLessThan(1e-7 + 1e-5 * Math.abs(numeric));
+      }
+    },
+  );
 
-  it('applies THEORY.md\'s update rules to weights and plain descent to biases', () => {
-    const rule = (penalty: TrainRule['penalty'], l1Update: TrainRule['l1Update'] = 'proximal'): TrainRule => ({ penalty, l1Update, lambda: 0.1, alpha: 0.5 });
+  it("applies THEORY.md's update rules to weights and plain descent to biases", () => {
+    const rule = (penalty: TrainRule['penalty'], l1Update: TrainRule['l1Update'] = 'proximal'): TrainRule => ({
+      penalty,
+      l1Update,
+      lambda: 0.1,
+      alpha: 0.5,
+    });
     expect(updateParam(rule('none'), 1, 0.2, false)).toBeCloseTo(0.9, 15);
     expect(updateParam(rule('l2'), 1, 0.2, false)).toBeCloseTo((1 - 2 * 0.5 * 0.1) * 1 - 0.1, 15);
     expect(updateParam(rule('l1', 'subgradient'), -1, 0.2, false)).toBeCloseTo(-1 - 0.1 + 0.05, 15);
@@ -87,7 +109,7 @@ describe('trainStep (CPU twin)', () => {
     }
   });
 
-  it('reaches THEORY.md\'s closed-form minimizers on a one-weight quadratic', () => {
+  it("reaches THEORY.md's closed-form minimizers on a one-weight quadratic", () => {
     // J(w) = ½h(w − w0)²: g = h(w − w0). L2: w* = h·w0/(h + 2λ); L1: sign(w0)·max(|w0| − λ/h, 0).
     const h = 2;
     const w0 = 0.3;
@@ -96,7 +118,10 @@ describe('trainStep (CPU twin)', () => {
       for (let s = 0; s < 2000; s++) w = updateParam(r, w, h * (w - w0), false);
       return w;
     };
-    expect(iterate({ penalty: 'l2', l1Update: 'proximal', lambda: 0.4, alpha: 0.1 })).toBeCloseTo((h * w0) / (h + 0.8), 12);
+    expect(iterate({ penalty: 'l2', l1Update: 'proximal', lambda: 0.4, alpha: 0.1 })).toBeCloseTo(
+      (h * w0) / (h + 0.8),
+      12,
+    );
     expect(iterate({ penalty: 'l1', l1Update: 'proximal', lambda: 0.4, alpha: 0.1 })).toBeCloseTo(w0 - 0.2, 12);
     expect(iterate({ penalty: 'l1', l1Update: 'proximal', lambda: 0.8, alpha: 0.1 })).toBe(0);
   });
@@ -104,7 +129,15 @@ describe('trainStep (CPU twin)', () => {
   it('with zeros or constant init every hidden unit of a layer stays identical (symmetry is never broken)', async () => {
     for (const scheme of ['zeros', 'constant'] as const) {
       const engine = new CpuTrainingEngine();
-      const config = validateTrainConfig({ dataset: 'moons', points: 41, hidden: '4,3', scheme, copies: 2, steps: 30, every: 30 });
+      const config = validateTrainConfig({
+        dataset: 'moons',
+        points: 41,
+        hidden: '4,3',
+        scheme,
+        copies: 2,
+        steps: 30,
+        every: 30,
+      });
       await runTraining(engine, config);
       const params = await engine.readParams();
       const layout = trainLayout(config.hidden);
@@ -116,23 +149,36 @@ describe('trainStep (CPU twin)', () => {
           const base = k * layout.paramCount;
           for (let i = 1; i < layout.widths[l]; i++) {
             for (let j = 0; j < nIn; j++) {
-              expect(params[base + layout.weightOffset[l] + i * nIn + j]).toBe(params[base + layout.weightOffset[l] + j]);
+              expect(params[base + layout.weightOffset[l] + i * nIn + j]).toBe(
+                params[base + layout.weightOffset[l] + j],
+              );
             }
             expect(params[base + layout.biasOffset[l] + i]).toBe(params[base + layout.biasOffset[l]]);
           }
         }
-        for (let p = 0; p < layout.paramCount; p++) moved = Math.max(moved, Math.abs(params[k * layout.paramCount + p] - initial[k * layout.paramCount + p]));
+        for (let p = 0; p < layout.paramCount; p++)
+          moved = Math.max(moved, Math.abs(params[k * layout.paramCount + p] - initial[k * layout.paramCount + p]));
       }
       expect(moved).toBeGreaterThan(1e-3); // it did train (21 training points: the classes are unbalanced)
       // THEORY.md: with zeros and tanh only the output layer's bias can move.
-      if (scheme === 'zeros') expect(params.slice(0, layout.biasOffset[layout.layerCount]).every((w) => w === 0)).toBe(true);
+      if (scheme === 'zeros')
+        expect(params.slice(0, layout.biasOffset[layout.layerCount]).every((w) => w === 0)).toBe(true);
     }
   });
 
   it('L1 proximal with a large λ gives more exact zeros than L2 with the same λ', async () => {
     const zeros = async (penalty: 'l1' | 'l2') => {
       const engine = new CpuTrainingEngine();
-      const config = validateTrainConfig({ dataset: 'gaussians', points: 60, hidden: '8', copies: 4, steps: 100, every: 100, penalty, lambda: 0.05 });
+      const config = validateTrainConfig({
+        dataset: 'gaussians',
+        points: 60,
+        hidden: '8',
+        copies: 4,
+        steps: 100,
+        every: 100,
+        penalty,
+        lambda: 0.05,
+      });
       const checkpoints = await runTraining(engine, config);
       return checkpoints[checkpoints.length - 1].weights.zeroShare;
     };
@@ -142,7 +188,14 @@ describe('trainStep (CPU twin)', () => {
   });
 
   it('learns two Gaussians: every copy above 90% test accuracy (Xavier, tanh, 150 steps)', async () => {
-    const config = validateTrainConfig({ dataset: 'gaussians', points: 100, hidden: '8', copies: 16, steps: 150, every: 50 });
+    const config = validateTrainConfig({
+      dataset: 'gaussians',
+      points: 100,
+      hidden: '8',
+      copies: 16,
+      steps: 150,
+      every: 50,
+    });
     const checkpoints = await runTraining(new CpuTrainingEngine(), config);
     const last = checkpoints[checkpoints.length - 1];
     expect(checkpoints.map((c) => c.step)).toEqual([0, 50, 100, 150]);
@@ -187,7 +240,7 @@ describe('trainMetrics and decisionGrid (CPU twins)', () => {
     expect(metrics[Metric.trainLoss]).toBeCloseTo(Math.LN2, 15);
   });
 
-  it('decisionGrid is σ of the copy\'s logit on the grid (x1 rows, x0 columns)', () => {
+  it("decisionGrid is σ of the copy's logit on the grid (x1 rows, x0 columns)", () => {
     const layout = trainLayout([4, 4]);
     const params = trainInit(layout, 'he-normal', 1, 0.2, 4, 3);
     const G = 7;

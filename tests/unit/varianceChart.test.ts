@@ -3,7 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { decadeSplits, logRange, type MomentSeries } from '../../src/view/varianceChart';
 
-const series = (values: (number | null)[]): MomentSeries => ({ key: 'delta', label: 'E[δ²]', color: '#fff', measured: values, theory: [], p5: [], p95: [] });
+const series = (values: (number | null)[]): MomentSeries => ({
+  key: 'delta',
+  label: 'E[δ²]',
+  color: '#fff',
+  measured: values,
+  theory: [],
+  p5: [],
+  p95: [],
+});
 
 describe('moments chart axis', () => {
   it('spans every positive value in decades, with air, and ignores zeros and gaps', () => {
