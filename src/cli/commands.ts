@@ -2,13 +2,13 @@
 import { benchCommand } from './bench';
 import { BENCH_SUITES } from './benchSuites';
 import type { CliCommand } from './command';
-import { landscapeCommand } from './landscapeCommand';
+import { regularizationCommand } from './regularizationCommand';
 import { statsCommand } from './statsCommand';
 import { trainCommand } from './trainCommand';
 
 export const COMMANDS: readonly CliCommand[] = [
   statsCommand,
-  landscapeCommand,
+  regularizationCommand,
   trainCommand,
   benchCommand(BENCH_SUITES),
 ];

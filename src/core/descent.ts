@@ -4,7 +4,7 @@
 //   l1-proximal:    u = w − α∂J/∂w;  w ← sign(u)·max(|u| − αλ, 0)    (lands exactly on 0)
 //   l2-decay:       w ← (1 − 2αλ)·w − α∂J/∂w                         (weight decay; needs 2αλ < 1)
 
-import { type LandscapeData, type LandscapeModel, modelGradient } from './landscapeModels';
+import { modelGradient, type RegularizationData, type RegularizationModel } from './regularizationModels';
 
 export const DESCENT_RULES = ['gd', 'l1-subgradient', 'l1-proximal', 'l2-decay'] as const;
 export type DescentRule = (typeof DESCENT_RULES)[number];
@@ -38,8 +38,8 @@ export function descentUpdate(rule: DescentRule, w: number, g: number, lambda: n
 }
 
 export function descentPath(
-  model: LandscapeModel,
-  data: LandscapeData,
+  model: RegularizationModel,
+  data: RegularizationData,
   rule: DescentRule,
   lambda: number,
   alpha: number,

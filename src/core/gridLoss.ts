@@ -3,7 +3,7 @@
 // Grid: point (i, j), i, j in 0..G−1, is w1 = w1Min + i·(w1Max − w1Min)/(G − 1),
 // w2 = w2Min + j·(w2Max − w2Min)/(G − 1), stored row-major with w2 as the row: index j·G + i.
 
-import { type LandscapeData, type LandscapeModel, modelGradient, modelLoss } from './landscapeModels';
+import { modelGradient, modelLoss, type RegularizationData, type RegularizationModel } from './regularizationModels';
 
 export interface GridWindow {
   w1Min: number;
@@ -24,7 +24,12 @@ export function gridWeights(window: GridWindow, G: number, i: number, j: number)
 }
 
 /** J at every grid point (the data-dependent pass, the one the GPU kernel computes). */
-export function gridLoss(model: LandscapeModel, data: LandscapeData, window: GridWindow, G: number): Float64Array {
+export function gridLoss(
+  model: RegularizationModel,
+  data: RegularizationData,
+  window: GridWindow,
+  G: number,
+): Float64Array {
   if (!Number.isInteger(G) || G < 2) throw new RangeError(`grid size G must be an integer ≥ 2 (got ${G})`);
   const values = new Float64Array(G * G);
   for (let j = 0; j < G; j++) {
@@ -138,8 +143,8 @@ export function proxPenalty(u: number, t: number, l1: number, l2: number): numbe
  * accurate down to steps of ~1e-15.
  */
 function stepAccepted(
-  model: LandscapeModel,
-  data: LandscapeData,
+  model: RegularizationModel,
+  data: RegularizationData,
   y1: number,
   y2: number,
   lossY: number,
@@ -165,8 +170,8 @@ function stepAccepted(
  * minimizers with zero coordinates come out exactly 0. For non-convex J this is a local minimizer.
  */
 export function refineMinimizer(
-  model: LandscapeModel,
-  data: LandscapeData,
+  model: RegularizationModel,
+  data: RegularizationData,
   penalty: Penalty,
   lambda: number,
   mix: number,

@@ -1,7 +1,7 @@
 // The regularization path w*(λ): minimizers of J + λΣ|w| and of J + λΣw² over a range of λ.
 
 import { refineMinimizer } from './gridLoss';
-import type { LandscapeData, LandscapeModel } from './landscapeModels';
+import type { RegularizationData, RegularizationModel } from './regularizationModels';
 
 export interface RegularizationPathPoint {
   lambda: number;
@@ -31,8 +31,8 @@ export function logSpace(lo: number, hi: number, count: number): number[] {
  * local minima continuously instead of jumping between basins.
  */
 export function regularizationPath(
-  model: LandscapeModel,
-  data: LandscapeData,
+  model: RegularizationModel,
+  data: RegularizationData,
   lambdas: number[],
   start: [number, number],
 ): RegularizationPathPoint[] {

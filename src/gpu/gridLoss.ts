@@ -3,13 +3,13 @@
 import gridLossSource from '../../shaders/gridLoss.wgsl?raw';
 import type { GridWindow } from '../core/gridLoss';
 import {
-  LANDSCAPE_MODEL_INFO,
-  LANDSCAPE_MODELS,
-  type LandscapeData,
-  type LandscapeModel,
   modelIndex,
   type QuadraticShape,
-} from '../core/landscapeModels';
+  REGULARIZATION_MODEL_INFO,
+  REGULARIZATION_MODELS,
+  type RegularizationData,
+  type RegularizationModel,
+} from '../core/regularizationModels';
 import { createStorageBuffer, createUniformBuffer, poisonBuffer, readBuffer } from './buffers';
 import { compileShader, composeShader } from './shaderSource';
 
@@ -21,7 +21,7 @@ export const GRID_LOSS_CELLS_PER_INVOCATION = 8;
 const PARAMS_BYTES = 48;
 
 export interface GridLossShape {
-  model: LandscapeModel;
+  model: RegularizationModel;
   window: GridWindow;
   G: number;
   /** Data points in the points buffer (0 for analytic models). */
@@ -30,7 +30,7 @@ export interface GridLossShape {
 }
 
 /** The data as the kernel reads it: (x1, x2, y, 0) per point in f32; one zero vec4 for analytic models. */
-export function packLandscapePoints(data: LandscapeData): Float32Array<ArrayBuffer> {
+export function packRegularizationPoints(data: RegularizationData): Float32Array<ArrayBuffer> {
   const packed = new Float32Array(4 * Math.max(1, data.n));
   for (let k = 0; k < data.n; k++) {
     packed[4 * k] = data.x1[k];
@@ -59,7 +59,7 @@ export class GridLossPass {
   /** Writes the uniforms now (queue order: before the encoder is submitted) and records the dispatch. */
   encode(encoder: GPUCommandEncoder, shape: GridLossShape): void {
     const { model, window, G, n, quadratic } = shape;
-    const needsData = LANDSCAPE_MODEL_INFO[model].usesData;
+    const needsData = REGULARIZATION_MODEL_INFO[model].usesData;
     if (needsData && n < 1) throw new RangeError(`gridLoss: model ${model} needs data points (n = ${n})`);
     const bytes = new ArrayBuffer(PARAMS_BYTES);
     const floats = new Float32Array(bytes);
@@ -89,7 +89,7 @@ export class GridLossKernel {
   private constructor(
     readonly device: GPUDevice,
     private readonly layout: GPUBindGroupLayout,
-    private readonly pipelines: Map<LandscapeModel, GPUComputePipeline>,
+    private readonly pipelines: Map<RegularizationModel, GPUComputePipeline>,
   ) {}
 
   /** Compiles the kernel once and specializes one pipeline per model (MODEL override). */
@@ -110,7 +110,7 @@ export class GridLossKernel {
       bindGroupLayouts: [layout],
     });
     const entries = await Promise.all(
-      LANDSCAPE_MODELS.map(async (model) => {
+      REGULARIZATION_MODELS.map(async (model) => {
         const pipeline = await device.createComputePipelineAsync({
           label: `gridLoss ${model} pipeline`,
           layout: pipelineLayout,
@@ -126,11 +126,11 @@ export class GridLossKernel {
     return new GridLossKernel(device, layout, new Map(entries));
   }
 
-  pipelineFor(model: LandscapeModel): GPUComputePipeline {
+  pipelineFor(model: RegularizationModel): GPUComputePipeline {
     return this.pipelines.get(model)!;
   }
 
-  /** A pass bound to `points` (packLandscapePoints) and `dataLoss` (≥ G·G f32). */
+  /** A pass bound to `points` (packRegularizationPoints) and `dataLoss` (≥ G·G f32). */
   createPass(points: GPUBuffer, dataLoss: GPUBuffer, label = 'gridLoss'): GridLossPass {
     const params = createUniformBuffer(this.device, `${label} params`, PARAMS_BYTES);
     const bindGroup = this.device.createBindGroup({
@@ -146,9 +146,14 @@ export class GridLossKernel {
   }
 
   /** J on the grid, as gridLoss(model, data, window, G) of the CPU twin (output buffer poisoned first). */
-  async run(model: LandscapeModel, data: LandscapeData, window: GridWindow, G: number): Promise<Float32Array> {
+  async run(
+    model: RegularizationModel,
+    data: RegularizationData,
+    window: GridWindow,
+    G: number,
+  ): Promise<Float32Array> {
     const { device } = this;
-    const packed = packLandscapePoints(data);
+    const packed = packRegularizationPoints(data);
     const points = createStorageBuffer(device, 'gridLoss points', packed.byteLength);
     device.queue.writeBuffer(points, 0, packed);
     const dataLoss = createStorageBuffer(device, 'gridLoss dataLoss', G * G * 4);

@@ -1,6 +1,6 @@
 // The Regularization explorer: loss landscapes J(w1, w2) of two-weight models on a G×G grid on the GPU
-// (src/gpu/landscape.ts), the penalized surfaces J + λ·L1 and J + λ·L2, their minimizers, a descent
-// path, and the regularization path w*(λ). lil-gui knobs are built from LANDSCAPE_PARAMS (one change
+// (src/gpu/regularization.ts), the penalized surfaces J + λ·L1 and J + λ·L2, their minimizers, a descent
+// path, and the regularization path w*(λ). lil-gui knobs are built from REGULARIZATION_PARAMS (one change
 // handler); the URL round-trips through readParams / writeParams. Evaluations are coalesced: while
 // one runs, only the latest requested configuration waits, so dragging a slider never queues work.
 // Thin over view/: the 3D scene, the contour maps and the chart draw; this file owns state and the GUI.
@@ -9,18 +9,30 @@ import katex from 'katex';
 import GUI, { type Controller } from 'lil-gui';
 import { type DescentPath, type DescentRule, descentPath, descentWarnings } from '../core/descent';
 import type { Penalty, RefinedMinimum } from '../core/gridLoss';
-import {
-  LAMBDA_LOG_FLOOR,
-  type LandscapeConfig,
-  type LandscapeParamSpec,
-  landscapeStart,
-} from '../core/landscapeConfig';
-import { defaultStart, defaultWindow, LANDSCAPE_MODEL_INFO, type LandscapeModel } from '../core/landscapeModels';
 import { parseParam } from '../core/params';
 import { logSpace, type RegularizationPathPoint } from '../core/regPath';
+import {
+  LAMBDA_LOG_FLOOR,
+  type RegularizationConfig,
+  type RegularizationParamSpec,
+  regularizationStart,
+} from '../core/regularizationConfig';
+import {
+  defaultStart,
+  defaultWindow,
+  REGULARIZATION_MODEL_INFO,
+  type RegularizationModel,
+} from '../core/regularizationModels';
 import { describeAdapter } from '../gpu/device';
-import { LandscapeEngine, type LandscapeMinimum, type LandscapeResult, type LandscapeSurface } from '../gpu/landscape';
+import {
+  RegularizationEngine,
+  type RegularizationMinimum,
+  type RegularizationResult,
+  type RegularizationSurface,
+} from '../gpu/regularization';
 import { type ContourMapInput, ContourMaps } from '../view/contourMaps';
+import { LandscapeScene, type SceneMarker } from '../view/landscapeScene';
+import { L1_COLOR, L2_COLOR, RegPathChart } from '../view/regPathChart';
 import {
   CONVENTION,
   MODEL_TEX,
@@ -28,22 +40,20 @@ import {
   PENALTY_TEX,
   QUADRATIC_CLOSED_FORMS_TEX,
   RULE_TEX,
-} from '../view/landscapeFormulas';
-import { LandscapeScene, type SceneMarker } from '../view/landscapeScene';
-import { L1_COLOR, L2_COLOR, RegPathChart } from '../view/regPathChart';
+} from '../view/regularizationFormulas';
 import { displayGridSize, heightScale, subsampleGrid } from '../view/surfaceGrid';
 import type { Explorer, ExplorerContext } from './explorer';
-import { LandscapeJobs, type RefineJob } from './landscapeJobs';
+import { type RefineJob, RegularizationJobs } from './regularizationJobs';
 import {
   changeKind,
   knobMatters,
-  landscapeTable,
   onAxis,
   type RegularizationView,
-  readLandscapeUrl,
+  readRegularizationUrl,
+  regularizationTable,
   rulePenalty,
   SOFTWARE_DEFAULTS,
-  writeLandscapeUrl,
+  writeRegularizationUrl,
 } from './regularizationState';
 
 const J_COLOR = '#ffffff';
@@ -61,12 +71,12 @@ const MARKER_MEANING: Record<Penalty, string> = {
 };
 /** λ values of the regularization path chart: the log slider's range. */
 const REG_PATH_LAMBDAS = logSpace(LAMBDA_LOG_FLOOR, 10, 41);
-const LOG_INT_CHOICES: Partial<Record<keyof LandscapeConfig, number[]>> = {
+const LOG_INT_CHOICES: Partial<Record<keyof RegularizationConfig, number[]>> = {
   points: [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 10000],
   steps: [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000],
   grid: [64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048],
 };
-const FOLDERS: Array<{ title: string; keys: Array<keyof LandscapeConfig>; closed?: boolean }> = [
+const FOLDERS: Array<{ title: string; keys: Array<keyof RegularizationConfig>; closed?: boolean }> = [
   {
     title: 'Model and data',
     keys: [
@@ -117,9 +127,9 @@ function panel(title: string, id?: string): { root: HTMLElement; heading: HTMLEl
 
 async function mount(container: HTMLElement, context: ExplorerContext): Promise<() => void> {
   const software = context.gpu.adapter.software;
-  const initial = readLandscapeUrl(context.params, software);
+  const initial = readRegularizationUrl(context.params, software);
   for (const notice of initial.notices) context.notify(notice, 'warning');
-  let config: LandscapeConfig = initial.config;
+  let config: RegularizationConfig = initial.config;
   let view: RegularizationView = initial.view;
   let lastNonzeroLambda = config.lambda > 0 ? config.lambda : 0.5;
 
@@ -190,12 +200,12 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   side.append(guiHost, statusPanel);
 
   // ---- Engines and views ----
-  let engine: LandscapeEngine;
+  let engine: RegularizationEngine;
   let scene: LandscapeScene;
   const maps = new ContourMaps(mapsHost, 3);
   const chart = new RegPathChart(chartHost);
   try {
-    engine = await LandscapeEngine.create(context.gpu.device);
+    engine = await RegularizationEngine.create(context.gpu.device);
   } catch (error) {
     chart.destroy();
     throw error;
@@ -209,7 +219,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   }
 
   // ---- State bound to lil-gui: one object, one change handler ----
-  let table: LandscapeParamSpec[] = landscapeTable(config.model, software);
+  let table: RegularizationParamSpec[] = regularizationTable(config.model, software);
   const specOf = (key: string) => table.find((spec) => spec.key === key);
   const logKeys = new Set<string>(table.filter((spec) => spec.log && spec.kind === 'float').map((spec) => spec.key));
   const guiState: Record<string, unknown> = {
@@ -217,7 +227,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     lambdaOff: config.lambda === 0,
     logHeight: view.height === 'log',
   };
-  const logFloor = (spec: LandscapeParamSpec) => spec.sliderMin ?? spec.min ?? 1e-6;
+  const logFloor = (spec: RegularizationParamSpec) => spec.sliderMin ?? spec.min ?? 1e-6;
   const syncLogProxies = () => {
     for (const key of logKeys) {
       const spec = specOf(key)!;
@@ -281,23 +291,23 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   syncGui();
 
   function writeUrl(): void {
-    context.setParams(writeLandscapeUrl(config, view, software));
+    context.setParams(writeRegularizationUrl(config, view, software));
   }
 
   /** Sets one value through the table (clamped or refused with a notice) and starts what it needs. */
-  function applyValue(key: keyof LandscapeConfig, raw: unknown): void {
+  function applyValue(key: keyof RegularizationConfig, raw: unknown): void {
     const spec = specOf(key);
     if (!spec) return;
     const parsed = parseParam(spec, raw, config[key]);
     if (parsed.message) context.notify(parsed.message, 'warning');
-    let next: LandscapeConfig = { ...config, [key]: parsed.value };
+    let next: RegularizationConfig = { ...config, [key]: parsed.value };
     if (key === 'model') {
       // A new model brings its own window and start (each model's table has them as defaults).
-      const model = parsed.value as LandscapeModel;
+      const model = parsed.value as RegularizationModel;
       const [w1Min, w1Max, w2Min, w2Max] = defaultWindow(model);
       const [startW1, startW2] = defaultStart(model);
       next = { ...next, w1Min, w1Max, w2Min, w2Max, startW1, startW2 };
-      table = landscapeTable(model, software);
+      table = regularizationTable(model, software);
     }
     if (!(next.w1Min < next.w1Max) || !(next.w2Min < next.w2Max)) {
       context.notify(
@@ -327,11 +337,11 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       return;
     }
     if (property.endsWith('Log10')) {
-      const key = property.slice(0, -'Log10'.length) as keyof LandscapeConfig;
+      const key = property.slice(0, -'Log10'.length) as keyof RegularizationConfig;
       applyValue(key, Number((10 ** (value as number)).toPrecision(3)));
       return;
     }
-    if (specOf(property)) applyValue(property as keyof LandscapeConfig, value);
+    if (specOf(property)) applyValue(property as keyof RegularizationConfig, value);
   });
 
   function pickStart(w: [number, number]): void {
@@ -343,7 +353,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   }
 
   // ---- Evaluation, coalesced ----
-  let latest: LandscapeResult | undefined;
+  let latest: RegularizationResult | undefined;
   let running = false;
   let pending = false;
   let disposed = false;
@@ -351,13 +361,13 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   let regPath: { key: string; points: RegularizationPathPoint[] } | undefined;
   let regPathKey = '';
   /** J's refinement depends on the data only: it has its own worker and outlives λ moves. */
-  let refineOfJ: { data: LandscapeResult['data']; minimum: Promise<RefinedMinimum> } | undefined;
-  const jJobs = new LandscapeJobs();
-  const refineJobs = new LandscapeJobs();
+  let refineOfJ: { data: RegularizationResult['data']; minimum: Promise<RefinedMinimum> } | undefined;
+  const jJobs = new RegularizationJobs();
+  const refineJobs = new RegularizationJobs();
   /** Ends the refinement the pump awaits, when newer settings arrive (see requestEvaluate). */
   let interruptRefine: (() => void) | undefined;
-  const pathJobs = new LandscapeJobs();
-  const descentJobs = new LandscapeJobs();
+  const pathJobs = new RegularizationJobs();
+  const descentJobs = new RegularizationJobs();
   let pathRequest = 0;
   let shownNotices = '';
 
@@ -406,10 +416,10 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   }
 
   /** Refines every grid minimum of a result (CPU, f64, in workers); J's is reused while the data stay. */
-  async function refine(result: LandscapeResult): Promise<void> {
+  async function refine(result: RegularizationResult): Promise<void> {
     const { model } = result.config;
     const jobs: RefineJob[] = [];
-    const targets: LandscapeMinimum[] = [];
+    const targets: RegularizationMinimum[] = [];
     for (const surface of result.surfaces) {
       if (!surface.minimum.grid || surface.minimum.refined) continue;
       jobs.push({ penalty: surface.penalty, lambda: surface.lambda, mix: surface.mix, start: surface.minimum.grid.w });
@@ -444,11 +454,11 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     }
   }
 
-  function surfaceOf(result: LandscapeResult, penalty: Penalty): LandscapeSurface {
+  function surfaceOf(result: RegularizationResult, penalty: Penalty): RegularizationSurface {
     return result.surfaces.find((surface) => surface.penalty === penalty)!;
   }
 
-  function present(result: LandscapeResult): void {
+  function present(result: RegularizationResult): void {
     const { G, window } = result;
     const penalty = result.config.penalty;
     const D = displayGridSize(G);
@@ -469,7 +479,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
 
     // Markers of every minimizer on the shown surface (placed at the shown objective's exact value).
     const minimizers: Array<{ penalty: Penalty; w: [number, number] }> = [];
-    const pushMinimizer = (p: Penalty, surface: { minimum: LandscapeSurface['minimum'] }) => {
+    const pushMinimizer = (p: Penalty, surface: { minimum: RegularizationSurface['minimum'] }) => {
       const w = surface.minimum.refined?.w ?? surface.minimum.grid?.w;
       if (w) minimizers.push({ penalty: p, w });
     };
@@ -526,7 +536,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     );
   }
 
-  function mapInput(result: LandscapeResult, penalty: Penalty, title: string): ContourMapInput {
+  function mapInput(result: RegularizationResult, penalty: Penalty, title: string): ContourMapInput {
     const { G, window } = result;
     const D = displayGridSize(G);
     const source = penalty === 'none' ? result.dataLoss : surfaceOf(result, penalty).values;
@@ -542,7 +552,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   }
 
   let mapInputs: ContourMapInput[] = [];
-  function presentMaps(result: LandscapeResult): void {
+  function presentMaps(result: RegularizationResult): void {
     const lambdaText = formatNumber(result.config.lambda, 3);
     mapInputs = [
       mapInput(result, 'none', 'J'),
@@ -551,8 +561,8 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     ];
   }
 
-  function presentMinimizers(result: LandscapeResult): void {
-    const rows: Array<{ id: string; penalty: Penalty; name: string; minimum: LandscapeSurface['minimum'] }> = [
+  function presentMinimizers(result: RegularizationResult): void {
+    const rows: Array<{ id: string; penalty: Penalty; name: string; minimum: RegularizationSurface['minimum'] }> = [
       { id: 'j-minimizer', penalty: 'none', name: 'J (no penalty)', minimum: result.minima.J },
       { id: 'l1-minimizer', penalty: 'l1', name: 'J + λ·L1', minimum: surfaceOf(result, 'l1').minimum },
       { id: 'l2-minimizer', penalty: 'l2', name: 'J + λ·L2', minimum: surfaceOf(result, 'l2').minimum },
@@ -597,12 +607,12 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     }
   }
 
-  function presentFormula(current: LandscapeConfig): void {
+  function presentFormula(current: RegularizationConfig): void {
     const lines = [MODEL_TEX[current.model], PENALTY_TEX[current.penalty], RULE_TEX[current.rule]];
     if (current.model === 'quadratic') lines.push(QUADRATIC_CLOSED_FORMS_TEX);
     formulaHost.replaceChildren();
     const captions = [
-      `${LANDSCAPE_MODEL_INFO[current.model].label}${LANDSCAPE_MODEL_INFO[current.model].usesData ? `, N = ${current.points} points` : ''}:`,
+      `${REGULARIZATION_MODEL_INFO[current.model].label}${REGULARIZATION_MODEL_INFO[current.model].usesData ? `, N = ${current.points} points` : ''}:`,
       `objective of the shown surface (${current.penalty}), λ = ${formatNumber(current.lambda, 3)}${current.penalty === 'elastic' ? `, m = ${current.mix}` : ''}:`,
       `descent path, rule ${current.rule}, α = ${formatNumber(current.alpha, 3)}, ${current.steps} steps:`,
       'closed forms of the separable quadratic (THEORY.md):',
@@ -633,7 +643,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       lambda: config.lambda,
       alpha: config.alpha,
       steps: config.steps,
-      start: landscapeStart(config),
+      start: regularizationStart(config),
     } as const;
     const request = ++pathRequest;
     descentJobs.cancel();
@@ -665,7 +675,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   }
 
   function drawPath(
-    result: LandscapeResult,
+    result: RegularizationResult,
     job: { rule: DescentRule; lambda: number; alpha: number },
     path: DescentPath,
     computedOn: 'page' | 'worker',
@@ -716,7 +726,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   }
 
   /** The regularization path changes with the data, not with λ: recomputed (worker) when the data key changes. */
-  function scheduleRegPath(result: LandscapeResult): void {
+  function scheduleRegPath(result: RegularizationResult): void {
     const c = result.config;
     const key = JSON.stringify([
       c.model,
@@ -747,7 +757,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     regPathKey = key;
     pathJobs.cancel(); // a sweep for older data is of no use any more
     pathCaption.textContent = 'Computing the path (2 × 41 refinements, in a worker)…';
-    const start = result.minima.J.refined?.w ?? result.minima.J.grid?.w ?? landscapeStart(c);
+    const start = result.minima.J.refined?.w ?? result.minima.J.grid?.w ?? regularizationStart(c);
     pathJobs.run({ kind: 'regPath', model: c.model, data: result.data, lambdas: REG_PATH_LAMBDAS, start }).then(
       (points) => {
         if (disposed || regPathKey !== key) return;

@@ -4,14 +4,19 @@
 
 import type { DescentRule } from '../core/descent';
 import type { Penalty } from '../core/gridLoss';
-import {
-  LANDSCAPE_PARAMS,
-  type LandscapeConfig,
-  type LandscapeParamSpec,
-  validateLandscapeConfig,
-} from '../core/landscapeConfig';
-import { defaultStart, defaultWindow, LANDSCAPE_MODEL_INFO, type LandscapeModel } from '../core/landscapeModels';
 import { parseParam, readParams, writeParams } from '../core/params';
+import {
+  REGULARIZATION_PARAMS,
+  type RegularizationConfig,
+  type RegularizationParamSpec,
+  validateRegularizationConfig,
+} from '../core/regularizationConfig';
+import {
+  defaultStart,
+  defaultWindow,
+  REGULARIZATION_MODEL_INFO,
+  type RegularizationModel,
+} from '../core/regularizationModels';
 
 /** Defaults on a software adapter (SwiftShader: kernels run on the CPU, ~100× slower than a GPU). */
 export const SOFTWARE_DEFAULTS = { grid: 128, points: 256 } as const;
@@ -23,11 +28,11 @@ export interface RegularizationView {
 export const DEFAULT_VIEW: RegularizationView = { height: 'log' };
 const HEIGHT_KEY = 'height';
 
-/** LANDSCAPE_PARAMS with the defaults that depend on the model and on the adapter filled in. */
-export function landscapeTable(model: LandscapeModel, software: boolean): LandscapeParamSpec[] {
+/** REGULARIZATION_PARAMS with the defaults that depend on the model and on the adapter filled in. */
+export function regularizationTable(model: RegularizationModel, software: boolean): RegularizationParamSpec[] {
   const [w1Min, w1Max, w2Min, w2Max] = defaultWindow(model);
   const [startW1, startW2] = defaultStart(model);
-  const defaults: Partial<Record<keyof LandscapeConfig, number | string>> = {
+  const defaults: Partial<Record<keyof RegularizationConfig, number | string>> = {
     model,
     w1Min,
     w1Max,
@@ -37,28 +42,28 @@ export function landscapeTable(model: LandscapeModel, software: boolean): Landsc
     startW2,
   };
   if (software) Object.assign(defaults, SOFTWARE_DEFAULTS);
-  return LANDSCAPE_PARAMS.map((spec) => (spec.key in defaults ? { ...spec, default: defaults[spec.key]! } : spec));
+  return REGULARIZATION_PARAMS.map((spec) => (spec.key in defaults ? { ...spec, default: defaults[spec.key]! } : spec));
 }
 
 /**
  * The configuration and view in a query string, with a notice for every value that was clamped or
  * replaced (the caller shows them). A window with min ≥ max falls back to the model's window.
  */
-export function readLandscapeUrl(
+export function readRegularizationUrl(
   search: URLSearchParams,
   software: boolean,
-): { config: LandscapeConfig; view: RegularizationView; notices: string[] } {
-  const modelSpec = LANDSCAPE_PARAMS.find((spec) => spec.key === 'model')!;
+): { config: RegularizationConfig; view: RegularizationView; notices: string[] } {
+  const modelSpec = REGULARIZATION_PARAMS.find((spec) => spec.key === 'model')!;
   const modelParsed = parseParam(modelSpec, search.get('model') ?? undefined);
-  const model = modelParsed.value as LandscapeModel;
-  const { values, notices } = readParams(landscapeTable(model, software), search);
-  let config: LandscapeConfig;
+  const model = modelParsed.value as RegularizationModel;
+  const { values, notices } = readParams(regularizationTable(model, software), search);
+  let config: RegularizationConfig;
   try {
-    config = validateLandscapeConfig(values);
+    config = validateRegularizationConfig(values);
   } catch (error) {
     notices.push(`${error instanceof Error ? error.message : String(error)}; using the ${model} model's window`);
     const [w1Min, w1Max, w2Min, w2Max] = defaultWindow(model);
-    config = validateLandscapeConfig({ ...values, w1Min, w1Max, w2Min, w2Max });
+    config = validateRegularizationConfig({ ...values, w1Min, w1Max, w2Min, w2Max });
   }
   const rawHeight = search.get(HEIGHT_KEY);
   let height = DEFAULT_VIEW.height;
@@ -68,15 +73,15 @@ export function readLandscapeUrl(
 }
 
 /** The query string of a configuration and view: only values that differ from their defaults. */
-export function writeLandscapeUrl(
-  config: LandscapeConfig,
+export function writeRegularizationUrl(
+  config: RegularizationConfig,
   view: RegularizationView,
   software: boolean,
 ): URLSearchParams {
   // The model's own table omits the model (it is its own default there); the URL needs it unless it is
   // the table's default model.
-  const search = writeParams(landscapeTable(config.model, software), { ...config });
-  const defaultModel = LANDSCAPE_PARAMS.find((spec) => spec.key === 'model')!.default;
+  const search = writeParams(regularizationTable(config.model, software), { ...config });
+  const defaultModel = REGULARIZATION_PARAMS.find((spec) => spec.key === 'model')!.default;
   if (config.model !== defaultModel) {
     const rest = [...search.entries()];
     search.set('model', config.model);
@@ -90,15 +95,21 @@ export function writeLandscapeUrl(
 }
 
 /** Knobs that only move the descent path (CPU, no GPU pass). */
-export const PATH_KEYS: ReadonlySet<keyof LandscapeConfig> = new Set(['alpha', 'steps', 'rule', 'startW1', 'startW2']);
+export const PATH_KEYS: ReadonlySet<keyof RegularizationConfig> = new Set([
+  'alpha',
+  'steps',
+  'rule',
+  'startW1',
+  'startW2',
+]);
 
 /** What a change of `key` must redo: the descent path only, or the GPU evaluation (which caches J itself). */
-export function changeKind(key: keyof LandscapeConfig): 'path' | 'evaluate' {
+export function changeKind(key: keyof RegularizationConfig): 'path' | 'evaluate' {
   return PATH_KEYS.has(key) ? 'path' : 'evaluate';
 }
 
 /** Whether a knob changes J for this model (the GUI greys out the others). */
-export function knobMatters(key: keyof LandscapeConfig, config: LandscapeConfig): boolean {
+export function knobMatters(key: keyof RegularizationConfig, config: RegularizationConfig): boolean {
   const { model } = config;
   switch (key) {
     case 'points':
@@ -106,7 +117,7 @@ export function knobMatters(key: keyof LandscapeConfig, config: LandscapeConfig)
     case 'trueW1':
     case 'trueW2':
     case 'seed':
-      return LANDSCAPE_MODEL_INFO[model].usesData;
+      return REGULARIZATION_MODEL_INFO[model].usesData;
     case 'correlation':
     case 'eccentricity':
       return model === 'linear' || model === 'logistic';

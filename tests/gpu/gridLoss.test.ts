@@ -1,19 +1,19 @@
 // shaders/gridLoss.wgsl, gridPenalty.wgsl and gridArgmin.wgsl against their CPU twins in
-// src/core/gridLoss.ts, and the landscape engine (src/gpu/landscape.ts) built on them.
+// src/core/gridLoss.ts, and the regularization engine (src/gpu/regularization.ts) built on them.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type GridWindow, gridArgmin, gridLoss, gridPenalty, PENALTIES } from '../../src/core/gridLoss';
-import { validateLandscapeConfig } from '../../src/core/landscapeConfig';
+import { validateRegularizationConfig } from '../../src/core/regularizationConfig';
 import {
   defaultWindow,
-  generateLandscapeData,
-  LANDSCAPE_MODELS,
-  type LandscapeModel,
-} from '../../src/core/landscapeModels';
+  generateRegularizationData,
+  REGULARIZATION_MODELS,
+  type RegularizationModel,
+} from '../../src/core/regularizationModels';
 import { withErrorScopes } from '../../src/gpu/device';
 import { GridArgminKernel } from '../../src/gpu/gridArgmin';
 import { GridLossKernel, GridLossPass } from '../../src/gpu/gridLoss';
 import { GridPenaltyKernel } from '../../src/gpu/gridPenalty';
-import { LandscapeEngine } from '../../src/gpu/landscape';
+import { RegularizationEngine } from '../../src/gpu/regularization';
 import { useTestGpu } from '../helpers/gpu';
 
 // A fresh seed every run (printed, so a failure can be replayed).
@@ -26,7 +26,7 @@ function knob(index: number, lo: number, hi: number): number {
   return lo + (x - Math.floor(x)) * (hi - lo);
 }
 
-function windowOf(model: LandscapeModel): GridWindow {
+function windowOf(model: RegularizationModel): GridWindow {
   const [w1Min, w1Max, w2Min, w2Max] = defaultWindow(model);
   return { w1Min, w1Max, w2Min, w2Max };
 }
@@ -60,10 +60,10 @@ describe(`gridLoss on the GPU (seed ${seed})`, () => {
   // |J_gpu − J_cpu| ≤ 2e-5 · max(|J_cpu|, median |J_cpu| over the grid). Observed worst: ~1e-6.
   const TOLERANCE = 2e-5;
 
-  it.each(LANDSCAPE_MODELS)('%s matches the CPU twin on every cell (output buffer poisoned)', async (model) => {
+  it.each(REGULARIZATION_MODELS)('%s matches the CPU twin on every cell (output buffer poisoned)', async (model) => {
     const { device } = gpu();
     const kernel = await GridLossKernel.create(device);
-    const data = generateLandscapeData(model, options);
+    const data = generateRegularizationData(model, options);
     const window = windowOf(model);
     const onGpu = await withErrorScopes(device, () => kernel.run(model, data, window, G));
     const cpu = gridLoss(model, data, window, G);
@@ -81,7 +81,13 @@ describe(`gridLoss on the GPU (seed ${seed})`, () => {
 describe(`gridPenalty and gridArgmin on the GPU (seed ${seed})`, () => {
   const G = 150; // 22,500 cells: 6 argmin workgroups of 4,096 values (64 invocations × 64)
   const window: GridWindow = { w1Min: -3.5, w1Max: 2.5, w2Min: -2, w2Max: 4 };
-  const data = generateLandscapeData('linear', { seed, points: 64, correlation: 0.3, eccentricity: 2, noise: 0.5 });
+  const data = generateRegularizationData('linear', {
+    seed,
+    points: 64,
+    correlation: 0.3,
+    eccentricity: 2,
+    noise: 0.5,
+  });
 
   function dataLossWithHoles(): Float32Array<ArrayBuffer> {
     const values = Float32Array.from(gridLoss('linear', data, window, G));
@@ -146,15 +152,22 @@ describe(`gridPenalty and gridArgmin on the GPU (seed ${seed})`, () => {
   });
 });
 
-describe(`the landscape engine (seed ${seed})`, () => {
-  let engine: LandscapeEngine | undefined;
+describe(`the regularization engine (seed ${seed})`, () => {
+  let engine: RegularizationEngine | undefined;
   afterAll(() => engine?.destroy());
 
   it('reruns only gridPenalty + gridArgmin when λ, the penalty or the mix change', async () => {
     const { device } = gpu();
-    engine = await LandscapeEngine.create(device);
+    engine = await RegularizationEngine.create(device);
     const encode = vi.spyOn(GridLossPass.prototype, 'encode');
-    const base = validateLandscapeConfig({ model: 'linear', grid: 64, points: 128, seed, penalty: 'l1', lambda: 0.5 });
+    const base = validateRegularizationConfig({
+      model: 'linear',
+      grid: 64,
+      points: 128,
+      seed,
+      penalty: 'l1',
+      lambda: 0.5,
+    });
     const first = await withErrorScopes(device, () => engine!.evaluate(base));
     expect(first.dispatchedGridLoss).toBe(true);
     expect(engine.gridLossDispatches).toBe(1);
@@ -190,9 +203,9 @@ describe(`the landscape engine (seed ${seed})`, () => {
 
   it('clamps a grid beyond the storage limit and says so', async () => {
     const { device } = gpu();
-    const small = await LandscapeEngine.create(device, { maxStorageBufferBindingSize: 64 * 64 * 4 });
+    const small = await RegularizationEngine.create(device, { maxStorageBufferBindingSize: 64 * 64 * 4 });
     try {
-      const config = validateLandscapeConfig({ model: 'himmelblau', grid: 128 });
+      const config = validateRegularizationConfig({ model: 'himmelblau', grid: 128 });
       const result = await withErrorScopes(device, () => small.evaluate(config));
       expect(result.G).toBe(64);
       expect(result.config.grid).toBe(64);
@@ -205,9 +218,9 @@ describe(`the landscape engine (seed ${seed})`, () => {
 
   it('counts and reports cells whose loss overflows f32, and still finds a finite minimum', async () => {
     const { device } = gpu();
-    engine ??= await LandscapeEngine.create(device);
+    engine ??= await RegularizationEngine.create(device);
     // Beale's (w1·w2³)² reaches 1e48 at |w| = 1e6: far beyond f32's 3.4e38.
-    const config = validateLandscapeConfig({
+    const config = validateRegularizationConfig({
       model: 'beale',
       grid: 64,
       w1Min: -1e6,
@@ -229,14 +242,14 @@ describe(`the landscape engine (seed ${seed})`, () => {
 
   it('puts the separable quadratic minimizers within one grid step of the closed forms, refined to 1e-6, L1 exactly 0', async () => {
     const { device } = gpu();
-    engine ??= await LandscapeEngine.create(device);
+    engine ??= await RegularizationEngine.create(device);
     // THEORY.md: J = ½h(w − a)² per coordinate. L2: w* = h·a / (h + 2λ); L1: w* = sign(a)·max(|a| − λ/h, 0).
     const h = [2, 0.5];
     const a = [1.5, -0.4];
     const G = 129;
     const step = 4 / (G - 1);
     for (const lambda of [0.05, 0.5, 4]) {
-      const config = validateLandscapeConfig({
+      const config = validateRegularizationConfig({
         model: 'quadratic',
         grid: G,
         h1: h[0],

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { generateLandscapeData, modelGradient } from '../../src/core/landscapeModels';
 import { logSpace, regularizationPath } from '../../src/core/regPath';
+import { generateRegularizationData, modelGradient } from '../../src/core/regularizationModels';
 
-const quadratic = generateLandscapeData('quadratic', { seed: 1, points: 1, correlation: 0, eccentricity: 1, noise: 0 });
+const quadratic = generateRegularizationData('quadratic', {
+  seed: 1,
+  points: 1,
+  correlation: 0,
+  eccentricity: 1,
+  noise: 0,
+});
 
 describe('logSpace', () => {
   it('spans lo..hi with exact endpoints and a constant ratio', () => {
@@ -37,7 +43,7 @@ describe('regularizationPath', () => {
   });
 
   it('linear data: both L1 coordinates are exactly 0 for λ ≥ ‖∇J(0)‖∞; the L2 norm shrinks monotonically', () => {
-    const data = generateLandscapeData('linear', {
+    const data = generateRegularizationData('linear', {
       seed: 21,
       points: 128,
       correlation: 0.5,

@@ -3,9 +3,9 @@
 
 import type { DescentRule } from '../core/descent';
 import type { Penalty } from '../core/gridLoss';
-import type { LandscapeModel } from '../core/landscapeModels';
+import type { RegularizationModel } from '../core/regularizationModels';
 
-export const MODEL_TEX: Record<LandscapeModel, string> = {
+export const MODEL_TEX: Record<RegularizationModel, string> = {
   linear: String.raw`J(w) = \frac{1}{N}\sum_{k=1}^{N}\bigl(y_k - w_1 x_{k1} - w_2 x_{k2}\bigr)^2`,
   logistic: String.raw`J(w) = \frac{1}{N}\sum_{k=1}^{N}\bigl[\log(1 + e^{s_k}) - y_k s_k\bigr],\quad s_k = w_1 x_{k1} + w_2 x_{k2}`,
   'tanh-net': String.raw`J(w) = \frac{1}{N}\sum_{k=1}^{N}\bigl(y_k - w_2 \tanh(w_1 x_k)\bigr)^2`,

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DESCENT_RULES, descentPath, descentUpdate, descentWarnings } from '../../src/core/descent';
-import { generateLandscapeData } from '../../src/core/landscapeModels';
+import { generateRegularizationData } from '../../src/core/regularizationModels';
 
 // Quadratic J = ½h(w − a)², h = (2, 0.5), a = (1.5, −0.4); λ = 0.5 is above the L1 threshold
 // |a2|·h2 = 0.2 of coordinate 2 (closed-form L1 minimizer (1.25, 0)) and below that of coordinate 1 (3).
-const quadratic = generateLandscapeData('quadratic', { seed: 1, points: 1, correlation: 0, eccentricity: 1, noise: 0 });
+const quadratic = generateRegularizationData('quadratic', {
+  seed: 1,
+  points: 1,
+  correlation: 0,
+  eccentricity: 1,
+  noise: 0,
+});
 const LAMBDA = 0.5;
 const ALPHA = 0.1;
 const START: [number, number] = [-1.5, 1.5];

@@ -9,12 +9,18 @@ import {
   proxPenalty,
   refineMinimizer,
 } from '../../src/core/gridLoss';
-import { generateLandscapeData, modelGradient, modelLoss } from '../../src/core/landscapeModels';
+import { generateRegularizationData, modelGradient, modelLoss } from '../../src/core/regularizationModels';
 
 // THEORY.md closed forms for J = ½h(w − a)² per coordinate, h = (2, 0.5), a = (1.5, −0.4).
 const H = [2, 0.5];
 const A = [1.5, -0.4];
-const quadratic = generateLandscapeData('quadratic', { seed: 1, points: 1, correlation: 0, eccentricity: 1, noise: 0 });
+const quadratic = generateRegularizationData('quadratic', {
+  seed: 1,
+  points: 1,
+  correlation: 0,
+  eccentricity: 1,
+  noise: 0,
+});
 const l2Closed = (lambda: number, k: number) => (H[k] * A[k]) / (H[k] + 2 * lambda);
 const l1Closed = (lambda: number, k: number) => Math.sign(A[k]) * Math.max(Math.abs(A[k]) - lambda / H[k], 0);
 const elasticClosed = (lambda: number, mix: number, k: number) =>
@@ -41,7 +47,13 @@ describe('grid layout', () => {
 });
 
 describe('gridPenalty', () => {
-  const data = generateLandscapeData('linear', { seed: 9, points: 32, correlation: 0.4, eccentricity: 2, noise: 0.3 });
+  const data = generateRegularizationData('linear', {
+    seed: 9,
+    points: 32,
+    correlation: 0.4,
+    eccentricity: 2,
+    noise: 0.3,
+  });
   const window: GridWindow = { w1Min: -3, w1Max: 3, w2Min: -2.5, w2Max: 2 };
   const G = 33;
   const dataLoss = gridLoss('linear', data, window, G);
@@ -158,7 +170,7 @@ describe('refineMinimizer on the separable quadratic (closed forms, 1e-8)', () =
 
 describe('refineMinimizer on data and non-convex models', () => {
   it('linear + L2 matches the normal equations (H + 2λI) w = b', () => {
-    const data = generateLandscapeData('linear', {
+    const data = generateRegularizationData('linear', {
       seed: 4,
       points: 200,
       correlation: 0.7,
@@ -192,7 +204,7 @@ describe('refineMinimizer on data and non-convex models', () => {
   });
 
   it('linear + L1: the optimality conditions hold (|∂J/∂w_k| ≤ λ where w_k = 0, = −λ·sign(w_k) elsewhere)', () => {
-    const data = generateLandscapeData('linear', {
+    const data = generateRegularizationData('linear', {
       seed: 4,
       points: 200,
       correlation: 0.7,

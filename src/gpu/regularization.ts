@@ -1,4 +1,4 @@
-// The landscape engine: owns the buffers of one G×G landscape, keeps the data-dependent grid J cached
+// The regularization engine: owns the buffers of one G×G landscape, keeps the data-dependent grid J cached
 // (keyed by model, the data knobs the model reads, seed, grid and window) and runs the cheap passes
 // (gridPenalty + gridArgmin) for every λ / penalty / mix change. Minima are refined on the CPU twin
 // (refineMinimizer, f64) from the GPU grid argmin. CPU twins: src/core/gridLoss.ts.
@@ -9,14 +9,22 @@ import {
   type RefinedMinimum,
   refineMinimizer,
 } from '../core/gridLoss';
-import { type LandscapeConfig, landscapeDataOptions, landscapeWindow } from '../core/landscapeConfig';
-import { generateLandscapeData, LANDSCAPE_MODEL_INFO, type LandscapeData } from '../core/landscapeModels';
+import {
+  type RegularizationConfig,
+  regularizationDataOptions,
+  regularizationWindow,
+} from '../core/regularizationConfig';
+import {
+  generateRegularizationData,
+  REGULARIZATION_MODEL_INFO,
+  type RegularizationData,
+} from '../core/regularizationModels';
 import { createStorageBuffer, readBuffer } from './buffers';
 import { type ArgminResult, argminToGridMinimum, GridArgminKernel, type GridArgminPass } from './gridArgmin';
-import { GridLossKernel, type GridLossPass, packLandscapePoints } from './gridLoss';
+import { GridLossKernel, type GridLossPass, packRegularizationPoints } from './gridLoss';
 import { GridPenaltyKernel, type GridPenaltyPass } from './gridPenalty';
 
-export interface LandscapeEngineOptions {
+export interface RegularizationEngineOptions {
   /** Pretend the device allows at most this many bytes per storage buffer (tests of the grid clamp). */
   maxStorageBufferBindingSize?: number;
 }
@@ -27,28 +35,28 @@ export interface PenaltyRequest {
   mix: number;
 }
 
-export interface LandscapeMinimum {
+export interface RegularizationMinimum {
   /** The GPU grid argmin over finite cells; null when no cell is finite. */
   grid: GridMinimum | null;
   /** refineMinimizer (CPU, f64) started at the grid argmin; null when grid is null or refining is off. */
   refined: RefinedMinimum | null;
 }
 
-export interface LandscapeSurface extends PenaltyRequest {
+export interface RegularizationSurface extends PenaltyRequest {
   /** J + λ·P on the grid (index j·G + i); empty when values were not read back. */
   values: Float32Array;
-  minimum: LandscapeMinimum;
+  minimum: RegularizationMinimum;
   /** Cells that are ±Inf or NaN in f32. */
   nonFinite: number;
 }
 
-export interface LandscapeResult {
+export interface RegularizationResult {
   /** The configuration evaluated, with `grid` the G actually used (after any clamp). */
-  config: LandscapeConfig;
+  config: RegularizationConfig;
   G: number;
   window: GridWindow;
   /** The data set (f64; the GPU holds it in f32). */
-  data: LandscapeData;
+  data: RegularizationData;
   /** Things a person should know: a clamped grid, overflowing cells. */
   notices: string[];
   /** J on the grid; empty when values were not read back. */
@@ -56,8 +64,8 @@ export interface LandscapeResult {
   /** J + λ·P for the config's own penalty (= surfaces[0].values). */
   penalized: Float32Array;
   /** surfaces[0] is the config's penalty, then the extra penalties asked for. */
-  surfaces: LandscapeSurface[];
-  minima: { J: LandscapeMinimum; penalized: LandscapeMinimum };
+  surfaces: RegularizationSurface[];
+  minima: { J: RegularizationMinimum; penalized: RegularizationMinimum };
   nonFinite: { dataLoss: number; penalized: number };
   /** Wall time of this evaluation: passes, read-backs and refinement. */
   timeMs: number;
@@ -75,7 +83,7 @@ export interface EvaluateOptions {
 }
 
 /** The largest grid whose G·G f32 values fit one storage binding and the dispatch limits. */
-export function maxLandscapeGrid(limits: {
+export function maxRegularizationGrid(limits: {
   maxStorageBufferBindingSize: number;
   maxBufferSize: number;
   maxComputeWorkgroupsPerDimension: number;
@@ -88,10 +96,10 @@ export function maxLandscapeGrid(limits: {
 }
 
 /** The fields J depends on: analytic models ignore the data knobs, only 'quadratic' reads h and a. */
-export function landscapeDataKey(config: LandscapeConfig, G: number): string {
+export function regularizationDataKey(config: RegularizationConfig, G: number): string {
   const { model, w1Min, w1Max, w2Min, w2Max } = config;
   const knobs: unknown[] = [];
-  if (LANDSCAPE_MODEL_INFO[model].usesData) {
+  if (REGULARIZATION_MODEL_INFO[model].usesData) {
     knobs.push(
       config.seed,
       config.points,
@@ -119,11 +127,11 @@ interface SurfaceSlot {
 
 interface CachedGrid {
   key: string;
-  data: LandscapeData;
+  data: RegularizationData;
   argmin: ArgminResult;
   /** Read back lazily: undefined until a caller asks for values. */
   values?: Float32Array;
-  minimumJ: LandscapeMinimum;
+  minimumJ: RegularizationMinimum;
 }
 
 function nonFiniteNotice(what: string, count: number, G: number): string {
@@ -133,7 +141,7 @@ function nonFiniteNotice(what: string, count: number, G: number): string {
   );
 }
 
-export class LandscapeEngine {
+export class RegularizationEngine {
   private pointsBuffer: GPUBuffer | undefined;
   private pointsCapacity = 0;
   private G = 0;
@@ -151,10 +159,10 @@ export class LandscapeEngine {
     private readonly gridLossKernel: GridLossKernel,
     private readonly gridPenaltyKernel: GridPenaltyKernel,
     private readonly gridArgminKernel: GridArgminKernel,
-    options: LandscapeEngineOptions,
+    options: RegularizationEngineOptions,
   ) {
     const limits = device.limits;
-    this.maxGrid = maxLandscapeGrid({
+    this.maxGrid = maxRegularizationGrid({
       maxStorageBufferBindingSize: Math.min(
         limits.maxStorageBufferBindingSize,
         options.maxStorageBufferBindingSize ?? Infinity,
@@ -164,13 +172,13 @@ export class LandscapeEngine {
     });
   }
 
-  static async create(device: GPUDevice, options: LandscapeEngineOptions = {}): Promise<LandscapeEngine> {
+  static async create(device: GPUDevice, options: RegularizationEngineOptions = {}): Promise<RegularizationEngine> {
     const [gridLossKernel, gridPenaltyKernel, gridArgminKernel] = await Promise.all([
       GridLossKernel.create(device),
       GridPenaltyKernel.create(device),
       GridArgminKernel.create(device),
     ]);
-    return new LandscapeEngine(device, gridLossKernel, gridPenaltyKernel, gridArgminKernel, options);
+    return new RegularizationEngine(device, gridLossKernel, gridPenaltyKernel, gridArgminKernel, options);
   }
 
   /** How many times gridLoss has been dispatched (tests: a λ-only change must not add one). */
@@ -187,7 +195,7 @@ export class LandscapeEngine {
    * Evaluates J (only when its key changed) and J + λ·P for the config's penalty and any extra ones,
    * their grid minima on the GPU and refined minima on the CPU. Calls run one after another.
    */
-  evaluate(config: LandscapeConfig, options: EvaluateOptions = {}): Promise<LandscapeResult> {
+  evaluate(config: RegularizationConfig, options: EvaluateOptions = {}): Promise<RegularizationResult> {
     const run = this.queue.then(() => this.evaluateNow(config, options));
     this.queue = run.catch(() => undefined);
     return run;
@@ -223,11 +231,15 @@ export class LandscapeEngine {
       this.gridLossPass = undefined;
       this.cache = undefined;
       this.G = G;
-      this.dataLossBuffer = createStorageBuffer(this.device, 'landscape dataLoss', G * G * 4);
-      this.dataArgminPass = this.gridArgminKernel.createPass(this.dataLossBuffer, G * G, 'landscape dataLoss argmin');
+      this.dataLossBuffer = createStorageBuffer(this.device, 'regularization dataLoss', G * G * 4);
+      this.dataArgminPass = this.gridArgminKernel.createPass(
+        this.dataLossBuffer,
+        G * G,
+        'regularization dataLoss argmin',
+      );
     }
     while (this.slots.length < surfaces) {
-      const label = `landscape surface ${this.slots.length}`;
+      const label = `regularization surface ${this.slots.length}`;
       const buffer = createStorageBuffer(this.device, `${label} penalized`, G * G * 4);
       this.slots.push({
         buffer,
@@ -237,17 +249,21 @@ export class LandscapeEngine {
     }
   }
 
-  private uploadPoints(data: LandscapeData): void {
-    const packed = packLandscapePoints(data);
+  private uploadPoints(data: RegularizationData): void {
+    const packed = packRegularizationPoints(data);
     if (!this.pointsBuffer || packed.byteLength > this.pointsCapacity) {
       this.pointsBuffer?.destroy();
       this.gridLossPass?.destroy();
       this.gridLossPass = undefined;
       this.pointsCapacity = Math.max(packed.byteLength, 4096);
-      this.pointsBuffer = createStorageBuffer(this.device, 'landscape points', this.pointsCapacity);
+      this.pointsBuffer = createStorageBuffer(this.device, 'regularization points', this.pointsCapacity);
     }
     this.device.queue.writeBuffer(this.pointsBuffer, 0, packed);
-    this.gridLossPass ??= this.gridLossKernel.createPass(this.pointsBuffer, this.dataLossBuffer!, 'landscape gridLoss');
+    this.gridLossPass ??= this.gridLossKernel.createPass(
+      this.pointsBuffer,
+      this.dataLossBuffer!,
+      'regularization gridLoss',
+    );
   }
 
   private clampGrid(requested: number, notices: string[]): number {
@@ -259,13 +275,13 @@ export class LandscapeEngine {
     return this.maxGrid;
   }
 
-  private async evaluateNow(config: LandscapeConfig, options: EvaluateOptions): Promise<LandscapeResult> {
+  private async evaluateNow(config: RegularizationConfig, options: EvaluateOptions): Promise<RegularizationResult> {
     const start = performance.now();
     const readValues = options.readValues ?? true;
     const refine = options.refine ?? true;
     const notices: string[] = [];
     const G = this.clampGrid(config.grid, notices);
-    const window = landscapeWindow(config);
+    const window = regularizationWindow(config);
     const own: PenaltyRequest = { penalty: config.penalty, lambda: config.lambda, mix: config.mix };
     const requests: PenaltyRequest[] = [own];
     for (const extra of options.extraPenalties ?? []) {
@@ -275,13 +291,13 @@ export class LandscapeEngine {
     this.ensureGrid(G, requests.length);
 
     const { device } = this;
-    const key = landscapeDataKey(config, G);
-    const encoder = device.createCommandEncoder({ label: 'landscape evaluate' });
+    const key = regularizationDataKey(config, G);
+    const encoder = device.createCommandEncoder({ label: 'regularization evaluate' });
     const dispatchedGridLoss = this.cache?.key !== key;
     let data = this.cache?.data;
     if (dispatchedGridLoss) {
       this.cache = undefined;
-      data = generateLandscapeData(config.model, landscapeDataOptions(config));
+      data = generateRegularizationData(config.model, regularizationDataOptions(config));
       this.uploadPoints(data);
       this.gridLossPass!.encode(encoder, { model: config.model, window, G, n: data.n, quadratic: data.quadratic });
       this.dataArgminPass!.encode(encoder, G * G);
@@ -314,7 +330,7 @@ export class LandscapeEngine {
       cache.minimumJ.refined = refineMinimizer(config.model, gridData, 'none', 0, 0, cache.minimumJ.grid.w);
     }
 
-    const surfaces: LandscapeSurface[] = requests.map((request, slot) => {
+    const surfaces: RegularizationSurface[] = requests.map((request, slot) => {
       const argmin = surfaceArgmins[slot];
       const grid = argminToGridMinimum(argmin, window, G);
       const refined =
@@ -332,7 +348,7 @@ export class LandscapeEngine {
     if (dataArgmin.nonFinite > 0) notices.push(nonFiniteNotice('J', dataArgmin.nonFinite, G));
     if (surfaces[0].nonFinite > dataArgmin.nonFinite)
       notices.push(nonFiniteNotice('J + λ·P', surfaces[0].nonFinite, G));
-    const minimumJ: LandscapeMinimum = refine ? cache.minimumJ : { grid: cache.minimumJ.grid, refined: null };
+    const minimumJ: RegularizationMinimum = refine ? cache.minimumJ : { grid: cache.minimumJ.grid, refined: null };
     return {
       config: { ...config, grid: G },
       G,

@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/initConfig';
 import {
-  defaultLandscapeConfig,
-  LANDSCAPE_PARAMS,
-  landscapeDataOptions,
-  landscapeStart,
-  landscapeWindow,
-  validateLandscapeConfig,
-} from '../../src/core/landscapeConfig';
-import { defaultStart, defaultWindow, generateLandscapeData } from '../../src/core/landscapeModels';
+  defaultRegularizationConfig,
+  REGULARIZATION_PARAMS,
+  regularizationDataOptions,
+  regularizationStart,
+  regularizationWindow,
+  validateRegularizationConfig,
+} from '../../src/core/regularizationConfig';
+import { defaultStart, defaultWindow, generateRegularizationData } from '../../src/core/regularizationModels';
 
-describe('LANDSCAPE_PARAMS', () => {
+describe('REGULARIZATION_PARAMS', () => {
   it('lists every config field once, with defaults inside their own ranges', () => {
-    const keys = LANDSCAPE_PARAMS.map((spec) => spec.key);
+    const keys = REGULARIZATION_PARAMS.map((spec) => spec.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys.slice().sort()).toEqual(Object.keys(defaultLandscapeConfig()).sort());
-    for (const spec of LANDSCAPE_PARAMS) {
+    expect(keys.slice().sort()).toEqual(Object.keys(defaultRegularizationConfig()).sort());
+    for (const spec of REGULARIZATION_PARAMS) {
       if (spec.kind === 'choice') expect(spec.choices).toContain(spec.default);
       else {
         expect(spec.default).toBeGreaterThanOrEqual(spec.min!);
@@ -26,7 +26,7 @@ describe('LANDSCAPE_PARAMS', () => {
   });
 
   it('has the briefed defaults and ranges', () => {
-    const byKey = Object.fromEntries(LANDSCAPE_PARAMS.map((spec) => [spec.key, spec]));
+    const byKey = Object.fromEntries(REGULARIZATION_PARAMS.map((spec) => [spec.key, spec]));
     expect([byKey.points.min, byKey.points.max, byKey.points.default]).toEqual([1, 10000, 256]);
     expect([byKey.lambda.min, byKey.lambda.max, byKey.lambda.default, byKey.lambda.log]).toEqual([0, 10, 0.5, true]);
     expect([byKey.alpha.max, byKey.alpha.default]).toEqual([10, 0.05]);
@@ -36,18 +36,18 @@ describe('LANDSCAPE_PARAMS', () => {
   });
 });
 
-describe('validateLandscapeConfig', () => {
+describe('validateRegularizationConfig', () => {
   it('fills defaults, with the window and start of the chosen model', () => {
-    const config = validateLandscapeConfig({ model: 'rosenbrock', lambda: 0 });
+    const config = validateRegularizationConfig({ model: 'rosenbrock', lambda: 0 });
     expect(config.lambda).toBe(0);
     expect(config.points).toBe(256);
     const [w1Min, w1Max, w2Min, w2Max] = defaultWindow('rosenbrock');
-    expect(landscapeWindow(config)).toEqual({ w1Min, w1Max, w2Min, w2Max });
-    expect(landscapeStart(config)).toEqual(defaultStart('rosenbrock'));
+    expect(regularizationWindow(config)).toEqual({ w1Min, w1Max, w2Min, w2Max });
+    expect(regularizationStart(config)).toEqual(defaultStart('rosenbrock'));
     // a valid config passes through unchanged, and its data options generate data.
-    const linear = defaultLandscapeConfig('linear');
-    expect(validateLandscapeConfig({ ...linear })).toEqual(linear);
-    expect(generateLandscapeData(linear.model, landscapeDataOptions(linear)).n).toBe(linear.points);
+    const linear = defaultRegularizationConfig('linear');
+    expect(validateRegularizationConfig({ ...linear })).toEqual(linear);
+    expect(generateRegularizationData(linear.model, regularizationDataOptions(linear)).n).toBe(linear.points);
   });
 
   it('rejects bad values with a message naming the field and its range', () => {
@@ -81,7 +81,7 @@ describe('validateLandscapeConfig', () => {
     for (const [raw, message] of cases) {
       let error: unknown;
       try {
-        validateLandscapeConfig(raw);
+        validateRegularizationConfig(raw);
       } catch (caught) {
         error = caught;
       }
@@ -93,14 +93,14 @@ describe('validateLandscapeConfig', () => {
   });
 
   it('accepts numeric strings as params.ts does (URL values)', () => {
-    const config = validateLandscapeConfig({ lambda: '0.25', points: '64', model: 'quadratic' });
+    const config = validateRegularizationConfig({ lambda: '0.25', points: '64', model: 'quadratic' });
     expect(config.lambda).toBe(0.25);
     expect(config.points).toBe(64);
   });
 
   it('lets λ be 0 although its log slider starts at 1e-4', () => {
-    const lambda = LANDSCAPE_PARAMS.find((spec) => spec.key === 'lambda')!;
+    const lambda = REGULARIZATION_PARAMS.find((spec) => spec.key === 'lambda')!;
     expect(lambda.sliderMin).toBe(1e-4);
-    expect(validateLandscapeConfig({ lambda: 0 }).lambda).toBe(0);
+    expect(validateRegularizationConfig({ lambda: 0 }).lambda).toBe(0);
   });
 });

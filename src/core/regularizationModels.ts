@@ -6,7 +6,7 @@
 import { normalAt, Stream, uniformAt } from './rng';
 
 /** Models in a fixed order; the index is the `layer` of the data stream, so append, never reorder. */
-export const LANDSCAPE_MODELS = [
+export const REGULARIZATION_MODELS = [
   'linear',
   'logistic',
   'tanh-net',
@@ -16,9 +16,9 @@ export const LANDSCAPE_MODELS = [
   'rastrigin',
   'quadratic',
 ] as const;
-export type LandscapeModel = (typeof LANDSCAPE_MODELS)[number];
+export type RegularizationModel = (typeof REGULARIZATION_MODELS)[number];
 
-export interface LandscapeModelInfo {
+export interface RegularizationModelInfo {
   label: string;
   /** J(w1, w2) in plain text, with the convention spelled out. */
   formula: string;
@@ -27,7 +27,7 @@ export interface LandscapeModelInfo {
   convex: boolean;
 }
 
-export const LANDSCAPE_MODEL_INFO: Record<LandscapeModel, LandscapeModelInfo> = {
+export const REGULARIZATION_MODEL_INFO: Record<RegularizationModel, RegularizationModelInfo> = {
   linear: {
     label: 'Linear regression (MSE)',
     formula: 'J = (1/N) Σ (y − w1·x1 − w2·x2)²   (mean squared error, no ½)',
@@ -94,8 +94,8 @@ export const DEFAULT_QUADRATIC: Readonly<QuadraticShape> = { h1: 2, h2: 0.5, a1:
  * Data of one landscape. x2 is unused (all zeros) for the 1-D 'tanh-net' input; analytic models have n = 0
  * and empty arrays. `quadratic` is always present; only the 'quadratic' model reads it.
  */
-export interface LandscapeData {
-  model: LandscapeModel;
+export interface RegularizationData {
+  model: RegularizationModel;
   n: number;
   x1: Float64Array;
   x2: Float64Array;
@@ -103,7 +103,7 @@ export interface LandscapeData {
   quadratic: QuadraticShape;
 }
 
-export interface LandscapeDataOptions {
+export interface RegularizationDataOptions {
   seed: number;
   /** Number of data points N (data models only). */
   points: number;
@@ -121,8 +121,8 @@ export interface LandscapeDataOptions {
   a2?: number;
 }
 
-export function modelIndex(model: LandscapeModel): number {
-  return LANDSCAPE_MODELS.indexOf(model);
+export function modelIndex(model: RegularizationModel): number {
+  return REGULARIZATION_MODELS.indexOf(model);
 }
 
 // Counter k of the data stream: features use k = 0, target noise / label noise k = 1.
@@ -139,14 +139,17 @@ const NOISE_COUNTER = 1;
  *             noise = 0 gives separable labels (no finite minimizer without a penalty).
  * - tanh-net: x1 = x ~ N(0,1), x2 = 0;  y = w2_true·tanh(w1_true·x) + noise·ε.
  */
-export function generateLandscapeData(model: LandscapeModel, options: LandscapeDataOptions): LandscapeData {
+export function generateRegularizationData(
+  model: RegularizationModel,
+  options: RegularizationDataOptions,
+): RegularizationData {
   const quadratic: QuadraticShape = {
     h1: options.h1 ?? DEFAULT_QUADRATIC.h1,
     h2: options.h2 ?? DEFAULT_QUADRATIC.h2,
     a1: options.a1 ?? DEFAULT_QUADRATIC.a1,
     a2: options.a2 ?? DEFAULT_QUADRATIC.a2,
   };
-  if (!LANDSCAPE_MODEL_INFO[model].usesData) {
+  if (!REGULARIZATION_MODEL_INFO[model].usesData) {
     const empty = new Float64Array(0);
     return { model, n: 0, x1: empty, x2: empty, y: empty, quadratic };
   }
@@ -196,7 +199,7 @@ export function sigmoid(s: number): number {
 }
 
 /** J(w1, w2): the data-dependent (unpenalized) loss, naive f64. */
-export function modelLoss(model: LandscapeModel, data: LandscapeData, w1: number, w2: number): number {
+export function modelLoss(model: RegularizationModel, data: RegularizationData, w1: number, w2: number): number {
   switch (model) {
     case 'linear': {
       let sum = 0;
@@ -248,7 +251,12 @@ export function modelLoss(model: LandscapeModel, data: LandscapeData, w1: number
 }
 
 /** [∂J/∂w1, ∂J/∂w2], analytic, same conventions as modelLoss. */
-export function modelGradient(model: LandscapeModel, data: LandscapeData, w1: number, w2: number): [number, number] {
+export function modelGradient(
+  model: RegularizationModel,
+  data: RegularizationData,
+  w1: number,
+  w2: number,
+): [number, number] {
   switch (model) {
     case 'linear': {
       let g1 = 0;
@@ -310,7 +318,7 @@ export function modelGradient(model: LandscapeModel, data: LandscapeData, w1: nu
 }
 
 /** Window [w1Min, w1Max, w2Min, w2Max] that shows the interesting part of each landscape and the origin. */
-export function defaultWindow(model: LandscapeModel): [number, number, number, number] {
+export function defaultWindow(model: RegularizationModel): [number, number, number, number] {
   switch (model) {
     case 'linear':
     case 'logistic':
@@ -330,7 +338,7 @@ export function defaultWindow(model: LandscapeModel): [number, number, number, n
 }
 
 /** A descent start inside the default window, away from the minima, so a path has something to show. */
-export function defaultStart(model: LandscapeModel): [number, number] {
+export function defaultStart(model: RegularizationModel): [number, number] {
   switch (model) {
     case 'linear':
     case 'logistic':

@@ -1,26 +1,26 @@
 // Bench suite of the Regularization landscape: gridLoss (the data pass, G²·N loss terms) and a λ-only
 // update (gridPenalty + gridArgmin), GPU kernels and CPU twins timed side by side in one run.
 import { gridArgmin, gridLoss, gridPenalty, refineMinimizer } from '../core/gridLoss';
-import { landscapeWindow, validateLandscapeConfig } from '../core/landscapeConfig';
-import { generateLandscapeData } from '../core/landscapeModels';
+import { regularizationWindow, validateRegularizationConfig } from '../core/regularizationConfig';
+import { generateRegularizationData } from '../core/regularizationModels';
 import { createStorageBuffer } from '../gpu/buffers';
 import { GridArgminKernel } from '../gpu/gridArgmin';
-import { GridLossKernel, packLandscapePoints } from '../gpu/gridLoss';
+import { GridLossKernel, packRegularizationPoints } from '../gpu/gridLoss';
 import { GridPenaltyKernel } from '../gpu/gridPenalty';
-import { LandscapeEngine } from '../gpu/landscape';
+import { RegularizationEngine } from '../gpu/regularization';
 import { type BenchRow, type BenchSuite, timeMedian } from './bench';
 
 const G = 1024;
 const N = 256;
 const GPU_REPEATS = 3;
 
-export const landscapeBench: BenchSuite = {
-  name: 'landscape',
+export const regularizationBench: BenchSuite = {
+  name: 'regularization',
   async run(gpu, { log }) {
     const { device } = gpu;
-    const config = validateLandscapeConfig({ model: 'linear', grid: G, points: N, penalty: 'l1', lambda: 0.5 });
-    const window = landscapeWindow(config);
-    const data = generateLandscapeData('linear', {
+    const config = validateRegularizationConfig({ model: 'linear', grid: G, points: N, penalty: 'l1', lambda: 0.5 });
+    const window = regularizationWindow(config);
+    const data = generateRegularizationData('linear', {
       seed: config.seed,
       points: N,
       correlation: config.correlation,
@@ -37,7 +37,7 @@ export const landscapeBench: BenchSuite = {
       GridPenaltyKernel.create(device),
       GridArgminKernel.create(device),
     ]);
-    const packed = packLandscapePoints(data);
+    const packed = packRegularizationPoints(data);
     const points = createStorageBuffer(device, 'bench points', packed.byteLength);
     device.queue.writeBuffer(points, 0, packed);
     const dataLoss = createStorageBuffer(device, 'bench dataLoss', cells * 4);
@@ -59,7 +59,7 @@ export const landscapeBench: BenchSuite = {
         cpuLoss = gridLoss('linear', data, window, G);
       });
       rows.push({
-        suite: 'landscape',
+        suite: 'regularization',
         case: 'gridLoss',
         shape,
         unit: 'terms/s',
@@ -82,7 +82,7 @@ export const landscapeBench: BenchSuite = {
         gridArgmin(gridPenalty(cpuLoss, window, G, 'l1', 0.5, 0), window, G),
       );
       rows.push({
-        suite: 'landscape',
+        suite: 'regularization',
         case: 'λ update: gridPenalty+argmin',
         shape,
         unit: 'cells/s',
@@ -94,7 +94,7 @@ export const landscapeBench: BenchSuite = {
       });
 
       log('  λ-only update through the engine (+ G² read-back and CPU refinement)…');
-      const engine = await LandscapeEngine.create(device);
+      const engine = await RegularizationEngine.create(device);
       try {
         await engine.evaluate(config);
         let lambda = 0.5;
@@ -108,7 +108,7 @@ export const landscapeBench: BenchSuite = {
           if (minimum) refineMinimizer('linear', data, 'l1', lambda, 0, minimum.w);
         });
         rows.push({
-          suite: 'landscape',
+          suite: 'regularization',
           case: 'λ update: engine.evaluate',
           shape,
           unit: 'cells/s',

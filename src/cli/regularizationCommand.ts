@@ -1,5 +1,5 @@
 // `npm run cli -- landscape`: one regularized loss landscape, its minima, a descent path and the
-// regularization path, as JSON. Flags come from LANDSCAPE_PARAMS (the table behind the GUI and the URL);
+// regularization path, as JSON. Flags come from REGULARIZATION_PARAMS (the table behind the GUI and the URL);
 // --window and --start are comma lists for its flat w1Min…w2Max and startW1, startW2 fields.
 // --cpu runs the CPU twin (f64) instead of the GPU kernels.
 import { DESCENT_RULES, type DescentRule, descentPath, descentWarnings } from '../core/descent';
@@ -11,19 +11,19 @@ import {
   type RefinedMinimum,
   refineMinimizer,
 } from '../core/gridLoss';
+import { logSpace, regularizationPath } from '../core/regPath';
 import {
   LAMBDA_LOG_FLOOR,
-  LANDSCAPE_PARAMS,
-  type LandscapeConfig,
-  landscapeDataOptions,
-  landscapeStart,
-  landscapeWindow,
-  validateLandscapeConfig,
-} from '../core/landscapeConfig';
-import { generateLandscapeData, type LandscapeData } from '../core/landscapeModels';
-import { logSpace, regularizationPath } from '../core/regPath';
+  REGULARIZATION_PARAMS,
+  type RegularizationConfig,
+  regularizationDataOptions,
+  regularizationStart,
+  regularizationWindow,
+  validateRegularizationConfig,
+} from '../core/regularizationConfig';
+import { generateRegularizationData, type RegularizationData } from '../core/regularizationModels';
 import type { GpuContext } from '../gpu/device';
-import { LandscapeEngine } from '../gpu/landscape';
+import { RegularizationEngine } from '../gpu/regularization';
 import { flagName, helpForTable, type ParsedFlags, readTableFlags, UsageError } from './args';
 import type { CliCommand } from './command';
 import { adapterJson, openCliGpu } from './gpu';
@@ -47,10 +47,10 @@ const SWITCHES = ['path', 'reg-path', 'cpu'] as const;
 export const REG_PATH_LAMBDAS = logSpace(LAMBDA_LOG_FLOOR, 10, 41);
 
 /**
- * A checked LandscapeConfig from the flags: --window / --start split into their fields, rule aliases
- * resolved, every value checked against LANDSCAPE_PARAMS (UsageError naming the flag otherwise).
+ * A checked RegularizationConfig from the flags: --window / --start split into their fields, rule aliases
+ * resolved, every value checked against REGULARIZATION_PARAMS (UsageError naming the flag otherwise).
  */
-export function landscapeConfigFromFlags(flags: ParsedFlags): LandscapeConfig {
+export function regularizationConfigFromFlags(flags: ParsedFlags): RegularizationConfig {
   const values: Record<string, string | true> = { ...flags.values };
   for (const [list, fields] of Object.entries(LIST_FLAGS)) {
     const raw = values[list];
@@ -76,13 +76,13 @@ export function landscapeConfigFromFlags(flags: ParsedFlags): LandscapeConfig {
       `--rule must be one of ${DESCENT_RULES.join(', ')} or the aliases ${aliases} (got "${String(rule)}")`,
     );
   }
-  const tableValues = readTableFlags(LANDSCAPE_PARAMS, { values }, [...SWITCHES]);
+  const tableValues = readTableFlags(REGULARIZATION_PARAMS, { values }, [...SWITCHES]);
   for (const name of SWITCHES) {
     if (values[name] !== undefined && values[name] !== true)
       throw new UsageError(`--${name} is a switch and takes no value`);
   }
   try {
-    return validateLandscapeConfig(tableValues);
+    return validateRegularizationConfig(tableValues);
   } catch (error) {
     // Only the window order is left to check here (readTableFlags checked every range).
     if (error instanceof Error && error.name === 'ConfigError') {
@@ -118,10 +118,10 @@ interface GridOutcome {
   timeMs: number;
 }
 
-/** The CPU twin of LandscapeEngine.evaluate: gridLoss, gridPenalty, gridArgmin, refineMinimizer, in f64. */
-function evaluateOnCpu(config: LandscapeConfig, data: LandscapeData): GridOutcome {
+/** The CPU twin of RegularizationEngine.evaluate: gridLoss, gridPenalty, gridArgmin, refineMinimizer, in f64. */
+function evaluateOnCpu(config: RegularizationConfig, data: RegularizationData): GridOutcome {
   const start = performance.now();
-  const window = landscapeWindow(config);
+  const window = regularizationWindow(config);
   const G = config.grid;
   const dataLoss = gridLoss(config.model, data, window, G);
   const penalized = gridPenalty(dataLoss, window, G, config.penalty, config.lambda, config.mix);
@@ -145,9 +145,9 @@ function evaluateOnCpu(config: LandscapeConfig, data: LandscapeData): GridOutcom
 
 async function evaluateOnGpu(
   gpu: GpuContext,
-  config: LandscapeConfig,
-): Promise<{ outcome: GridOutcome; data: LandscapeData }> {
-  const engine = await LandscapeEngine.create(gpu.device);
+  config: RegularizationConfig,
+): Promise<{ outcome: GridOutcome; data: RegularizationData }> {
+  const engine = await RegularizationEngine.create(gpu.device);
   try {
     const result = await engine.evaluate(config, { readValues: false });
     return {
@@ -166,14 +166,14 @@ async function evaluateOnGpu(
   }
 }
 
-export const landscapeCommand: CliCommand = {
-  name: 'landscape',
+export const regularizationCommand: CliCommand = {
+  name: 'regularization',
   summary: 'one regularized loss landscape J + λ·P: grid minima, descent path, regularization path (JSON)',
   help: () =>
     [
       'Every flag of the Regularization explorer (same names, ranges and defaults; window and start',
       "default to the chosen model's):",
-      helpForTable(LANDSCAPE_PARAMS),
+      helpForTable(REGULARIZATION_PARAMS),
       '',
       '  --window=a,b,c,d  shorthand for --w1-min=a --w1-max=b --w2-min=c --w2-max=d',
       '  --start=a,b       shorthand for --start-w1=a --start-w2=b (descent start)',
@@ -188,13 +188,13 @@ export const landscapeCommand: CliCommand = {
       `Rules: ${DESCENT_RULES.join(', ')}.`,
     ].join('\n'),
   async run(flags: ParsedFlags) {
-    const config = landscapeConfigFromFlags(flags);
+    const config = regularizationConfigFromFlags(flags);
     const useCpu = flags.values.cpu === true;
     let gpu: GpuContext | undefined;
     let outcome: GridOutcome;
-    let data: LandscapeData;
+    let data: RegularizationData;
     if (useCpu) {
-      data = generateLandscapeData(config.model, landscapeDataOptions(config));
+      data = generateRegularizationData(config.model, regularizationDataOptions(config));
       outcome = evaluateOnCpu(config, data);
     } else {
       gpu = await openCliGpu();
@@ -223,14 +223,14 @@ export const landscapeCommand: CliCommand = {
         config.lambda,
         config.alpha,
         config.steps,
-        landscapeStart(config),
+        regularizationStart(config),
       );
       output.path = descent.path;
       output.pathDiverged = descent.diverged;
       output.warnings = descentWarnings(config.rule, config.lambda, config.alpha);
     }
     if (flags.values['reg-path'] === true) {
-      const start = outcome.J?.w ?? landscapeStart(config);
+      const start = outcome.J?.w ?? regularizationStart(config);
       output.regPath = regularizationPath(config.model, data, REG_PATH_LAMBDAS, start);
     }
     return output;

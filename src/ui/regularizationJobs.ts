@@ -1,12 +1,12 @@
 // The CPU work of the Regularization explorer that can take long (refining minimizers, the
 // regularization path, long descent paths: seconds for the tanh net with many points) runs in a Web
-// Worker so the page never freezes (src/ui/workerJobs.ts: one worker per LandscapeJobs, `cancel`
+// Worker so the page never freezes (src/ui/workerJobs.ts: one worker per RegularizationJobs, `cancel`
 // terminates it, inline without Worker support).
 
 import { type DescentPath, type DescentRule, descentPath } from '../core/descent';
 import { type Penalty, type RefinedMinimum, refineMinimizer } from '../core/gridLoss';
-import type { LandscapeData, LandscapeModel } from '../core/landscapeModels';
 import { type RegularizationPathPoint, regularizationPath } from '../core/regPath';
+import type { RegularizationData, RegularizationModel } from '../core/regularizationModels';
 import { WorkerJobs } from './workerJobs';
 
 export interface RefineJob {
@@ -16,13 +16,19 @@ export interface RefineJob {
   start: [number, number];
 }
 
-export type LandscapeJob =
-  | { kind: 'refine'; model: LandscapeModel; data: LandscapeData; jobs: RefineJob[] }
-  | { kind: 'regPath'; model: LandscapeModel; data: LandscapeData; lambdas: number[]; start: [number, number] }
+export type RegularizationJob =
+  | { kind: 'refine'; model: RegularizationModel; data: RegularizationData; jobs: RefineJob[] }
+  | {
+      kind: 'regPath';
+      model: RegularizationModel;
+      data: RegularizationData;
+      lambdas: number[];
+      start: [number, number];
+    }
   | {
       kind: 'descent';
-      model: LandscapeModel;
-      data: LandscapeData;
+      model: RegularizationModel;
+      data: RegularizationData;
       rule: DescentRule;
       lambda: number;
       alpha: number;
@@ -30,14 +36,16 @@ export type LandscapeJob =
       start: [number, number];
     };
 
-export interface LandscapeJobResult {
+export interface RegularizationJobResult {
   refine: RefinedMinimum[];
   regPath: RegularizationPathPoint[];
   descent: DescentPath;
 }
 
 /** Runs a job on this thread: the worker's body, and the fallback. */
-export function runLandscapeJob(job: LandscapeJob): RefinedMinimum[] | RegularizationPathPoint[] | DescentPath {
+export function runRegularizationJob(
+  job: RegularizationJob,
+): RefinedMinimum[] | RegularizationPathPoint[] | DescentPath {
   switch (job.kind) {
     case 'refine':
       return job.jobs.map((refine) =>
@@ -51,15 +59,21 @@ export function runLandscapeJob(job: LandscapeJob): RefinedMinimum[] | Regulariz
 }
 
 /** One worker; `run` resolves with the job's result, or rejects with Error('cancelled') when cancelled. */
-export class LandscapeJobs {
-  private readonly jobs = new WorkerJobs<LandscapeJob, unknown>(
-    'landscape',
-    () => new Worker(new URL('./landscapeWorker.ts', import.meta.url), { type: 'module', name: 'landscape jobs' }),
-    runLandscapeJob,
+export class RegularizationJobs {
+  private readonly jobs = new WorkerJobs<RegularizationJob, unknown>(
+    'regularization',
+    () =>
+      new Worker(new URL('./regularizationWorker.ts', import.meta.url), {
+        type: 'module',
+        name: 'regularization jobs',
+      }),
+    runRegularizationJob,
   );
 
-  run<K extends LandscapeJob['kind']>(job: Extract<LandscapeJob, { kind: K }>): Promise<LandscapeJobResult[K]> {
-    return this.jobs.run(job) as Promise<LandscapeJobResult[K]>;
+  run<K extends RegularizationJob['kind']>(
+    job: Extract<RegularizationJob, { kind: K }>,
+  ): Promise<RegularizationJobResult[K]> {
+    return this.jobs.run(job) as Promise<RegularizationJobResult[K]>;
   }
 
   /** Abandons every job in flight (their promises reject); the next run starts a fresh worker. */

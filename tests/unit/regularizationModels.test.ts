@@ -2,21 +2,21 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultStart,
   defaultWindow,
-  generateLandscapeData,
-  LANDSCAPE_MODEL_INFO,
-  LANDSCAPE_MODELS,
-  type LandscapeData,
-  type LandscapeModel,
+  generateRegularizationData,
   modelGradient,
   modelLoss,
+  REGULARIZATION_MODEL_INFO,
+  REGULARIZATION_MODELS,
+  type RegularizationData,
+  type RegularizationModel,
   softplus,
-} from '../../src/core/landscapeModels';
+} from '../../src/core/regularizationModels';
 import { moments } from '../helpers/statistics';
 
 const OPTIONS = { seed: 11, points: 64, correlation: 0.6, eccentricity: 2, noise: 0.3 };
 
-function dataFor(model: LandscapeModel): LandscapeData {
-  return generateLandscapeData(model, OPTIONS);
+function dataFor(model: RegularizationModel): RegularizationData {
+  return generateRegularizationData(model, OPTIONS);
 }
 
 /** Points where every gradient is well away from 0 (so a relative tolerance means something). */
@@ -28,7 +28,7 @@ const PROBES: Array<[number, number]> = [
 ];
 
 describe('landscape models: gradients', () => {
-  it.each(LANDSCAPE_MODELS)('%s: analytic gradient matches central differences (relative 1e-5)', (model) => {
+  it.each(REGULARIZATION_MODELS)('%s: analytic gradient matches central differences (relative 1e-5)', (model) => {
     const data = dataFor(model);
     for (const [w1, w2] of PROBES) {
       const [g1, g2] = modelGradient(model, data, w1, w2);
@@ -45,7 +45,7 @@ describe('landscape models: gradients', () => {
 
 describe('landscape models: losses', () => {
   it('analytic models have their known minima (value 0, gradient 0)', () => {
-    const minima: Array<[LandscapeModel, number, number]> = [
+    const minima: Array<[RegularizationModel, number, number]> = [
       ['himmelblau', 3, 2],
       ['rosenbrock', 1, 1],
       ['beale', 3, 0.5],
@@ -62,7 +62,7 @@ describe('landscape models: losses', () => {
   });
 
   it('linear loss is the mean squared residual without ½', () => {
-    const data: LandscapeData = {
+    const data: RegularizationData = {
       model: 'linear',
       n: 2,
       x1: Float64Array.of(1, 2),
@@ -75,7 +75,7 @@ describe('landscape models: losses', () => {
   });
 
   it('logistic loss and gradient stay finite and exact for scores |s| up to 1e4', () => {
-    const data: LandscapeData = {
+    const data: RegularizationData = {
       model: 'logistic',
       n: 4,
       x1: Float64Array.of(1, 1, -1, -1),
@@ -109,11 +109,11 @@ describe('landscape models: losses', () => {
 
 describe('landscape data', () => {
   it('is a pure function of (model, seed, knobs)', () => {
-    const a = generateLandscapeData('linear', OPTIONS);
-    const b = generateLandscapeData('linear', OPTIONS);
+    const a = generateRegularizationData('linear', OPTIONS);
+    const b = generateRegularizationData('linear', OPTIONS);
     expect(a.x1).toEqual(b.x1);
     expect(a.y).toEqual(b.y);
-    const c = generateLandscapeData('linear', { ...OPTIONS, seed: 12 });
+    const c = generateRegularizationData('linear', { ...OPTIONS, seed: 12 });
     expect(c.x1[0]).not.toBe(a.x1[0]);
   });
 
@@ -121,7 +121,7 @@ describe('landscape data', () => {
     const n = 20000;
     const rho = 0.6;
     const eccentricity = 4;
-    const data = generateLandscapeData('linear', { seed: 3, points: n, correlation: rho, eccentricity, noise: 0 });
+    const data = generateRegularizationData('linear', { seed: 3, points: n, correlation: rho, eccentricity, noise: 0 });
     const m1 = moments(data.x1);
     const m2 = moments(data.x2);
     let covariance = 0;
@@ -137,7 +137,7 @@ describe('landscape data', () => {
   });
 
   it('logistic labels are 0/1, separable at noise 0, and follow σ(w_true·x) at noise 1', () => {
-    const separable = generateLandscapeData('logistic', {
+    const separable = generateRegularizationData('logistic', {
       seed: 5,
       points: 500,
       correlation: 0,
@@ -148,7 +148,13 @@ describe('landscape data', () => {
       expect(separable.y[k]).toBe(1.5 * separable.x1[k] - 0.8 * separable.x2[k] > 0 ? 1 : 0);
     }
     const n = 20000;
-    const data = generateLandscapeData('logistic', { seed: 5, points: n, correlation: 0, eccentricity: 1, noise: 1 });
+    const data = generateRegularizationData('logistic', {
+      seed: 5,
+      points: n,
+      correlation: 0,
+      eccentricity: 1,
+      noise: 1,
+    });
     let labelSum = 0;
     let probabilitySum = 0;
     for (let k = 0; k < n; k++) {
@@ -161,20 +167,20 @@ describe('landscape data', () => {
   });
 
   it('tanh-net data is 1-D (x2 all zero) with targets from the true weights', () => {
-    const data = generateLandscapeData('tanh-net', { ...OPTIONS, noise: 0, trueW1: 2, trueW2: -1 });
+    const data = generateRegularizationData('tanh-net', { ...OPTIONS, noise: 0, trueW1: 2, trueW2: -1 });
     expect(data.x2.every((value) => value === 0)).toBe(true);
     expect(modelLoss('tanh-net', data, 2, -1)).toBe(0);
     expect(modelLoss('tanh-net', data, -2, 1)).toBe(0);
   });
 
   it('rejects invalid data knobs', () => {
-    expect(() => generateLandscapeData('linear', { ...OPTIONS, points: 0 })).toThrow(/points/);
-    expect(() => generateLandscapeData('linear', { ...OPTIONS, correlation: 1 })).toThrow(/correlation/);
+    expect(() => generateRegularizationData('linear', { ...OPTIONS, points: 0 })).toThrow(/points/);
+    expect(() => generateRegularizationData('linear', { ...OPTIONS, correlation: 1 })).toThrow(/correlation/);
   });
 });
 
 describe('default windows and starts', () => {
-  it.each(LANDSCAPE_MODELS)('%s: window is ordered, starts inside it, and the loss is finite there', (model) => {
+  it.each(REGULARIZATION_MODELS)('%s: window is ordered, starts inside it, and the loss is finite there', (model) => {
     const [w1Min, w1Max, w2Min, w2Max] = defaultWindow(model);
     expect(w1Min).toBeLessThan(w1Max);
     expect(w2Min).toBeLessThan(w2Max);
@@ -184,6 +190,6 @@ describe('default windows and starts', () => {
     expect(s2).toBeGreaterThanOrEqual(w2Min);
     expect(s2).toBeLessThanOrEqual(w2Max);
     expect(Number.isFinite(modelLoss(model, dataFor(model), s1, s2))).toBe(true);
-    expect(LANDSCAPE_MODEL_INFO[model].label.length).toBeGreaterThan(0);
+    expect(REGULARIZATION_MODEL_INFO[model].label.length).toBeGreaterThan(0);
   });
 });

@@ -4,20 +4,20 @@
 import { DESCENT_RULES, type DescentRule } from './descent';
 import { type GridWindow, PENALTIES, type Penalty } from './gridLoss';
 import { ConfigError } from './initConfig';
+import { checkParam, type ParamSpec } from './params';
 import {
   DEFAULT_QUADRATIC,
   DEFAULT_TRUE_W,
   defaultStart,
   defaultWindow,
-  LANDSCAPE_MODELS,
-  type LandscapeDataOptions,
-  type LandscapeModel,
-} from './landscapeModels';
-import { checkParam, type ParamSpec } from './params';
+  REGULARIZATION_MODELS,
+  type RegularizationDataOptions,
+  type RegularizationModel,
+} from './regularizationModels';
 
 /** A flat configuration: every field is one primitive, so it binds to one GUI control and one URL key. */
-export interface LandscapeConfig {
-  model: LandscapeModel;
+export interface RegularizationConfig {
+  model: RegularizationModel;
   points: number;
   correlation: number;
   eccentricity: number;
@@ -44,9 +44,9 @@ export interface LandscapeConfig {
   seed: number;
 }
 
-/** A ParamSpec whose key is a LandscapeConfig field. */
-export interface LandscapeParamSpec extends ParamSpec {
-  key: keyof LandscapeConfig;
+/** A ParamSpec whose key is a RegularizationConfig field. */
+export interface RegularizationParamSpec extends ParamSpec {
+  key: keyof RegularizationConfig;
 }
 
 /** A log λ slider cannot reach 0: it starts here (sliderMin); typed or URL values can still be 0. */
@@ -55,16 +55,16 @@ export const LAMBDA_LOG_FLOOR = 1e-4;
 /** Window and start coordinates are bounded like descent paths (|w| ≤ 1e6 or diverged). */
 const WEIGHT_BOUND = 1e6;
 
-const DEFAULT_MODEL: LandscapeModel = 'linear';
+const DEFAULT_MODEL: RegularizationModel = 'linear';
 const [W1_MIN, W1_MAX, W2_MIN, W2_MAX] = defaultWindow(DEFAULT_MODEL);
 const [START_W1, START_W2] = defaultStart(DEFAULT_MODEL);
 
-export const LANDSCAPE_PARAMS: readonly LandscapeParamSpec[] = [
+export const REGULARIZATION_PARAMS: readonly RegularizationParamSpec[] = [
   {
     key: 'model',
     label: 'model',
     kind: 'choice',
-    choices: LANDSCAPE_MODELS,
+    choices: REGULARIZATION_MODELS,
     default: DEFAULT_MODEL,
     help: 'the loss J(w1, w2)',
   },
@@ -276,7 +276,7 @@ export const LANDSCAPE_PARAMS: readonly LandscapeParamSpec[] = [
   { key: 'seed', label: 'seed', kind: 'int', min: 0, max: 0xffffffff, default: 1, help: 'u32 key of the data stream' },
 ];
 
-const MODEL_DEPENDENT_DEFAULTS = new Set<keyof LandscapeConfig>([
+const MODEL_DEPENDENT_DEFAULTS = new Set<keyof RegularizationConfig>([
   'w1Min',
   'w1Max',
   'w2Min',
@@ -285,22 +285,22 @@ const MODEL_DEPENDENT_DEFAULTS = new Set<keyof LandscapeConfig>([
   'startW2',
 ]);
 
-function checked(spec: LandscapeParamSpec, raw: unknown): number | string | boolean {
+function checked(spec: RegularizationParamSpec, raw: unknown): number | string | boolean {
   const result = checkParam(spec, raw);
   if ('problem' in result) throw new ConfigError(spec.key, result.problem);
   return result.value;
 }
 
 /**
- * A checked LandscapeConfig from loose input (numbers or numeric strings, as params.ts accepts).
+ * A checked RegularizationConfig from loose input (numbers or numeric strings, as params.ts accepts).
  * Absent fields take their defaults (window and start: those of the chosen model); unknown fields and
  * out-of-range values throw a ConfigError whose message names the field and the allowed range.
  */
-export function validateLandscapeConfig(raw: Record<string, unknown>): LandscapeConfig {
+export function validateRegularizationConfig(raw: Record<string, unknown>): RegularizationConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError('config', `landscape config must be an object (got ${String(raw)})`);
+    throw new ConfigError('config', `regularization config must be an object (got ${String(raw)})`);
   }
-  const known = new Set<string>(LANDSCAPE_PARAMS.map((spec) => spec.key));
+  const known = new Set<string>(REGULARIZATION_PARAMS.map((spec) => spec.key));
   const unknown = Object.keys(raw).filter((key) => !known.has(key));
   if (unknown.length > 0) {
     throw new ConfigError(
@@ -308,11 +308,11 @@ export function validateLandscapeConfig(raw: Record<string, unknown>): Landscape
       `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`,
     );
   }
-  const modelSpec = LANDSCAPE_PARAMS.find((spec) => spec.key === 'model')!;
-  const model = (raw.model === undefined ? modelSpec.default : checked(modelSpec, raw.model)) as LandscapeModel;
+  const modelSpec = REGULARIZATION_PARAMS.find((spec) => spec.key === 'model')!;
+  const model = (raw.model === undefined ? modelSpec.default : checked(modelSpec, raw.model)) as RegularizationModel;
   const [w1Min, w1Max, w2Min, w2Max] = defaultWindow(model);
   const [startW1, startW2] = defaultStart(model);
-  const modelDefaults: Partial<Record<keyof LandscapeConfig, number>> = {
+  const modelDefaults: Partial<Record<keyof RegularizationConfig, number>> = {
     w1Min,
     w1Max,
     w2Min,
@@ -322,12 +322,12 @@ export function validateLandscapeConfig(raw: Record<string, unknown>): Landscape
   };
 
   const values: Record<string, number | string | boolean> = {};
-  for (const spec of LANDSCAPE_PARAMS) {
+  for (const spec of REGULARIZATION_PARAMS) {
     const given = raw[spec.key];
     if (given !== undefined) values[spec.key] = checked(spec, given);
     else values[spec.key] = MODEL_DEPENDENT_DEFAULTS.has(spec.key) ? modelDefaults[spec.key]! : spec.default;
   }
-  const config = values as unknown as LandscapeConfig;
+  const config = values as unknown as RegularizationConfig;
   if (!(config.w1Min < config.w1Max)) {
     throw new ConfigError(
       'w1Min',
@@ -343,19 +343,19 @@ export function validateLandscapeConfig(raw: Record<string, unknown>): Landscape
   return config;
 }
 
-export function defaultLandscapeConfig(model: LandscapeModel = DEFAULT_MODEL): LandscapeConfig {
-  return validateLandscapeConfig({ model });
+export function defaultRegularizationConfig(model: RegularizationModel = DEFAULT_MODEL): RegularizationConfig {
+  return validateRegularizationConfig({ model });
 }
 
-export function landscapeWindow(config: LandscapeConfig): GridWindow {
+export function regularizationWindow(config: RegularizationConfig): GridWindow {
   return { w1Min: config.w1Min, w1Max: config.w1Max, w2Min: config.w2Min, w2Max: config.w2Max };
 }
 
-export function landscapeStart(config: LandscapeConfig): [number, number] {
+export function regularizationStart(config: RegularizationConfig): [number, number] {
   return [config.startW1, config.startW2];
 }
 
-export function landscapeDataOptions(config: LandscapeConfig): LandscapeDataOptions {
+export function regularizationDataOptions(config: RegularizationConfig): RegularizationDataOptions {
   const { seed, points, correlation, eccentricity, noise, trueW1, trueW2, h1, h2, a1, a2 } = config;
   return { seed, points, correlation, eccentricity, noise, trueW1, trueW2, h1, h2, a1, a2 };
 }
