@@ -15,9 +15,9 @@ import { GridLossKernel, GridLossPass } from '../../src/gpu/gridLoss';
 import { GridPenaltyKernel } from '../../src/gpu/gridPenalty';
 import { RegularizationEngine } from '../../src/gpu/regularization';
 import { useTestGpu } from '../helpers/gpu';
+import { seedLabel, testSeed } from '../helpers/seed';
 
-// A fresh seed every run (printed, so a failure can be replayed).
-const seed = (Date.now() * 2654435761) >>> 0;
+const seed = testSeed();
 const gpu = useTestGpu();
 
 /** Deterministic per-seed knobs in [lo, hi). */
@@ -36,7 +36,7 @@ function median(values: ArrayLike<number>): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-describe(`gridLoss on the GPU (seed ${seed})`, () => {
+describe(`gridLoss on the GPU (${seedLabel(seed)})`, () => {
   // G = 67 is not a multiple of the 8 cells per invocation; N = 200 not a multiple of the 64-term sum blocks.
   const G = 67;
   const N = 200;
@@ -78,7 +78,7 @@ describe(`gridLoss on the GPU (seed ${seed})`, () => {
   });
 });
 
-describe(`gridPenalty and gridArgmin on the GPU (seed ${seed})`, () => {
+describe(`gridPenalty and gridArgmin on the GPU (${seedLabel(seed)})`, () => {
   const G = 150; // 22,500 cells: 6 argmin workgroups of 4,096 values (64 invocations × 64)
   const window: GridWindow = { w1Min: -3.5, w1Max: 2.5, w2Min: -2, w2Max: 4 };
   const data = generateRegularizationData('linear', {
@@ -152,7 +152,7 @@ describe(`gridPenalty and gridArgmin on the GPU (seed ${seed})`, () => {
   });
 });
 
-describe(`the regularization engine (seed ${seed})`, () => {
+describe(`the regularization engine (${seedLabel(seed)})`, () => {
   let engine: RegularizationEngine | undefined;
   afterAll(() => engine?.destroy());
 

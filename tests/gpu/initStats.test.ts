@@ -9,10 +9,10 @@ import type { LayerAccumulators, QuantityAccumulator } from '../../src/core/stat
 import { withErrorScopes } from '../../src/gpu/device';
 import { InitStatsEngine, type InitStatsRun } from '../../src/gpu/initStats';
 import { useTestGpu } from '../helpers/gpu';
+import { seedLabel, testSeed } from '../helpers/seed';
 
 const gpu = useTestGpu();
-// A fresh seed every run, printed in the test names so a failure can be replayed.
-const seed = (Date.now() * 2654435761) >>> 0;
+const seed = testSeed();
 
 function config(overrides: Partial<Record<keyof InitConfig, unknown>>): InitConfig {
   return validateInitConfig({ depth: 4, width: 12, batch: 5, inits: 6, seed, bins: 32, ...overrides });
@@ -132,7 +132,7 @@ const PARITY_CASES: Partial<Record<keyof InitConfig, unknown>>[] = [
   { activation: 'tanh', scheme: 'xavier-normal', scale: 0.2, depth: 8 }, // vanishing (δ ~ 1e-6)
 ];
 
-describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
+describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
   for (const overrides of PARITY_CASES) {
     it(`agrees on ${JSON.stringify(overrides)}`, async () => {
       const cfg = config(overrides);
@@ -241,7 +241,7 @@ describe(`GPU engine vs CPU twin (seed ${seed})`, () => {
   });
 });
 
-describe(`science on the GPU path (seed ${seed})`, () => {
+describe(`science on the GPU path (${seedLabel(seed)})`, () => {
   /** Standard error of a mean square of layer l in a linear net: √(2(l+1)/(n·B·K)) (see tests/unit/initStats.test.ts). */
   const standardError = (l: number, cfg: InitConfig) => Math.sqrt((2 * (l + 1)) / (cfg.width * cfg.batch * cfg.inits));
 

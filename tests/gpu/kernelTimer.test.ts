@@ -6,8 +6,9 @@ import { type GpuContext, requestGpu, withErrorScopes } from '../../src/gpu/devi
 import { InitStatsEngine } from '../../src/gpu/initStats';
 import { canTimeKernels } from '../../src/gpu/kernelTimer';
 import { nodeGpu } from '../../src/gpu/nodeGpu';
+import { seedLabel, testSeed } from '../helpers/seed';
 
-const seed = (Date.now() * 2654435761) >>> 0;
+const seed = testSeed();
 const config = validateInitConfig({
   activation: 'tanh',
   scheme: 'xavier-normal',
@@ -19,7 +20,7 @@ const config = validateInitConfig({
   bins: 16,
 });
 
-describe(`kernel timer (seed ${seed})`, () => {
+describe(`kernel timer (${seedLabel(seed)})`, () => {
   let timed: GpuContext;
   let plain: GpuContext;
   beforeAll(async () => {

@@ -4,14 +4,14 @@ import { rngWords, Stream, streamKey } from '../../src/core/rng';
 import { withErrorScopes } from '../../src/gpu/device';
 import { RngWordsKernel } from '../../src/gpu/rngWords';
 import { useTestGpu } from '../helpers/gpu';
+import { seedLabel, testSeed } from '../helpers/seed';
 import { correlation, ksStatisticNormal, moments } from '../helpers/statistics';
 
 const COUNTERS = 1_000_000;
-// A fresh seed every run (printed, so a failure can be replayed), as the standards ask.
-const seed = (Date.now() * 2654435761) >>> 0;
+const seed = testSeed();
 const gpu = useTestGpu();
 
-describe(`rng on the GPU (seed ${seed})`, () => {
+describe(`rng on the GPU (${seedLabel(seed)})`, () => {
   it('gives the CPU words bit for bit over 1,000,000 counters and normals within 1e-6', async () => {
     const { device } = gpu();
     const kernel = await RngWordsKernel.create(device);

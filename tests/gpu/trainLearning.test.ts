@@ -10,9 +10,9 @@ import type { TrainingCheckpoint } from '../../src/core/trainStats';
 import { withErrorScopes } from '../../src/gpu/device';
 import { TrainingEngine } from '../../src/gpu/trainingEngine';
 import { useTestGpu } from '../helpers/gpu';
+import { seedLabel, testSeed } from '../helpers/seed';
 
-// A fresh seed every run (printed, so a failure can be replayed).
-const seed = (Date.now() * 2654435761) >>> 0;
+const seed = testSeed();
 const gpu = useTestGpu();
 
 let shared: Promise<TrainingEngine> | undefined;
@@ -27,7 +27,7 @@ async function train(
   return { config, checkpoints, params: await training.readParams() };
 }
 
-describe(`learning on the GPU (seed ${seed})`, () => {
+describe(`learning on the GPU (${seedLabel(seed)})`, () => {
   it.each([
     ['xavier-normal', 'tanh'],
     ['he-normal', 'relu'],

@@ -13,9 +13,9 @@ import { trainStep } from '../../src/core/trainStep';
 import { withErrorScopes } from '../../src/gpu/device';
 import { TrainingEngine } from '../../src/gpu/trainingEngine';
 import { useTestGpu } from '../helpers/gpu';
+import { seedLabel, testSeed } from '../helpers/seed';
 
-// A fresh seed every run (printed, so a failure can be replayed).
-const seed = (Date.now() * 2654435761) >>> 0;
+const seed = testSeed();
 const gpu = useTestGpu();
 
 type Kernels = 'unrolled' | 'tiled';
@@ -41,7 +41,7 @@ function worstError(
   return worst;
 }
 
-describe(`training engine on the GPU (seed ${seed})`, () => {
+describe(`training engine on the GPU (${seedLabel(seed)})`, () => {
   it("trainInit draws the CPU twin's parameters (normal, uniform, constant, bias std) to f32 accuracy", async () => {
     const { device } = gpu();
     const training = await engine();
