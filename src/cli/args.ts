@@ -1,6 +1,6 @@
 // `--key=value` flags for the command line, checked against a parameter table (the same table
 // that drives the GUI and the URL), so a bad flag exits with a message naming it.
-import { checkParam, describeParam, type ParamSpec, type ParamValues } from '../core/params';
+import { checkParam, describeParam, flagName, type ParamSpec, type ParamValues } from '../core/params';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -21,10 +21,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
   return { values };
 }
 
-/** kebab-case flag name of a camelCase table key: biasStd → bias-std. */
-export function flagName(key: string): string {
-  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-}
+export { flagName };
 
 /**
  * Values for every spec in `table` from the flags (defaults where absent). Unknown flags and

@@ -17,9 +17,18 @@ export interface ParamSpec {
   /** Lower end of a log slider when min is 0 (a log scale cannot reach 0; typed values still can). */
   sliderMin?: number;
   choices?: readonly string[];
+  /** What the GUI shows for each choice, when not the choice itself ('delta' → 'gradients δ'). */
+  choiceLabels?: Readonly<Record<string, string>>;
   default: ParamValue;
   /** When absent, take the value of this other parameter (listed earlier in the table) instead of `default`. */
   defaultFrom?: string;
+  /**
+   * The default on a software adapter (SwiftShader runs the kernels on the CPU, ~100× slower than a GPU):
+   * sizes that keep the page interactive there. The command line and a GPU use `default`.
+   */
+  softwareDefault?: ParamValue;
+  /** Values a log-scale integer knob offers (its select); powers of two in range when absent. */
+  ticks?: readonly number[];
   help: string;
 }
 
@@ -156,4 +165,35 @@ export function writeParams(table: readonly ParamSpec[], values: ParamValues): U
     search.set(spec.key, formatValue(value));
   }
   return search;
+}
+
+/** The table with the defaults of this kind of adapter: `softwareDefault` replaces `default` on a software one. */
+export function tableForAdapter<Spec extends ParamSpec>(table: readonly Spec[], software: boolean): Spec[] {
+  return table.map((spec) =>
+    software && spec.softwareDefault !== undefined ? { ...spec, default: spec.softwareDefault } : spec,
+  );
+}
+
+/** kebab-case flag name of a camelCase table key: biasStd → bias-std. */
+export function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/**
+ * The `npm run cli -- <command> --flag=value …` line of a set of values: one flag per table key whose
+ * value differs from the table's own (command-line) default, in table order, then `extra` flags.
+ */
+export function commandLine(
+  command: string,
+  table: readonly ParamSpec[],
+  values: ParamValues,
+  extra: readonly string[] = [],
+): string {
+  const flags: string[] = [];
+  for (const spec of table) {
+    const value = values[spec.key];
+    if (value === undefined || value === fallbackOf(spec, values)) continue;
+    flags.push(`--${flagName(spec.key)}=${typeof value === 'boolean' ? String(value) : formatValue(value)}`);
+  }
+  return ['npm run cli --', command, ...flags, ...extra].join(' ');
 }

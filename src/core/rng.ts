@@ -113,3 +113,8 @@ export function rngWords(
   }
   return { words, normals };
 }
+
+/** The re-seed button's next seed: a Threefry word keyed by the old seed (deterministic, never an unseeded source). */
+export function nextSeed(seed: number): number {
+  return threefry2x32(seed >>> 0, 0x5eed5eed, 0, 0)[0];
+}

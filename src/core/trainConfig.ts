@@ -66,6 +66,8 @@ export const TRAIN_PARAMS: readonly TrainParamSpec[] = [
     max: 2000,
     log: true,
     default: 256,
+    softwareDefault: 200,
+    ticks: [4, 8, 16, 32, 64, 128, 200, 256, 512, 1000, 2000],
     help: 'Points, training and test together.',
   },
   {
@@ -186,6 +188,8 @@ export const TRAIN_PARAMS: readonly TrainParamSpec[] = [
     max: 100000,
     log: true,
     default: 500,
+    softwareDefault: 300,
+    ticks: [0, 10, 20, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000, 100000],
     help: 'Gradient steps of a run.',
   },
   {
@@ -196,6 +200,8 @@ export const TRAIN_PARAMS: readonly TrainParamSpec[] = [
     max: 100000,
     log: true,
     default: 50,
+    softwareDefault: 10,
+    ticks: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
     help: 'Steps between checkpoints (bands, histogram).',
   },
   {
@@ -206,6 +212,7 @@ export const TRAIN_PARAMS: readonly TrainParamSpec[] = [
     max: 4096,
     log: true,
     default: 256,
+    softwareDefault: 64,
     help: 'Independent trainings (one initialization each), run in parallel.',
   },
   {

@@ -4,7 +4,9 @@
 
 import { ConfigError, INIT_PARAMS, type InitConfig, type InitParamSpec, validateInitConfig } from '../core/initConfig';
 import { type ParamSpec, type ParamValues, readParams, writeParams } from '../core/params';
-import { threefry2x32 } from '../core/rng';
+import { nextSeed } from '../core/rng';
+
+export { nextSeed };
 import type { Quantity } from '../core/stats';
 
 /**
@@ -109,11 +111,6 @@ export function writeInitUrl(config: InitConfig, view: InitViewState, software: 
   const search = writeParams(initParamTable(software), config as unknown as ParamValues);
   for (const [key, value] of writeParams(INIT_VIEW_PARAMS, view as unknown as ParamValues)) search.set(key, value);
   return search;
-}
-
-/** The re-seed button's next seed: a Threefry word keyed by the old seed: deterministic, never an unseeded random source. */
-export function nextSeed(seed: number): number {
-  return threefry2x32(seed >>> 0, 0x5eed5eed, 0, 0)[0];
 }
 
 /** The layer the derivation panel measures at: `layer` clamped to 1..depth, 0 = the middle layer. */

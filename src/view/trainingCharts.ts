@@ -75,6 +75,11 @@ export class BandChart {
     );
   }
 
+  /** The chart's canvas (axes and lines; the legend is HTML), once it has data. */
+  get canvas(): HTMLCanvasElement | undefined {
+    return this.plot?.ctx.canvas;
+  }
+
   destroy(): void {
     this.observer.disconnect();
     this.plot?.destroy();

@@ -1,0 +1,48 @@
+// URL state for every view, read and written the same way: each knob of the view's table is read
+// from the query string (clamped or replaced with a notice: readParams), keys no table knows and keys
+// given twice get a notice of their own (the first value wins), and the state written back omits
+// values at their defaults. The shell keeps `view`.
+
+import { type ParamSpec, type ParamValues, readParams, writeParams } from '../../core/params';
+import type { NoticeKind } from '../explorer';
+
+export interface UrlRead {
+  values: ParamValues;
+  /** One sentence per value that was clamped, rounded, replaced or ignored. */
+  notices: string[];
+}
+
+/** The keys of `search` that `known` lacks and the keys given more than once, as notices. */
+export function urlKeyNotices(search: URLSearchParams, known: ReadonlySet<string>): string[] {
+  const notices: string[] = [];
+  const counts = new Map<string, number>();
+  for (const key of search.keys()) counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const [key, count] of counts) {
+    if (!known.has(key)) notices.push(`unknown parameter ${JSON.stringify(key)} ignored`);
+    else if (count > 1)
+      notices.push(`${key} is given ${count} times; using the first (${JSON.stringify(search.get(key))})`);
+  }
+  return notices;
+}
+
+/** Every knob of `table` from the query string; `extraKeys` are read by the view itself. */
+export function readUrl(
+  table: readonly ParamSpec[],
+  search: URLSearchParams,
+  extraKeys: readonly string[] = [],
+): UrlRead {
+  const known = new Set([...table.map((spec) => spec.key), ...extraKeys]);
+  const keyNotices = urlKeyNotices(search, known);
+  const { values, notices } = readParams(table, search);
+  return { values, notices: [...keyNotices, ...notices] };
+}
+
+/** The query string of `values`: only what differs from the table's defaults, in table order. */
+export function writeUrl(table: readonly ParamSpec[], values: ParamValues): URLSearchParams {
+  return writeParams(table, values);
+}
+
+/** Shows each URL notice on the page, prefixed so the visitor knows where it came from. */
+export function announce(notices: readonly string[], notify: (message: string, kind?: NoticeKind) => void): void {
+  for (const notice of notices) notify(`URL: ${notice}`, 'warning');
+}
