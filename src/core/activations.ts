@@ -14,15 +14,20 @@ function clampedTanh(z: number): number {
   return Math.tanh(Math.min(TANH_CLAMP, Math.max(-TANH_CLAMP, z)));
 }
 
+/** σ(z) = 1 / (1 + e^−z) without overflow: exp only of −|z| (NaN in, NaN out). */
+export function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e); // also the NaN branch: NaN ≥ 0 is false
+}
+
 /** φ(z). */
 export function activate(activation: Activation, z: number): number {
   switch (activation) {
     case 'tanh':
       return clampedTanh(z);
     case 'sigmoid':
-      // Two branches so exp never overflows: exp(−|z|) ≤ 1.
-      if (z >= 0) return 1 / (1 + Math.exp(-z));
-      return Math.exp(z) / (1 + Math.exp(z)); // also the NaN branch: NaN ≥ 0 is false
+      return sigmoid(z);
     case 'relu':
       return Math.max(0, z); // Math.max propagates NaN
     case 'linear':

@@ -2,10 +2,10 @@
 // of inputs. Grid point (i, j), i, j in 0..G−1, is x0 = x0Min + i·(x0Max − x0Min)/(G − 1),
 // x1 = x1Min + j·(x1Max − x1Min)/(G − 1), stored row-major with x1 as the row: index j·G + i.
 
-import type { Activation } from './activations';
+import { type Activation, sigmoid } from './activations';
 import { DATA_EXTENT } from './trainingData';
 import type { TrainLayout } from './trainLayout';
-import { createPointValues, networkForward, sigmoid } from './trainStep';
+import { createPointValues, networkForward } from './trainStep';
 
 export interface InputWindow {
   x0Min: number;

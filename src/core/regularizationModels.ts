@@ -3,6 +3,7 @@
 // Convention: squared-error losses are MEANS WITHOUT ½, J = (1/N) Σ r²; penalties are λΣ|w| and λΣw²
 // (THEORY.md). Only the 'quadratic' teaching model carries a ½, because its closed forms use ½h(w − a)².
 
+import { sigmoid } from './activations';
 import { normalAt, Stream, uniformAt } from './rng';
 
 /** Models in a fixed order; the index is the `layer` of the data stream, so append, never reorder. */
@@ -189,13 +190,6 @@ export function generateRegularizationData(
 /** softplus(s) = log(1 + e^s) without overflow: max(s, 0) + log1p(e^−|s|). */
 export function softplus(s: number): number {
   return Math.max(s, 0) + Math.log1p(Math.exp(-Math.abs(s)));
-}
-
-/** σ(s) = 1 / (1 + e^−s) without overflow for either sign of s. */
-export function sigmoid(s: number): number {
-  if (s >= 0) return 1 / (1 + Math.exp(-s));
-  const e = Math.exp(s);
-  return e / (1 + e);
 }
 
 /** J(w1, w2): the data-dependent (unpenalized) loss, naive f64. */

@@ -11,7 +11,7 @@
 //     none: w − αg;  l2: (1 − 2αλ)w − αg;  l1 subgradient: w − αg − αλ·sign(w);
 //     l1 proximal: u = w − αg, w ← sign(u)·max(|u| − αλ, 0)
 
-import { type Activation, activate, activateDerivative } from './activations';
+import { type Activation, activate, activateDerivative, sigmoid } from './activations';
 import type { L1Update, TrainPenalty } from './trainConfig';
 import type { TrainingData } from './trainingData';
 import type { TrainLayout } from './trainLayout';
@@ -21,13 +21,6 @@ export interface TrainRule {
   l1Update: L1Update;
   lambda: number;
   alpha: number;
-}
-
-/** σ(z) without overflow: exp only of −|z|. */
-export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e); // also the NaN branch
 }
 
 /** ℓ(z, y) = softplus(z) − y·z = max(z, 0) − y·z + log(1 + e^{−|z|}): no overflow, no log(0). */
