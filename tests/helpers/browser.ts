@@ -1,7 +1,7 @@
 // Browser tests: the built app (dist/, made by `npm run build` before this project runs) served
 // by `vite preview` on localhost and opened in Debian's Chromium through playwright-core, with the
 // flags of ../shared/ENVIRONMENT.md. A missing Chromium or dist/ FAILS the run; it never skips.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
@@ -59,6 +59,7 @@ export function useBrowser(): {
       if (!browser) throw new Error('the browser was not started (see the beforeAll error)');
       const page = await browser.newPage({
         viewport: { width: options.width ?? 1400, height: options.height ?? 1000 },
+        acceptDownloads: true,
       });
       if (options.initScript) await page.addInitScript(options.initScript);
       const errors: string[] = [];
@@ -73,4 +74,19 @@ export function useBrowser(): {
       return { page, errors };
     },
   };
+}
+
+/** Clicks an export button (a CSS selector) and returns the file it downloads: its name and bytes. */
+export async function downloadFrom(page: Page, selector: string): Promise<{ name: string; bytes: Buffer }> {
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: 30_000 }),
+    page.locator(selector).click(),
+  ]);
+  const path = await file.path();
+  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/** True when the bytes are a PNG file (its 8-byte signature). */
+export function isPng(bytes: Buffer): boolean {
+  return bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 }
