@@ -3,19 +3,9 @@
 import { describeAdapter, type GpuContext, GpuUnavailableError, requestGpu } from '../gpu/device';
 import type { Explorer, ExplorerContext, NoticeKind } from './explorer';
 import { EXPLORERS } from './explorers';
+import { element } from './kit/dom';
 
 const VIEW_KEY = 'view';
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export async function startApp(root: HTMLElement): Promise<void> {
   const header = element('header', { class: 'app-header' });
@@ -215,6 +205,7 @@ function showGpuMissing(main: HTMLElement, adapterLine: HTMLElement, error: unkn
       <code>--use-webgpu-adapter=swiftshader</code> to run on the CPU (slow but complete).</li>
       <li>Check <code>chrome://gpu</code>: “WebGPU: Hardware accelerated” means you are set.</li>
     </ul>`;
-  box.querySelector('.reason')!.textContent = reason;
+  const reasonLine = box.querySelector('.reason');
+  if (reasonLine) reasonLine.textContent = reason;
   main.replaceChildren(box);
 }
