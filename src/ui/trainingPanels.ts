@@ -177,13 +177,15 @@ export class TrainingPanels {
     const identical = identicalHiddenUnits(layout, params);
     const symmetric = identical.every(Boolean) && config.hidden.some((width) => width > 1);
     const sameLayers = identical.flatMap((same, l) => (same ? [l + 1] : []));
+    const partly =
+      sameLayers.length > 0 && config.hidden.length > 1 ? ` (identical within layer ${sameLayers.join(', ')})` : '';
     this.networkCaption.textContent =
       `copy ${copy} at step ${step}: ${config.hidden.join('–')} hidden units, ${config.activation}. ` +
       (symmetric
         ? `All hidden units of each layer are identical (same incoming, outgoing weights and bias): the ` +
           `${config.scheme} initialization did not break the symmetry, so the network computes like one unit ` +
           `per layer.${scale === 0 ? ' Every weight is still exactly 0.' : ''}`
-        : `Hidden units differ${sameLayers.length > 0 && config.hidden.length > 1 ? ` (identical within layer ${sameLayers.join(', ')})` : ''}.`);
+        : `Hidden units differ${partly}.`);
   }
 
   destroy(): void {

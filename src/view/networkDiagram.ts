@@ -112,7 +112,8 @@ export function drawNetworkDiagram(
 /** The legend line of the diagram. */
 export function networkLegend(scale: number): string {
   return (
-    `edges: weights W, blue > 0, orange < 0, width and opacity ∝ |w| (largest ${scale > 0 ? Number(scale.toPrecision(3)) : 0}), ` +
+    'edges: weights W, blue > 0, orange < 0, width and opacity ∝ |w| ' +
+    `(largest ${scale > 0 ? Number(scale.toPrecision(3)) : 0}), ` +
     'grey hairline: exactly 0; nodes filled by their bias'
   );
 }
