@@ -12,16 +12,26 @@ export interface ParsedFlags {
 
 /** `--a=1 --b --c=x,y` → { a: '1', b: true, c: 'x,y' }; anything else is a usage error. */
 export function parseFlags(argv: readonly string[]): ParsedFlags {
-  const values: Record<string, string | true> = {};
+  // No prototype: a flag named __proto__ or constructor is a flag like any other (then an unknown one).
+  const values: Record<string, string | true> = Object.create(null);
   for (const arg of argv) {
     const match = /^--([a-zA-Z][\w-]*)(?:=(.*))?$/.exec(arg);
     if (!match) throw new UsageError(`unexpected argument "${arg}": flags look like --name=value`);
+    if (Object.hasOwn(values, match[1])) throw new UsageError(`--${match[1]} is given twice; give each flag once`);
     values[match[1]] = match[2] ?? true;
   }
   return { values };
 }
 
 export { flagName };
+
+/** A switch: absent or --name=false|0 is off; --name, --name=true|1 is on; anything else is a usage error. */
+export function switchFlag(flags: ParsedFlags, name: string): boolean {
+  const raw = flags.values[name];
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === true || raw === 'true' || raw === '1') return true;
+  throw new UsageError(`--${name} is a switch: give it alone or as --${name}=true / --${name}=false (got "${raw}")`);
+}
 
 /**
  * Values for every spec in `table` from the flags (defaults where absent). Unknown flags and

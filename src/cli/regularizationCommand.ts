@@ -24,7 +24,7 @@ import {
 import { generateRegularizationData, type RegularizationData } from '../core/regularizationModels';
 import type { GpuContext } from '../gpu/device';
 import { RegularizationEngine } from '../gpu/regularization';
-import { flagName, helpForTable, type ParsedFlags, readTableFlags, UsageError } from './args';
+import { flagName, helpForTable, type ParsedFlags, readTableFlags, switchFlag, UsageError } from './args';
 import type { CliCommand } from './command';
 import { adapterJson, openCliGpu } from './gpu';
 
@@ -69,7 +69,7 @@ export function regularizationConfigFromFlags(flags: ParsedFlags): Regularizatio
     });
   }
   const rule = values.rule;
-  if (typeof rule === 'string' && rule in RULE_ALIASES) values.rule = RULE_ALIASES[rule];
+  if (typeof rule === 'string' && Object.hasOwn(RULE_ALIASES, rule)) values.rule = RULE_ALIASES[rule];
   else if (rule !== undefined && !(DESCENT_RULES as readonly unknown[]).includes(rule)) {
     const aliases = Object.keys(RULE_ALIASES).join(', ');
     throw new UsageError(
@@ -77,10 +77,7 @@ export function regularizationConfigFromFlags(flags: ParsedFlags): Regularizatio
     );
   }
   const tableValues = readTableFlags(REGULARIZATION_PARAMS, { values }, [...SWITCHES]);
-  for (const name of SWITCHES) {
-    if (values[name] !== undefined && values[name] !== true)
-      throw new UsageError(`--${name} is a switch and takes no value`);
-  }
+  for (const name of SWITCHES) switchFlag(flags, name); // a bad switch value is a usage error here
   try {
     return validateRegularizationConfig(tableValues);
   } catch (error) {
@@ -189,7 +186,7 @@ export const regularizationCommand: CliCommand = {
     ].join('\n'),
   async run(flags: ParsedFlags) {
     const config = regularizationConfigFromFlags(flags);
-    const useCpu = flags.values.cpu === true;
+    const useCpu = switchFlag(flags, 'cpu');
     let gpu: GpuContext | undefined;
     let outcome: GridOutcome;
     let data: RegularizationData;
@@ -215,7 +212,7 @@ export const regularizationCommand: CliCommand = {
       notices: outcome.notices,
       path: [] as Array<[number, number]>,
     };
-    if (flags.values.path === true) {
+    if (switchFlag(flags, 'path')) {
       const descent = descentPath(
         config.model,
         data,
@@ -229,7 +226,7 @@ export const regularizationCommand: CliCommand = {
       output.pathDiverged = descent.diverged;
       output.warnings = descentWarnings(config.rule, config.lambda, config.alpha);
     }
-    if (flags.values['reg-path'] === true) {
+    if (switchFlag(flags, 'reg-path')) {
       const start = outcome.J?.w ?? regularizationStart(config);
       output.regPath = regularizationPath(config.model, data, REG_PATH_LAMBDAS, start);
     }

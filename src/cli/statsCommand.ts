@@ -3,7 +3,7 @@
 import { INIT_PARAMS, validateInitConfig } from '../core/initConfig';
 import { initStats } from '../core/initStats';
 import { InitStatsEngine } from '../gpu/initStats';
-import { helpForTable, type ParsedFlags, readTableFlags } from './args';
+import { helpForTable, type ParsedFlags, readTableFlags, switchFlag } from './args';
 import type { CliCommand } from './command';
 import { adapterJson, openCliGpu } from './gpu';
 
@@ -14,7 +14,7 @@ export const statsCommand: CliCommand = {
   async run(flags: ParsedFlags) {
     const values = readTableFlags(INIT_PARAMS, flags, ['cpu']);
     const config = validateInitConfig(values);
-    if (flags.values.cpu) {
+    if (switchFlag(flags, 'cpu')) {
       const start = performance.now();
       const result = initStats(config);
       return { config, adapter: adapterJson(undefined), timeMs: performance.now() - start, layers: result.layers };

@@ -8,18 +8,12 @@ import { trainLayout } from '../core/trainLayout';
 import type { TrainingCheckpoint } from '../core/trainStats';
 import type { GpuContext } from '../gpu/device';
 import { TrainingEngine } from '../gpu/trainingEngine';
-import { flagName, helpForTable, type ParsedFlags, readTableFlags, UsageError } from './args';
+import { flagName, helpForTable, type ParsedFlags, readTableFlags, switchFlag, UsageError } from './args';
 import type { CliCommand } from './command';
 import { adapterJson, openCliGpu } from './gpu';
 
 /** The flags outside the table: the explicit list of hidden widths and the CPU switch. */
 const EXTRA_FLAGS = ['hidden', 'cpu'] as const;
-
-function booleanFlag(name: string, raw: string | true | undefined): boolean {
-  if (raw === undefined || raw === 'false' || raw === '0') return false;
-  if (raw === true || raw === 'true' || raw === '1') return true;
-  throw new UsageError(`--${name} takes no value (or true/false); got "${raw}"`);
-}
 
 /** The config of the flags; bad values are usage errors naming the flag. */
 export function trainConfigFromFlags(flags: ParsedFlags): TrainConfig {
@@ -61,7 +55,7 @@ export const trainCommand: CliCommand = {
     ].join('\n'),
   async run(flags: ParsedFlags) {
     const config = trainConfigFromFlags(flags);
-    const onCpu = booleanFlag('cpu', flags.values.cpu);
+    const onCpu = switchFlag(flags, 'cpu');
     const layout = trainLayout(config.hidden);
     let gpu: GpuContext | undefined;
     let runner: TrainingRunner;
