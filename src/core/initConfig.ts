@@ -1,5 +1,6 @@
-// The initialization experiment's configuration: one parameter table (GUI, URL, validation) and the
-// strict validator built from it.
+// The initialization experiment's configuration: one parameter table (GUI, URL, validation, CLI flags)
+// and the strict validator built from it. `default` is the command line's; the page starts at a
+// spec's softwareDefault or gpuDefault instead where it has one (tableForAdapter in core/params.ts).
 
 import { ACTIVATIONS, type Activation } from './activations';
 import { checkParam, type ParamSpec } from './params';
@@ -34,6 +35,9 @@ export const INIT_PARAMS: readonly InitParamSpec[] = [
     max: 16384,
     log: true,
     default: 128,
+    // Measured on SwiftShader (2 cores, depth 10, batch 16, K = 64): n = 128 took 6–8 s a run, n = 64 1.5–4 s.
+    softwareDefault: 64,
+    gpuDefault: 1024,
     help: 'Units per layer.',
   },
   {
@@ -65,6 +69,8 @@ export const INIT_PARAMS: readonly InitParamSpec[] = [
     max: 65536,
     log: true,
     default: 64,
+    softwareDefault: 64,
+    gpuDefault: 1024,
     help: 'Independent draws of all weights; statistics pool over them.',
   },
   {

@@ -27,6 +27,11 @@ export interface ParamSpec {
    * sizes that keep the page interactive there. The command line and a GPU use `default`.
    */
   softwareDefault?: ParamValue;
+  /**
+   * The default of the page on a GPU, when it can afford more than the command line's `default`
+   * (a quick CLI run): the Initialization explorer starts at n = K = 1024 there, the CLI at 128 and 64.
+   */
+  gpuDefault?: ParamValue;
   /** Values a log-scale integer knob offers (its select); powers of two in range when absent. */
   ticks?: readonly number[];
   help: string;
@@ -167,11 +172,15 @@ export function writeParams(table: readonly ParamSpec[], values: ParamValues): U
   return search;
 }
 
-/** The table with the defaults of this kind of adapter: `softwareDefault` replaces `default` on a software one. */
+/**
+ * The table with the page's defaults on this kind of adapter: `softwareDefault` replaces `default` on a
+ * software one, `gpuDefault` on a GPU; specs without one keep the command line's `default`.
+ */
 export function tableForAdapter<Spec extends ParamSpec>(table: readonly Spec[], software: boolean): Spec[] {
-  return table.map((spec) =>
-    software && spec.softwareDefault !== undefined ? { ...spec, default: spec.softwareDefault } : spec,
-  );
+  return table.map((spec) => {
+    const adapterDefault = software ? spec.softwareDefault : spec.gpuDefault;
+    return adapterDefault === undefined ? spec : { ...spec, default: adapterDefault };
+  });
 }
 
 /** kebab-case flag name of a camelCase table key: biasStd → bias-std. */

@@ -37,9 +37,10 @@ export interface ExplorerFrame {
 
 /** "width n 64 (GPU 1024), initializations K 64 (GPU 1024)": the sizes a software adapter shrinks. */
 export function shrunkSizes(table: readonly ParamSpec[]): string {
+  const gpu = (spec: ParamSpec) => spec.gpuDefault ?? spec.default;
   return table
-    .filter((spec) => spec.softwareDefault !== undefined && spec.softwareDefault !== spec.default)
-    .map((spec) => `${spec.label} ${String(spec.softwareDefault)} (GPU ${String(spec.default)})`)
+    .filter((spec) => spec.softwareDefault !== undefined && spec.softwareDefault !== gpu(spec))
+    .map((spec) => `${spec.label} ${String(spec.softwareDefault)} (GPU ${String(gpu(spec))})`)
     .join(', ');
 }
 
