@@ -57,26 +57,36 @@ export function derivationReadings(result: InitStatsResult, layer: number, verdi
   const step1: StepReading = {
     text: `Var(z[${l}]) = ${f(here.z.variance)} → Var(a[${l}]) = ${f(here.a.variance)}`,
     holds: agrees(here.z.variance, here.a.variance),
+    predicted: here.z.variance,
+    measured: here.a.variance,
   };
   const sum = times(gain, below.meanSquare);
   const predictedZ = sum === null ? null : sum + biasVariance;
   const step2: StepReading = {
     text: `n·Var(W)·E[a[${l - 1}]²]${biasVariance > 0 ? ' + σ_b²' : ''} = ${f(predictedZ)}; measured Var(z[${l}]) = ${f(here.z.variance)}`,
     holds: agrees(predictedZ, here.z.variance),
+    predicted: predictedZ,
+    measured: here.z.variance,
   };
   const zeroMeanShare = below.variance !== null && below.meanSquare ? below.variance / below.meanSquare : null;
   const step3: StepReading = {
     text: `E[a[${l - 1}]] = ${f(below.mean)}: Var(a)/E[a²] = ${f(zeroMeanShare)}${zeroMeanShare !== null && zeroMeanShare < 0.8 ? ' (not zero-mean)' : ''}`,
     holds: zeroMeanShare === null ? null : zeroMeanShare > 0.8,
+    predicted: 1,
+    measured: zeroMeanShare,
   };
   const predictedA = times(gain, below.variance);
   const step4: StepReading = {
     text: `n·Var(W)·Var(a[${l - 1}]) = ${f(predictedA)}; measured Var(a[${l}]) = ${f(here.a.variance)}`,
     holds: agrees(predictedA, here.a.variance),
+    predicted: predictedA,
+    measured: here.a.variance,
   };
   const step5: StepReading = {
     text: `Var(W[${l}]) = ${f(varW)}, 1/n = ${f(1 / nIn)}: n·Var(W) = ${f(gain)}`,
     holds: Math.abs(gain - 1) < 0.1,
+    predicted: 1,
+    measured: gain,
   };
   const top = layers[L - 1];
   const step6: StepReading = {
@@ -84,6 +94,8 @@ export function derivationReadings(result: InitStatsResult, layer: number, verdi
       `Π n·Var(W) = ${f(verdict.linearProduct)}; measured Var(a[${L}]) = ${f(top.a.variance)}; ` +
       `mean field χ = ${f(verdict.chiStar)} per layer`,
     holds: agrees(verdict.linearProduct, top.a.variance),
+    predicted: verdict.linearProduct,
+    measured: top.a.variance,
   };
   const ratioLayer = l < L ? l : l - 1;
   let step7: StepReading = { text: 'needs two layers', holds: null };
@@ -95,6 +107,8 @@ export function derivationReadings(result: InitStatsResult, layer: number, verdi
     step7 = {
       text: `E[δ[${ratioLayer}]²]/E[δ[${ratioLayer + 1}]²] = ${f(ratio)}; n·Var(W) = ${f(config.width * weightVariance(config.scheme, config.scale, config.width, config.width))}${chiHere !== undefined ? `, χ = ${f(chiHere)}` : ''}`,
       holds: ratio === null ? null : Math.abs(Math.log(ratio)) < Math.log(1.25),
+      predicted: 1,
+      measured: ratio,
     };
   }
   if (config.scheme === 'constant') {

@@ -9,6 +9,9 @@ export interface StepReading {
   text: string;
   /** true: the step holds in this run (within tolerance), false: it does not, null: no verdict. */
   holds: boolean | null;
+  /** The two numbers the step compares, unrounded (for the table's CSV): what it predicts, what was measured. */
+  predicted?: number | null;
+  measured?: number | null;
 }
 
 export interface VerdictLine {
@@ -18,7 +21,8 @@ export interface VerdictLine {
   symmetric?: boolean;
 }
 
-const STEPS: readonly { tex: string; why: string }[] = [
+/** The seven steps: the formula (TeX) and why it holds. */
+export const DERIVATION_STEPS: readonly { tex: string; why: string }[] = [
   { tex: String.raw`\mathrm{Var}(a^{[l]}) \approx \mathrm{Var}(z^{[l]})`, why: 'tanh(z) ≈ z near 0' },
   {
     tex: String.raw`\mathrm{Var}(z^{[l]}_k) = \sum_{j=1}^{n^{[l-1]}} \mathrm{Var}\big(w^{[l]}_{kj}\, a^{[l-1]}_j\big)`,
@@ -53,7 +57,7 @@ export class DerivationPanel {
     this.heading.className = 'caption';
     const table = document.createElement('table');
     table.className = 'steps';
-    STEPS.forEach((step, index) => {
+    DERIVATION_STEPS.forEach((step, index) => {
       const row = table.insertRow();
       row.dataset.step = String(index + 1);
       const number = row.insertCell();

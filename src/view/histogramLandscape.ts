@@ -234,6 +234,11 @@ export class HistogramLandscape {
     this.content.add(lineSegments(axes, 0x6f7d99, 1, 'axes'));
   }
 
+  /** The landscape as drawn now, axis labels included (a PNG export). */
+  snapshot(): HTMLCanvasElement {
+    return this.view.snapshot();
+  }
+
   private clearContent(): void {
     clearGroup(this.content);
     this.view.clearLabels();

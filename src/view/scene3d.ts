@@ -35,7 +35,7 @@ export function disposeTree(object: THREE.Object3D): void {
     const mesh = child as THREE.Mesh;
     mesh.geometry?.dispose();
     const material = mesh.material as THREE.Material | THREE.Material[] | undefined;
-    if (Array.isArray(material)) material.forEach((m) => m.dispose());
+    if (Array.isArray(material)) for (const m of material) m.dispose();
     else material?.dispose();
     if (child instanceof THREE.InstancedMesh) child.dispose();
   });
@@ -152,6 +152,40 @@ export class Scene3D {
       this.placeLabels();
       if (animating) this.requestRender();
     });
+  }
+
+  /**
+   * The scene drawn now, with its labels, on a 2D canvas (for a PNG export): a WebGPU canvas can
+   * only be read in the task that drew it, so this renders and copies at once.
+   */
+  snapshot(): HTMLCanvasElement {
+    this.renderer.render(this.scene, this.camera);
+    this.placeLabels();
+    const source = this.renderer.domElement;
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height;
+    const context = canvas.getContext('2d');
+    if (!context) return canvas;
+    context.drawImage(source, 0, 0);
+    const scale = source.width / Math.max(1, this.container.clientWidth);
+    context.scale(scale, scale);
+    context.textAlign = 'center';
+    context.textBaseline = 'middle';
+    for (const { element } of this.labels) {
+      if (element.style.display === 'none') continue;
+      const style = getComputedStyle(element);
+      const x = Number.parseFloat(element.style.left);
+      const y = Number.parseFloat(element.style.top);
+      context.font = `${style.fontSize} ${style.fontFamily}`;
+      const width = context.measureText(element.textContent ?? '').width;
+      const height = Number.parseFloat(style.fontSize) * 1.3;
+      context.fillStyle = style.backgroundColor;
+      context.fillRect(x - width / 2 - 3, y - height / 2, width + 6, height);
+      context.fillStyle = style.color;
+      context.fillText(element.textContent ?? '', x, y);
+    }
+    return canvas;
   }
 
   private placeLabels(): void {

@@ -10,7 +10,8 @@ const TOP = 8;
 const FLOOR_DECADE = -8;
 
 export class SymmetryChart {
-  private readonly canvas: HTMLCanvasElement;
+  /** The chart's canvas (bars, axis and labels are all drawn into it). */
+  readonly canvas: HTMLCanvasElement;
   private readonly resizeObserver: ResizeObserver;
   private spreads: readonly number[] = [];
 

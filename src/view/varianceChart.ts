@@ -25,30 +25,37 @@ export function logValue(x: number | null | undefined): number | null {
   return typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : null;
 }
 
-function shiftedBand(stats: QuantityStats, quantile: number | null): number | null {
-  // initVarianceQuantiles are of each init's variance; adding the pooled mean² puts the band on the
-  // second-moment scale of the line (it matters for sigmoid, whose mean is ½).
-  if (quantile === null) return null;
-  const mean = stats.mean ?? 0;
-  return logValue(quantile + mean * mean);
+/** Every number as it is (0 and non-finite values kept; only missing ones are null): for the exports. */
+export function rawValue(x: number | null | undefined): number | null {
+  return typeof x === 'number' ? x : null;
 }
 
-/** The four moment series of a result (layers 1..L). */
-export function momentSeries(result: InitStatsResult): MomentSeries[] {
+/**
+ * The four moment series of a result (layers 1..L). `keep` filters each value: logValue (the
+ * default) makes what a log axis cannot show a gap; rawValue keeps the numbers for the CSV.
+ */
+export function momentSeries(result: InitStatsResult, keep = logValue): MomentSeries[] {
   const { config, layers } = result;
+  const shiftedBand = (stats: QuantityStats, quantile: number | null): number | null => {
+    // initVarianceQuantiles are of each init's variance; adding the pooled mean² puts the band on the
+    // second-moment scale of the line (it matters for sigmoid, whose mean is ½).
+    if (quantile === null) return null;
+    const mean = stats.mean ?? 0;
+    return keep(quantile + mean * mean);
+  };
   const quantity = (key: 'a' | 'z' | 'delta', theory: (layer: LayerStats) => number | null): MomentSeries => ({
     key,
     label: LABELS[key],
     color: COLORS[key],
-    measured: layers.map((layer) => logValue(layer[key].meanSquare)),
-    theory: layers.map((layer) => logValue(theory(layer))),
+    measured: layers.map((layer) => keep(layer[key].meanSquare)),
+    theory: layers.map((layer) => keep(theory(layer))),
     p5: layers.map((layer) => shiftedBand(layer[key], layer[key].initVarianceQuantiles.p5)),
     p95: layers.map((layer) => shiftedBand(layer[key], layer[key].initVarianceQuantiles.p95)),
   });
   const weightCount = (layer: LayerStats): number =>
     config.width * (layer.layer === 1 ? config.inputWidth : config.width);
   const normToMoment = (layer: LayerStats, norm: number | null): number | null =>
-    norm === null ? null : logValue((norm * norm) / weightCount(layer));
+    norm === null ? null : keep((norm * norm) / weightCount(layer));
   return [
     quantity('a', (layer) => layer.theory.aMeanSquare),
     quantity('z', (layer) => layer.theory.zMeanSquare),
@@ -57,8 +64,8 @@ export function momentSeries(result: InitStatsResult): MomentSeries[] {
       key: 'dW',
       label: LABELS.dW,
       color: COLORS.dW,
-      measured: layers.map((layer) => logValue(layer.dW.meanSquare)),
-      theory: layers.map((layer) => logValue(layer.theory.dWMeanSquare)),
+      measured: layers.map((layer) => keep(layer.dW.meanSquare)),
+      theory: layers.map((layer) => keep(layer.theory.dWMeanSquare)),
       p5: layers.map((layer) => normToMoment(layer, layer.dW.normQuantiles.p5)),
       p95: layers.map((layer) => normToMoment(layer, layer.dW.normQuantiles.p95)),
     },
@@ -136,6 +143,11 @@ export class VarianceChart {
     return { width: Math.max(240, this.container.clientWidth), height: 250 };
   }
 
+  /** The chart's canvas (axes, lines, bands; the legend is HTML), once it has data. */
+  get canvas(): HTMLCanvasElement | undefined {
+    return this.plot?.ctx.canvas;
+  }
+
   update(series: MomentSeries[]): void {
     this.series = series;
     const L = series[0]?.measured.length ?? 0;
@@ -143,12 +155,12 @@ export class VarianceChart {
     // Column order: per moment: measured, theory, p5, p95.
     const data: (number | null)[][] = [this.layers];
     for (const s of series) data.push(...[s.measured, s.theory, s.p5, s.p95].map((list) => list.map(log10OrNull)));
-    if (!this.plot) this.create(series);
-    this.plot!.setData(data as uPlot.AlignedData); // rescales through the range functions below
+    this.plot ??= this.create(series);
+    this.plot.setData(data as uPlot.AlignedData); // rescales through the range functions below
     this.drawLegend();
   }
 
-  private create(series: MomentSeries[]): void {
+  private create(series: MomentSeries[]): uPlot {
     const uSeries: uPlot.Series[] = [{ label: 'layer' }];
     const bands: uPlot.Band[] = [];
     series.forEach((s, i) => {
@@ -203,7 +215,7 @@ export class VarianceChart {
         ],
       },
     };
-    this.plot = new uPlot(opts, [[]], this.plotHost);
+    return new uPlot(opts, [[]], this.plotHost);
   }
 
   private showReadout(index: number): void {
