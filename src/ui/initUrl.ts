@@ -1,20 +1,16 @@
-// URL state of the Initialization explorer: the experiment (INIT_PARAMS, with defaults sized to the
-// adapter) plus the view toggles (INIT_VIEW_PARAMS), both read with readParams (clamping, notices)
-// and written with writeParams (defaults omitted). Pure: no DOM, unit-tested.
+// URL state and knob rules of the Initialization explorer: the experiment (INIT_PARAMS, with the
+// page's defaults for this adapter: tableForAdapter applies the table's softwareDefault or gpuDefault)
+// plus the view toggles (INIT_VIEW_PARAMS), read and written through the kit (clamping, notices,
+// defaults omitted), the knob rule that keeps inputWidth in step with width, and the `stats` command
+// line of a config (the CLI's own defaults omitted). Pure: no DOM, unit-tested.
 
 import { ConfigError, INIT_PARAMS, type InitConfig, type InitParamSpec, validateInitConfig } from '../core/initConfig';
-import { type ParamSpec, type ParamValues, readParams, writeParams } from '../core/params';
+import { commandLine, type ParamSpec, type ParamValue, parseParam, tableForAdapter } from '../core/params';
 import { nextSeed } from '../core/rng';
+import type { Quantity } from '../core/stats';
+import { readUrl, writeUrl } from './kit/urlState';
 
 export { nextSeed };
-import type { Quantity } from '../core/stats';
-
-/**
- * Defaults that keep a run interactive: a software adapter (~100× slower) gets small ones. Measured
- * on SwiftShader (2 cores, depth 10, batch 16, K = 64): n = 128 took 6–8 s per run, n = 64 1.5–4 s.
- */
-export const SOFTWARE_DEFAULTS = { width: 64, inits: 64 } as const;
-export const HARDWARE_DEFAULTS = { width: 1024, inits: 1024 } as const;
 
 export type Density = 'log' | 'linear';
 
@@ -32,6 +28,7 @@ export const INIT_VIEW_PARAMS: readonly ParamSpec[] = [
     label: 'show',
     kind: 'choice',
     choices: ['a', 'z', 'delta'],
+    choiceLabels: { a: 'activations a', z: 'pre-activations z', delta: 'gradients δ' },
     default: 'a',
     help: 'a = φ(z) activations, z = pre-activations, delta = δ = ∂L/∂z back-propagated gradients.',
   },
@@ -40,12 +37,13 @@ export const INIT_VIEW_PARAMS: readonly ParamSpec[] = [
     label: 'density',
     kind: 'choice',
     choices: ['log', 'linear'],
+    choiceLabels: { log: 'log density', linear: 'linear density' },
     default: 'log',
     help: 'Height of the histograms: log10 or linear fraction.',
   },
   {
     key: 'layer',
-    label: 'inspect layer',
+    label: 'inspect layer (0 = middle)',
     kind: 'int',
     min: 0,
     max: 200,
@@ -54,10 +52,11 @@ export const INIT_VIEW_PARAMS: readonly ParamSpec[] = [
   },
 ];
 
-/** INIT_PARAMS with the defaults of this kind of adapter (ranges unchanged: they live in the table). */
+export const VIEW_KEYS: ReadonlySet<string> = new Set(INIT_VIEW_PARAMS.map((spec) => spec.key));
+
+/** INIT_PARAMS with the page's defaults on this kind of adapter (ranges unchanged: they live in the table). */
 export function initParamTable(software: boolean): InitParamSpec[] {
-  const defaults: Record<string, number> = software ? SOFTWARE_DEFAULTS : HARDWARE_DEFAULTS;
-  return INIT_PARAMS.map((spec) => (spec.key in defaults ? { ...spec, default: defaults[spec.key] } : spec));
+  return tableForAdapter(INIT_PARAMS, software);
 }
 
 export function defaultInitConfig(software: boolean): InitConfig {
@@ -77,40 +76,51 @@ export interface InitUrlState {
 
 /** The explorer's state from its URL parameters: never throws; bad values become notices. */
 export function readInitUrl(search: URLSearchParams, software: boolean): InitUrlState {
-  const table = initParamTable(software);
-  const known = new Set([...table, ...INIT_VIEW_PARAMS].map((spec) => spec.key));
-  const notices: string[] = [];
-  for (const key of new Set(search.keys())) {
-    if (!known.has(key)) notices.push(`unknown URL parameter ${JSON.stringify(key)} ignored`);
-  }
-  const experiment = readParams(table, search);
-  const view = readParams(INIT_VIEW_PARAMS, search);
-  notices.push(...experiment.notices, ...view.notices);
+  const { values, notices } = readUrl([...initParamTable(software), ...INIT_VIEW_PARAMS], search);
+  const experiment = Object.fromEntries(INIT_PARAMS.map((spec) => [spec.key, values[spec.key]]));
   let config: InitConfig;
   try {
-    config = validateInitConfig(experiment.values);
+    config = validateInitConfig(experiment);
   } catch (error) {
-    // readParams already clamps every value into the table's ranges; this is a safety net.
+    // readUrl already clamps every value into the table's ranges; this is a safety net.
     if (!(error instanceof ConfigError)) throw error;
     notices.push(`${error.message}; using the defaults`);
     config = defaultInitConfig(software);
   }
-  return {
-    config,
-    view: {
-      quantity: view.values.quantity as Quantity,
-      density: view.values.density as Density,
-      layer: view.values.layer as number,
-    },
-    notices,
+  const view: InitViewState = {
+    quantity: values.quantity as Quantity,
+    density: values.density as Density,
+    layer: values.layer as number,
   };
+  return { config, view, notices };
 }
 
 /** The URL parameters of a state: only values that differ from their (adapter's) defaults. */
 export function writeInitUrl(config: InitConfig, view: InitViewState, software: boolean): URLSearchParams {
-  const search = writeParams(initParamTable(software), config as unknown as ParamValues);
-  for (const [key, value] of writeParams(INIT_VIEW_PARAMS, view as unknown as ParamValues)) search.set(key, value);
-  return search;
+  return writeUrl([...initParamTable(software), ...INIT_VIEW_PARAMS], { ...config, ...view });
+}
+
+/** `npm run cli -- stats …`: the same run headless (flags at the CLI's defaults omitted). */
+export function initCommand(config: InitConfig): string {
+  return commandLine('stats', INIT_PARAMS, { ...config });
+}
+
+/**
+ * The config after one knob moved: the value goes through the table (clamped or replaced, with the
+ * message), and a new width carries inputWidth along unless the visitor set the two apart.
+ */
+export function withKnob(
+  table: readonly InitParamSpec[],
+  config: InitConfig,
+  key: string,
+  value: ParamValue,
+): { config: InitConfig; message?: string } {
+  const spec = table.find((candidate) => candidate.key === key);
+  if (!spec) return { config };
+  const parsed = parseParam(spec, value, config[spec.key]);
+  const next = { ...config, [spec.key]: parsed.value };
+  if (spec.key === 'width' && config.inputWidth === config.width) next.inputWidth = parsed.value as number;
+  return { config: next, message: parsed.message };
 }
 
 /** The layer the derivation panel measures at: `layer` clamped to 1..depth, 0 = the middle layer. */

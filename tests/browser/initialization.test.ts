@@ -1,11 +1,13 @@
 // The Initialization explorer in headless Chromium on SwiftShader, with small shapes: it loads with
 // no console error, the presets move the measured gradient variance of layer 1 the way the course
 // says (too large > appropriate > too small), the zero preset is exactly symmetric below the top
-// layer, and a screenshot of each preset lands in screenshots/init-<preset>.png.
+// layer, a screenshot of each preset lands in screenshots/init-<preset>.png, and the panels export
+// what they show (PNG, CSV, JSON) with the command line of the current settings.
+import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { INIT_PRESETS } from '../../src/ui/initPresets';
-import { SCREENSHOTS, useBrowser } from '../helpers/browser';
+import { downloadFrom, isPng, SCREENSHOTS, useBrowser } from '../helpers/browser';
 
 const browser = useBrowser();
 
@@ -29,7 +31,7 @@ describe('Initialization explorer', () => {
   it('loads /?view=init with the software defaults, a finished run and no console error', async () => {
     const { page, errors } = await browser.open('/?view=init');
     await expect.poll(() => page.locator('#init-status').count(), { timeout: 30_000 }).toBe(1);
-    expect(await page.locator('#init-software-note').textContent()).toContain('K = 64');
+    expect(await page.locator('#init-adapter-note').textContent()).toContain('initializations K 64 (GPU 1024)');
     await waitForRun(page, 64);
     const runMs = Number(await page.locator('#init-status').getAttribute('data-run-ms'));
     console.log(`default run (software adapter): ${runMs} ms`);
@@ -149,6 +151,67 @@ describe('Initialization explorer', () => {
     const longest = await longestSince(moved);
     console.log(`longest main-thread task of a depth-200 constant-init run: ${Math.round(longest)} ms`);
     expect(longest).toBeLessThan(400);
+    expect(errors).toEqual([]);
+  });
+
+  it('exports each panel: the landscape PNG and JSON, the moments CSV, the steps, the spreads, the command', async () => {
+    const { page, errors } = await browser.open(`/?view=init&${SMALL}`);
+    await waitForRun(page, 32);
+    const command = page.locator('#init-command');
+    expect(await command.textContent()).toBe('npm run cli -- stats --depth=8 --width=64 --batch=8 --inits=32');
+
+    const landscapePng = await downloadFrom(page, '#init-landscape [data-export=png]');
+    expect(landscapePng.name).toBe('init-landscape.png');
+    expect(isPng(landscapePng.bytes)).toBe(true);
+    expect(landscapePng.bytes.length).toBeGreaterThan(20_000); // the curtains and labels, not a blank frame
+    writeFileSync(`${SCREENSHOTS}/init-landscape-export.png`, landscapePng.bytes);
+    const landscape = JSON.parse((await downloadFrom(page, '#init-landscape [data-export=json]')).bytes.toString());
+    expect(landscape).toMatchObject({ quantity: 'a', density: 'log', grid: { lo: -1, hi: 1, bins: 64 } });
+    expect(landscape.layers).toHaveLength(8);
+    expect(landscape.layers[0].fractions).toHaveLength(64);
+    expect(landscape.layers[0].total).toBe(32 * 8 * 64); // K · B · n values of layer 1
+
+    const status = page.locator('#init-status');
+    const moments = (await downloadFrom(page, '#init-variance [data-export=csv]')).bytes.toString().trim().split('\n');
+    const header = moments[0].split(',');
+    expect(header.slice(0, 5)).toEqual(['layer', 'a_measured', 'a_p5', 'a_p95', 'a_theory']);
+    expect(moments).toHaveLength(1 + 8);
+    const layer1 = moments[1].split(',');
+    expect(Number(layer1[header.indexOf('delta_measured')])).toBe(
+      Number(await status.getAttribute('data-grad-var-layer1')),
+    );
+    const chart = await downloadFrom(page, '#init-variance [data-export=png]');
+    expect(isPng(chart.bytes) && chart.bytes.length > 5_000).toBe(true);
+
+    const multiples = JSON.parse((await downloadFrom(page, '#init-multiples [data-export=json]')).bytes.toString());
+    expect(multiples.layers.map((layer: { layer: number }) => layer.layer)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(multiples.layers[7].note).toBe(
+      (await page.locator('#init-multiples figure[data-layer="8"] figcaption').textContent())?.replace(
+        'layer 8 · ',
+        '',
+      ),
+    );
+
+    const steps = (await downloadFrom(page, '#init-derivation [data-export=csv]')).bytes.toString().trim().split('\n');
+    expect(steps[0]).toBe('step,claim,formula_tex,layer,predicted,measured,holds,reading');
+    expect(steps).toHaveLength(1 + 7);
+    expect(steps.slice(1).every((line) => line.includes(',4,'))).toBe(true); // layer 0 = the middle of 8
+
+    const spreads = (await downloadFrom(page, '#init-symmetry [data-export=csv]')).bytes.toString().trim().split('\n');
+    expect(spreads[0]).toBe('layer,spread,identical');
+    expect(spreads).toHaveLength(1 + 8);
+    const top = spreads[8].split(',');
+    expect(Number(top[1])).toBe(Number(await status.getAttribute('data-symmetry-top')));
+    expect(isPng((await downloadFrom(page, '#init-symmetry [data-export=png]')).bytes)).toBe(true);
+
+    // The command follows the settings: a preset and a re-seed change it.
+    await page.locator('button[data-preset="too-large"]').click();
+    await waitForRun(page, 32);
+    expect(await command.textContent()).toContain(' --scale=3');
+    await page.getByText('re-seed (next Threefry word)').click();
+    await waitForRun(page, 32);
+    expect(await command.textContent()).toMatch(/ --seed=\d+$/);
+    expect(new URL(page.url()).searchParams.get('seed')).toBe((await command.textContent())?.split('--seed=')[1]);
     expect(errors).toEqual([]);
   });
 });

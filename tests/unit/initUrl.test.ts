@@ -1,21 +1,28 @@
 // URL state of the Initialization explorer: round trip through writeInitUrl / readInitUrl, adapter
-// defaults, and malformed input (clamped or replaced, each with a notice, never a throw).
+// defaults, malformed input (clamped or replaced, each with a notice, never a throw), the width knob
+// carrying inputWidth along, and the `stats` command line.
 import { describe, expect, it } from 'vitest';
 import { INIT_PARAMS, validateInitConfig } from '../../src/core/initConfig';
 import { threefry2x32 } from '../../src/core/rng';
 import {
   defaultInitConfig,
-  HARDWARE_DEFAULTS,
   type InitViewState,
+  initCommand,
   initParamTable,
   inspectedLayer,
   nextSeed,
   readInitUrl,
-  SOFTWARE_DEFAULTS,
+  withKnob,
   writeInitUrl,
 } from '../../src/ui/initUrl';
+import { shrunkSizes } from '../../src/ui/kit/frame';
 
 const VIEW: InitViewState = { quantity: 'a', density: 'log', layer: 0 };
+
+/** The page's defaults, as the table states them. */
+const spec = (key: string) => INIT_PARAMS.find((candidate) => candidate.key === key);
+const SOFTWARE_DEFAULTS = { width: spec('width')?.softwareDefault, inits: spec('inits')?.softwareDefault };
+const HARDWARE_DEFAULTS = { width: spec('width')?.gpuDefault, inits: spec('inits')?.gpuDefault };
 
 describe('adapter defaults', () => {
   it('software adapters start small, GPUs large (K ≥ 1024, n ≥ 1024); ranges stay the table’s', () => {
@@ -38,7 +45,13 @@ describe('adapter defaults', () => {
         expect({ ...spec, default: original.default }).toEqual(original);
       });
     }
-    expect(initParamTable(false).find((spec) => spec.key === 'width')!.max).toBe(16384);
+    expect(initParamTable(false).find((spec) => spec.key === 'width')?.max).toBe(16384);
+    // The command line keeps its own defaults (n = 128, K = 64): the page's live in softwareDefault/gpuDefault.
+    expect(validateInitConfig({})).toMatchObject({ width: 128, inits: 64 });
+  });
+
+  it('the software note names each shrunk size with what a GPU starts at', () => {
+    expect(shrunkSizes(INIT_PARAMS)).toBe('width n 64 (GPU 1024), initializations K 64 (GPU 1024)');
   });
 
   it('an empty query gives the defaults, no notices, and writes back to an empty query', () => {
@@ -103,7 +116,7 @@ describe('malformed input', () => {
     expect(state.config).toEqual(defaultInitConfig(false));
     expect(state.view).toEqual(VIEW);
     expect(state.notices).toEqual([
-      'unknown URL parameter "widht" ignored',
+      'unknown parameter "widht" ignored',
       `width: "wide" is not an integer in 1–16384; using ${HARDWARE_DEFAULTS.width}`,
       'activation: "softmax" is not one of tanh, sigmoid, relu, linear; using "tanh"',
       'scale: "NaN" is not a finite number in 0–100; using 1',
@@ -128,6 +141,39 @@ describe('malformed input', () => {
     }
     expect(readInitUrl(new URLSearchParams('seed=4294967296'), true).config.seed).toBe(4294967295);
     expect(readInitUrl(new URLSearchParams('seed=-1'), true).config.seed).toBe(0);
+    expect(readInitUrl(new URLSearchParams('depth=3&depth=5'), true)).toMatchObject({
+      config: { depth: 3 },
+      notices: ['depth is given 2 times; using the first ("3")'],
+    });
+  });
+});
+
+describe('knobs and the command line', () => {
+  const table = initParamTable(true);
+  const base = defaultInitConfig(true);
+
+  it('a new width carries inputWidth along unless the two were set apart', () => {
+    expect(withKnob(table, base, 'width', 256).config).toMatchObject({ width: 256, inputWidth: 256 });
+    const apart = { ...base, inputWidth: 784 };
+    expect(withKnob(table, apart, 'width', 256).config).toMatchObject({ width: 256, inputWidth: 784 });
+    expect(withKnob(table, base, 'inputWidth', 10).config).toMatchObject({ width: 64, inputWidth: 10 });
+  });
+
+  it('clamps through the table, with the message', () => {
+    const moved = withKnob(table, base, 'depth', 500);
+    expect(moved.config.depth).toBe(200);
+    expect(moved.message).toBe('depth: 500 is not an integer in 1–200; clamped to 200');
+    expect(withKnob(table, base, 'nope', 1).config).toBe(base);
+  });
+
+  it('writes `stats` with the flags that differ from the CLI’s defaults (kebab-case)', () => {
+    expect(initCommand(validateInitConfig({}))).toBe('npm run cli -- stats');
+    // The software adapter's start: n = 64 differs from the CLI's 128, K = 64 does not.
+    expect(initCommand(base)).toBe('npm run cli -- stats --width=64');
+    const config = { ...base, depth: 20, inputWidth: 784, biasStd: 0.5, scheme: 'he-normal' as const, scale: 0.3 };
+    expect(initCommand(config)).toBe(
+      'npm run cli -- stats --depth=20 --width=64 --input-width=784 --scheme=he-normal --scale=0.3 --bias-std=0.5',
+    );
   });
 });
 
