@@ -125,6 +125,15 @@ interface SurfaceSlot {
   argminPass: GridArgminPass;
 }
 
+/** The buffers of one grid size: J, its argmin, one slot per surface, and gridLoss once points are bound. */
+interface GridBuffers {
+  G: number;
+  dataLoss: GPUBuffer;
+  dataArgmin: GridArgminPass;
+  slots: SurfaceSlot[];
+  gridLossPass?: GridLossPass;
+}
+
 interface CachedGrid {
   key: string;
   data: RegularizationData;
@@ -134,6 +143,14 @@ interface CachedGrid {
   minimumJ: RegularizationMinimum;
 }
 
+/** What one evaluation read back from the GPU. */
+interface Readback {
+  dataArgmin: ArgminResult;
+  surfaceArgmins: ArgminResult[];
+  dataLossBytes?: ArrayBuffer;
+  surfaceBytes?: ArrayBuffer[];
+}
+
 function nonFiniteNotice(what: string, count: number, G: number): string {
   return (
     `${count} of ${G * G} cells of ${what} are not finite in f32 (overflow to ±Inf or NaN): ` +
@@ -141,14 +158,19 @@ function nonFiniteNotice(what: string, count: number, G: number): string {
   );
 }
 
+/** The config's own penalty first, then the extra ones not already asked for. */
+function penaltyRequests(config: RegularizationConfig, options: EvaluateOptions): PenaltyRequest[] {
+  const requests: PenaltyRequest[] = [{ penalty: config.penalty, lambda: config.lambda, mix: config.mix }];
+  for (const extra of options.extraPenalties ?? []) {
+    const request = typeof extra === 'string' ? { penalty: extra, lambda: config.lambda, mix: config.mix } : extra;
+    if (!requests.some((known) => sameRequest(known, request))) requests.push(request);
+  }
+  return requests;
+}
+
 export class RegularizationEngine {
-  private pointsBuffer: GPUBuffer | undefined;
-  private pointsCapacity = 0;
-  private G = 0;
-  private dataLossBuffer: GPUBuffer | undefined;
-  private gridLossPass: GridLossPass | undefined;
-  private dataArgminPass: GridArgminPass | undefined;
-  private slots: SurfaceSlot[] = [];
+  private points: { buffer: GPUBuffer; capacity: number } | undefined;
+  private grid: GridBuffers | undefined;
   private cache: CachedGrid | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private dispatches = 0;
@@ -203,74 +225,67 @@ export class RegularizationEngine {
 
   destroy(): void {
     this.releaseGrid();
-    this.gridLossPass?.destroy();
-    this.pointsBuffer?.destroy();
-    this.gridLossPass = undefined;
-    this.pointsBuffer = undefined;
+    this.points?.buffer.destroy();
+    this.points = undefined;
     this.cache = undefined;
   }
 
   private releaseGrid(): void {
-    for (const slot of this.slots) {
+    const grid = this.grid;
+    if (!grid) return;
+    for (const slot of grid.slots) {
       slot.penaltyPass.destroy();
       slot.argminPass.destroy();
       slot.buffer.destroy();
     }
-    this.slots = [];
-    this.dataArgminPass?.destroy();
-    this.dataLossBuffer?.destroy();
-    this.dataArgminPass = undefined;
-    this.dataLossBuffer = undefined;
-    this.G = 0;
+    grid.gridLossPass?.destroy();
+    grid.dataArgmin.destroy();
+    grid.dataLoss.destroy();
+    this.grid = undefined;
   }
 
-  private ensureGrid(G: number, surfaces: number): void {
-    if (G !== this.G) {
+  /** The buffers of a G×G grid with at least `surfaces` slots (a new G drops the old buffers and the cache). */
+  private ensureGrid(G: number, surfaces: number): GridBuffers {
+    if (this.grid?.G !== G) {
       this.releaseGrid();
-      this.gridLossPass?.destroy();
-      this.gridLossPass = undefined;
       this.cache = undefined;
-      this.G = G;
-      this.dataLossBuffer = createStorageBuffer(this.device, 'regularization dataLoss', G * G * 4);
-      this.dataArgminPass = this.gridArgminKernel.createPass(
-        this.dataLossBuffer,
-        G * G,
-        'regularization dataLoss argmin',
-      );
+      const dataLoss = createStorageBuffer(this.device, 'regularization dataLoss', G * G * 4);
+      const dataArgmin = this.gridArgminKernel.createPass(dataLoss, G * G, 'regularization dataLoss argmin');
+      this.grid = { G, dataLoss, dataArgmin, slots: [] };
     }
-    while (this.slots.length < surfaces) {
-      const label = `regularization surface ${this.slots.length}`;
+    const grid = this.grid;
+    while (grid.slots.length < surfaces) {
+      const label = `regularization surface ${grid.slots.length}`;
       const buffer = createStorageBuffer(this.device, `${label} penalized`, G * G * 4);
-      this.slots.push({
+      grid.slots.push({
         buffer,
-        penaltyPass: this.gridPenaltyKernel.createPass(this.dataLossBuffer!, buffer, `${label} gridPenalty`),
+        penaltyPass: this.gridPenaltyKernel.createPass(grid.dataLoss, buffer, `${label} gridPenalty`),
         argminPass: this.gridArgminKernel.createPass(buffer, G * G, `${label} argmin`),
       });
     }
+    return grid;
   }
 
-  private uploadPoints(data: RegularizationData): void {
+  /** Writes the data points, growing their buffer if needed; returns gridLoss bound to them and to J. */
+  private uploadPoints(grid: GridBuffers, data: RegularizationData): GridLossPass {
     const packed = packRegularizationPoints(data);
-    if (!this.pointsBuffer || packed.byteLength > this.pointsCapacity) {
-      this.pointsBuffer?.destroy();
-      this.gridLossPass?.destroy();
-      this.gridLossPass = undefined;
-      this.pointsCapacity = Math.max(packed.byteLength, 4096);
-      this.pointsBuffer = createStorageBuffer(this.device, 'regularization points', this.pointsCapacity);
+    if (!this.points || packed.byteLength > this.points.capacity) {
+      this.points?.buffer.destroy();
+      grid.gridLossPass?.destroy();
+      grid.gridLossPass = undefined;
+      const capacity = Math.max(packed.byteLength, 4096);
+      this.points = { buffer: createStorageBuffer(this.device, 'regularization points', capacity), capacity };
     }
-    this.device.queue.writeBuffer(this.pointsBuffer, 0, packed);
-    this.gridLossPass ??= this.gridLossKernel.createPass(
-      this.pointsBuffer,
-      this.dataLossBuffer!,
-      'regularization gridLoss',
-    );
+    this.device.queue.writeBuffer(this.points.buffer, 0, packed);
+    grid.gridLossPass ??= this.gridLossKernel.createPass(this.points.buffer, grid.dataLoss, 'regularization gridLoss');
+    return grid.gridLossPass;
   }
 
   private clampGrid(requested: number, notices: string[]): number {
     if (requested <= this.maxGrid) return requested;
     notices.push(
-      `grid ${requested} needs ${((requested * requested * 4) / 2 ** 20).toFixed(1)} MiB per buffer, more than this device ` +
-        `allows for one storage buffer or dispatch; using G = ${this.maxGrid}`,
+      `grid ${requested} needs ${((requested * requested * 4) / 2 ** 20).toFixed(1)} MiB per buffer, ` +
+        `more than this device allows for one storage buffer or dispatch; using G = ${this.maxGrid}`,
     );
     return this.maxGrid;
   }
@@ -282,69 +297,20 @@ export class RegularizationEngine {
     const notices: string[] = [];
     const G = this.clampGrid(config.grid, notices);
     const window = regularizationWindow(config);
-    const own: PenaltyRequest = { penalty: config.penalty, lambda: config.lambda, mix: config.mix };
-    const requests: PenaltyRequest[] = [own];
-    for (const extra of options.extraPenalties ?? []) {
-      const request = typeof extra === 'string' ? { penalty: extra, lambda: config.lambda, mix: config.mix } : extra;
-      if (!requests.some((known) => sameRequest(known, request))) requests.push(request);
-    }
-    this.ensureGrid(G, requests.length);
-
-    const { device } = this;
+    const requests = penaltyRequests(config, options);
+    const grid = this.ensureGrid(G, requests.length);
     const key = regularizationDataKey(config, G);
-    const encoder = device.createCommandEncoder({ label: 'regularization evaluate' });
-    const dispatchedGridLoss = this.cache?.key !== key;
-    let data = this.cache?.data;
-    if (dispatchedGridLoss) {
-      this.cache = undefined;
-      data = generateRegularizationData(config.model, regularizationDataOptions(config));
-      this.uploadPoints(data);
-      this.gridLossPass!.encode(encoder, { model: config.model, window, G, n: data.n, quadratic: data.quadratic });
-      this.dataArgminPass!.encode(encoder, G * G);
-      this.dispatches++;
-    }
-    requests.forEach((request, slot) => {
-      this.slots[slot].penaltyPass.encode(encoder, { window, G, ...request });
-      this.slots[slot].argminPass.encode(encoder, G * G);
+    const cached = this.cache?.key === key ? this.cache : undefined;
+    const data = cached?.data ?? generateRegularizationData(config.model, regularizationDataOptions(config));
+    this.encodePasses(grid, config, window, data, requests, !cached);
+    const readback = await this.readBack(grid, requests, readValues, cached);
+    const cache = this.cacheGrid(cached ?? newCache(key, data, readback, window, G), readback, config, refine);
+    const surfaces = requests.map((request, slot) => {
+      const argmin = readback.surfaceArgmins[slot];
+      const values = readback.surfaceBytes ? new Float32Array(readback.surfaceBytes[slot]) : new Float32Array(0);
+      return surfaceOf(config.model, data, request, argminToGridMinimum(argmin, window, G), argmin, values, refine);
     });
-    device.queue.submit([encoder.finish()]);
-
-    const bytes = G * G * 4;
-    const [dataArgmin, surfaceArgmins, dataLossBytes, surfaceBytes] = await Promise.all([
-      dispatchedGridLoss ? this.dataArgminPass!.read() : Promise.resolve(this.cache!.argmin),
-      Promise.all(requests.map((_, slot) => this.slots[slot].argminPass.read())),
-      readValues && !this.cache?.values ? readBuffer(device, this.dataLossBuffer!, bytes) : Promise.resolve(undefined),
-      readValues
-        ? Promise.all(requests.map((_, slot) => readBuffer(device, this.slots[slot].buffer, bytes)))
-        : Promise.resolve(undefined),
-    ]);
-
-    const gridData = data!;
-    if (dispatchedGridLoss) {
-      const grid = argminToGridMinimum(dataArgmin, window, G);
-      this.cache = { key, data: gridData, argmin: dataArgmin, minimumJ: { grid, refined: null } };
-    }
-    const cache = this.cache!;
-    if (dataLossBytes) cache.values = new Float32Array(dataLossBytes);
-    if (refine && cache.minimumJ.grid && !cache.minimumJ.refined) {
-      cache.minimumJ.refined = refineMinimizer(config.model, gridData, 'none', 0, 0, cache.minimumJ.grid.w);
-    }
-
-    const surfaces: RegularizationSurface[] = requests.map((request, slot) => {
-      const argmin = surfaceArgmins[slot];
-      const grid = argminToGridMinimum(argmin, window, G);
-      const refined =
-        refine && grid
-          ? refineMinimizer(config.model, gridData, request.penalty, request.lambda, request.mix, grid.w)
-          : null;
-      return {
-        ...request,
-        values: surfaceBytes ? new Float32Array(surfaceBytes[slot]) : new Float32Array(0),
-        minimum: { grid, refined },
-        nonFinite: argmin.nonFinite,
-      };
-    });
-
+    const { dataArgmin } = readback;
     if (dataArgmin.nonFinite > 0) notices.push(nonFiniteNotice('J', dataArgmin.nonFinite, G));
     if (surfaces[0].nonFinite > dataArgmin.nonFinite)
       notices.push(nonFiniteNotice('J + λ·P', surfaces[0].nonFinite, G));
@@ -353,15 +319,98 @@ export class RegularizationEngine {
       config: { ...config, grid: G },
       G,
       window,
-      data: gridData,
+      data,
       notices,
-      dataLoss: readValues ? cache.values! : new Float32Array(0),
+      dataLoss: readValues ? (cache.values ?? new Float32Array(0)) : new Float32Array(0),
       penalized: surfaces[0].values,
       surfaces,
       minima: { J: minimumJ, penalized: surfaces[0].minimum },
       nonFinite: { dataLoss: dataArgmin.nonFinite, penalized: surfaces[0].nonFinite },
       timeMs: performance.now() - start,
-      dispatchedGridLoss,
+      dispatchedGridLoss: !cached,
     };
   }
+
+  /** Records gridLoss and its argmin (when J is not cached), then gridPenalty and gridArgmin per surface; submits. */
+  private encodePasses(
+    grid: GridBuffers,
+    config: RegularizationConfig,
+    window: GridWindow,
+    data: RegularizationData,
+    requests: readonly PenaltyRequest[],
+    withGridLoss: boolean,
+  ): void {
+    const { G } = grid;
+    const encoder = this.device.createCommandEncoder({ label: 'regularization evaluate' });
+    if (withGridLoss) {
+      this.cache = undefined;
+      const gridLossPass = this.uploadPoints(grid, data);
+      gridLossPass.encode(encoder, { model: config.model, window, G, n: data.n, quadratic: data.quadratic });
+      grid.dataArgmin.encode(encoder, G * G);
+      this.dispatches++;
+    }
+    requests.forEach((request, slot) => {
+      grid.slots[slot].penaltyPass.encode(encoder, { window, G, ...request });
+      grid.slots[slot].argminPass.encode(encoder, G * G);
+    });
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  /** The argmins, and the values where asked (J only when not read back before). */
+  private async readBack(
+    grid: GridBuffers,
+    requests: readonly PenaltyRequest[],
+    readValues: boolean,
+    cached: CachedGrid | undefined,
+  ): Promise<Readback> {
+    const { device } = this;
+    const bytes = grid.G * grid.G * 4;
+    const slots = grid.slots.slice(0, requests.length);
+    const [dataArgmin, surfaceArgmins, dataLossBytes, surfaceBytes] = await Promise.all([
+      cached ? Promise.resolve(cached.argmin) : grid.dataArgmin.read(),
+      Promise.all(slots.map((slot) => slot.argminPass.read())),
+      readValues && !cached?.values ? readBuffer(device, grid.dataLoss, bytes) : Promise.resolve(undefined),
+      readValues
+        ? Promise.all(slots.map((slot) => readBuffer(device, slot.buffer, bytes)))
+        : Promise.resolve(undefined),
+    ]);
+    return { dataArgmin, surfaceArgmins, dataLossBytes, surfaceBytes };
+  }
+
+  /** Keeps `cache` as the engine's J, its values and refined minimum filled in as asked. */
+  private cacheGrid(cache: CachedGrid, readback: Readback, config: RegularizationConfig, refine: boolean): CachedGrid {
+    this.cache = cache;
+    if (readback.dataLossBytes) cache.values = new Float32Array(readback.dataLossBytes);
+    if (refine && cache.minimumJ.grid && !cache.minimumJ.refined) {
+      cache.minimumJ.refined = refineMinimizer(config.model, cache.data, 'none', 0, 0, cache.minimumJ.grid.w);
+    }
+    return cache;
+  }
+}
+
+/** The cache entry of a J that gridLoss has just computed. */
+function newCache(
+  key: string,
+  data: RegularizationData,
+  readback: Readback,
+  window: GridWindow,
+  G: number,
+): CachedGrid {
+  const grid = argminToGridMinimum(readback.dataArgmin, window, G);
+  return { key, data, argmin: readback.dataArgmin, minimumJ: { grid, refined: null } };
+}
+
+/** One surface of the result: its values (if read), grid minimum and refined minimum (CPU, f64). */
+function surfaceOf(
+  model: RegularizationConfig['model'],
+  data: RegularizationData,
+  request: PenaltyRequest,
+  grid: GridMinimum | null,
+  argmin: ArgminResult,
+  values: Float32Array,
+  refine: boolean,
+): RegularizationSurface {
+  const refined =
+    refine && grid ? refineMinimizer(model, data, request.penalty, request.lambda, request.mix, grid.w) : null;
+  return { ...request, values, minimum: { grid, refined }, nonFinite: argmin.nonFinite };
 }
