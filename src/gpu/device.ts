@@ -16,11 +16,13 @@ export interface GpuContext {
   adapter: AdapterSummary;
   /** Kept so the adapter lives as long as its device (Dawn in Node crashes if it is collected first). */
   gpuAdapter: GPUAdapter;
-  /** Resolves when the device is lost; `reason` 'destroyed' means we destroyed it ourselves. */
+  /** Resolves when the device is lost, for whatever reason (a destroy() from outside included). */
   lost: Promise<GPUDeviceLostInfo>;
+  /** Destroys the device on purpose: the one loss that does not reach onLost. */
+  release(): void;
 }
 
-export type GpuFailure = 'no-webgpu' | 'no-adapter' | 'limits' | 'device';
+export type GpuFailure = 'no-webgpu' | 'no-adapter' | 'limits' | 'device' | 'timeout';
 
 export class GpuUnavailableError extends Error {
   constructor(
@@ -82,13 +84,38 @@ export function describeAdapter(adapter: AdapterSummary): string {
 
 export interface RequestGpuOptions {
   label?: string;
-  /** Called when the device is lost for any reason other than our own destroy(). */
+  /**
+   * Called when the device is lost for any reason but our own release(): a driver reset, a GPU
+   * watchdog, and a destroy() the app did not ask for are all losses.
+   */
   onLost?: (info: GPUDeviceLostInfo) => void;
+  /** How long the adapter and the device may take each before start-up fails (default 10 s). */
+  timeoutMs?: number;
   /** Features to turn on where the adapter has them (e.g. 'timestamp-query' for the benchmark). */
   optionalFeatures?: readonly GPUFeatureName[];
 }
 
+/** `promise`, or a GpuUnavailableError('timeout') naming `what` when it takes longer than `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new GpuUnavailableError(
+            'timeout',
+            `${what} did not answer within ${ms / 1000} s. The GPU may be busy, hung or blocked: ` +
+              'close other GPU-heavy tabs, check chrome://gpu, then try again.',
+          ),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 export async function requestGpu(gpu: GPU | undefined, options: RequestGpuOptions = {}): Promise<GpuContext> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   if (!gpu) {
     throw new GpuUnavailableError(
       'no-webgpu',
@@ -98,8 +125,13 @@ export async function requestGpu(gpu: GPU | undefined, options: RequestGpuOption
   }
   let adapter: GPUAdapter | null = null;
   try {
-    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    adapter = await withTimeout(
+      gpu.requestAdapter({ powerPreference: 'high-performance' }),
+      timeoutMs,
+      'The request for a WebGPU adapter',
+    );
   } catch (error) {
+    if (error instanceof GpuUnavailableError) throw error;
     throw new GpuUnavailableError('no-adapter', `Asking for a WebGPU adapter failed: ${String(error)}`);
   }
   if (!adapter) {
@@ -125,19 +157,25 @@ export async function requestGpu(gpu: GPU | undefined, options: RequestGpuOption
   let device: GPUDevice;
   try {
     const requiredFeatures = (options.optionalFeatures ?? []).filter((feature) => adapter.features.has(feature));
-    device = await adapter.requestDevice({
-      label: options.label ?? 'visualizer device',
-      requiredLimits,
-      requiredFeatures,
-    });
+    device = await withTimeout(
+      adapter.requestDevice({ label: options.label ?? 'visualizer device', requiredLimits, requiredFeatures }),
+      timeoutMs,
+      'The request for a GPU device',
+    );
   } catch (error) {
+    if (error instanceof GpuUnavailableError) throw error;
     throw new GpuUnavailableError('device', `The GPU adapter refused to create a device: ${String(error)}`);
   }
   const lost = device.lost;
+  let released = false;
   void lost.then((info) => {
-    if (info.reason !== 'destroyed') options.onLost?.(info);
+    if (!released) options.onLost?.(info);
   });
-  return { device, adapter: summarizeAdapter(adapter), gpuAdapter: adapter, lost };
+  const release = () => {
+    released = true;
+    device.destroy();
+  };
+  return { device, adapter: summarizeAdapter(adapter), gpuAdapter: adapter, lost, release };
 }
 
 /**
@@ -147,14 +185,17 @@ export async function requestGpu(gpu: GPU | undefined, options: RequestGpuOption
 export async function withErrorScopes<T>(device: GPUDevice, work: () => Promise<T> | T): Promise<T> {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  let result: T;
-  try {
-    result = await work();
-  } finally {
-    const validation = await device.popErrorScope();
-    const memory = await device.popErrorScope();
-    const error = validation ?? memory;
-    if (error) throw new Error(`WebGPU ${validation ? 'validation' : 'out-of-memory'} error: ${error.message}`);
-  }
-  return result;
+  // The scopes are popped whether or not the work threw; a GPU error is the more telling failure.
+  const outcome = await Promise.resolve()
+    .then(work)
+    .then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+  const validation = await device.popErrorScope();
+  const memory = await device.popErrorScope();
+  const error = validation ?? memory;
+  if (error) throw new Error(`WebGPU ${validation ? 'validation' : 'out-of-memory'} error: ${error.message}`);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }

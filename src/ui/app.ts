@@ -3,7 +3,8 @@
 import { describeAdapter, type GpuContext, GpuUnavailableError, requestGpu } from '../gpu/device';
 import type { Explorer, ExplorerContext, NoticeKind } from './explorer';
 import { EXPLORERS } from './explorers';
-import { element } from './kit/dom';
+import { element, errorMessage } from './kit/dom';
+import { LOSS_LIMIT, type LossDecision, LossPolicy } from './recovery';
 
 const VIEW_KEY = 'view';
 
@@ -24,9 +25,10 @@ export async function startApp(root: HTMLElement): Promise<void> {
     if (kind !== 'error') setTimeout(() => item.remove(), 15_000);
   };
 
+  const losses = new LossPolicy();
   let gpu: GpuContext;
   try {
-    gpu = await connect(adapterLine, notify, () => void remount());
+    gpu = await connect(adapterLine, notify, (info) => void onDeviceLost(info));
   } catch (error) {
     showGpuMissing(main, adapterLine, error);
     return;
@@ -90,16 +92,41 @@ export async function startApp(root: HTMLElement): Promise<void> {
     await show(explorer, new URLSearchParams());
   }
 
-  async function remount(): Promise<void> {
+  /**
+   * A lost device (a driver reset, a GPU watchdog, a destroy() from outside): the view stops at once,
+   * then restarts on a new device with smaller sizes after a backoff, at most LOSS_LIMIT times a
+   * minute; past that the page stops and says what happened (never a loop).
+   */
+  async function onDeviceLost(info: GPUDeviceLostInfo): Promise<void> {
+    const explorer = current;
+    const decision = losses.onLoss(performance.now());
+    const what = `${info.reason || 'unknown reason'}: ${info.message || 'no message'}`;
+    generation++;
+    teardown?.();
+    teardown = undefined;
+    main.dataset.deviceLosses = String(Number(main.dataset.deviceLosses ?? 0) + 1); // for the tests
+    if (decision.action === 'give-up') {
+      showGaveUp(main, explorer, what, decision);
+      return;
+    }
+    const seconds = decision.delayMs / 1000;
+    const where = explorer ? `the ${explorer.title} view with smaller sizes` : 'the page';
+    notify(
+      `The GPU device was lost (${what}). Restarting ${where} in ${seconds} s ` +
+        `(attempt ${decision.attempt} of ${LOSS_LIMIT} within a minute).`,
+      'error',
+    );
+    main.replaceChildren(element('p', { class: 'caption', id: 'recovering' }, `GPU device lost; restarting…`));
+    await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     try {
-      gpu = await connect(adapterLine, notify, () => void remount());
-      notify('The GPU device was lost and has been re-initialized; the current view restarted.', 'warning');
-      const params = new URLSearchParams(location.search);
-      params.delete(VIEW_KEY);
-      await show(current, params);
+      gpu = await connect(adapterLine, notify, (next) => void onDeviceLost(next));
     } catch (error) {
       showGpuMissing(main, adapterLine, error);
+      return;
     }
+    const params = new URLSearchParams(location.search);
+    params.delete(VIEW_KEY);
+    await show(explorer, explorer?.reduce ? explorer.reduce(params, gpu.adapter.software) : params);
   }
 
   const home = element('button', { role: 'tab', 'data-view': 'home' }, 'Overview');
@@ -131,17 +158,12 @@ export async function startApp(root: HTMLElement): Promise<void> {
 async function connect(
   adapterLine: HTMLElement,
   notify: (message: string, kind?: NoticeKind) => void,
-  onLost: () => void,
+  onLost: (info: GPUDeviceLostInfo) => void,
 ): Promise<GpuContext> {
+  adapterLine.textContent = 'Looking for a WebGPU adapter…';
   const gpu = await requestGpu(navigator.gpu, {
     label: 'visualizer device',
-    onLost: (info) => {
-      notify(
-        `The GPU device was lost (${info.reason || 'unknown reason'}: ${info.message}). Re-initializing…`,
-        'error',
-      );
-      onLost();
-    },
+    onLost,
   });
   // A GPU error that no error scope caught (a bug, or a limit the planners missed) would otherwise
   // only reach the console while the page shows stale or empty results: say so on the page.
@@ -187,10 +209,48 @@ function showHome(main: HTMLElement, open: (explorer: Explorer) => void): void {
   main.append(intro);
 }
 
+/** A "Try again" button: a reload keeps the URL, so the view comes back with its settings. */
+function tryAgainButton(): HTMLButtonElement {
+  const button = element('button', { type: 'button', class: 'try-again', id: 'try-again' }, 'Try again');
+  button.addEventListener('click', () => location.reload());
+  return button;
+}
+
+/** The page after too many losses in a minute: what happened, with which settings, and a way back. */
+function showGaveUp(
+  main: HTMLElement,
+  explorer: Explorer | undefined,
+  what: string,
+  decision: Extract<LossDecision, { action: 'give-up' }>,
+): void {
+  const box = element('section', { class: 'gpu-missing', id: 'device-lost' });
+  const settings = new URLSearchParams(location.search).toString() || '(the overview)';
+  box.append(
+    element('h2', {}, 'The GPU device keeps being lost'),
+    element(
+      'p',
+      {},
+      `It was lost ${decision.losses} times within ${decision.windowMs / 1000} s (last: ${what}), so the lab stopped ` +
+        'restarting it: a loop would make the browser block WebGPU for this page.',
+    ),
+    element('p', {}, `View: ${explorer?.title ?? 'overview'}. Settings when it happened:`),
+    element('pre', { class: 'settings' }, settings),
+    element(
+      'p',
+      {},
+      'A common cause is one submission too big for the GPU: drivers reset a GPU busy for ~2 s (a watchdog). ' +
+        'Try again with smaller sizes (fewer initializations K, a narrower width, a coarser grid), close other ' +
+        'GPU-heavy tabs, or check chrome://gpu.',
+    ),
+    tryAgainButton(),
+  );
+  main.replaceChildren(box);
+}
+
 function showGpuMissing(main: HTMLElement, adapterLine: HTMLElement, error: unknown): void {
   adapterLine.textContent = 'No WebGPU adapter';
   adapterLine.dataset.software = 'none';
-  const reason = error instanceof GpuUnavailableError ? error.message : `Unexpected error: ${String(error)}`;
+  const reason = error instanceof GpuUnavailableError ? error.message : `Unexpected error: ${errorMessage(error)}`;
   const box = element('section', { class: 'gpu-missing', id: 'gpu-missing' });
   box.innerHTML = `
     <h2>This lab needs WebGPU</h2>
@@ -207,5 +267,7 @@ function showGpuMissing(main: HTMLElement, adapterLine: HTMLElement, error: unkn
     </ul>`;
   const reasonLine = box.querySelector('.reason');
   if (reasonLine) reasonLine.textContent = reason;
+  // A browser without WebGPU will not grow it on a reload; a timeout or a refused device may pass.
+  if (!(error instanceof GpuUnavailableError && error.failure === 'no-webgpu')) box.append(tryAgainButton());
   main.replaceChildren(box);
 }

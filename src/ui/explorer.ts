@@ -19,4 +19,9 @@ export interface Explorer {
   summary: string;
   /** Builds the explorer into `container`; returns its teardown (cancel runs, free GPU objects). */
   mount(container: HTMLElement, context: ExplorerContext): Promise<() => void>;
+  /**
+   * The same settings with smaller sizes (halved K, width or grid), for the restart after a lost
+   * device: the loss may have been a GPU watchdog tripped by a submission that was too big.
+   */
+  reduce?(params: URLSearchParams, software: boolean): URLSearchParams;
 }

@@ -24,7 +24,7 @@ import { errorMessage } from './kit/dom';
 import { explorerFrame } from './kit/frame';
 import { LatestRunner, type RunContext } from './kit/latest';
 import { ParamGui } from './kit/paramGui';
-import { announce, readUrl, writeUrl } from './kit/urlState';
+import { announce, halveSizes, readUrl, writeUrl } from './kit/urlState';
 import { TrainingPanels } from './trainingPanels';
 
 /** What the panels show, not what is trained: which copy's boundary and network. */
@@ -254,4 +254,5 @@ export const trainingExplorer: Explorer = {
     'Train K copies of a small network at once: loss and accuracy bands across copies, exact zeros under L1, ' +
     'decision boundaries.',
   mount,
+  reduce: (params, software) => halveSizes(TRAIN_PARAMS, params, ['copies', 'points'], software),
 };

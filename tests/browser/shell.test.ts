@@ -48,3 +48,63 @@ it('a quick tab switch while an explorer is still starting leaves only the new v
   expect(await page.locator('nav.tabs button[aria-selected="true"]').getAttribute('data-view')).toBe('home');
   expect(errors).toEqual([]);
 });
+
+/** Keeps every GPUDevice the page creates in window.devices (so a test can destroy one from outside). */
+function captureDevices(): void {
+  const devices: GPUDevice[] = [];
+  (window as unknown as { devices: GPUDevice[] }).devices = devices;
+  const requestDevice = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function (this: GPUAdapter, descriptor?: GPUDeviceDescriptor) {
+    const device = await requestDevice.call(this, descriptor);
+    devices.push(device);
+    return device;
+  };
+}
+
+/** Every device the page creates reports itself lost 1.5 s later (a GPU that keeps resetting). */
+function alwaysLost(): void {
+  const requestDevice = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function (this: GPUAdapter, descriptor?: GPUDeviceDescriptor) {
+    const device = await requestDevice.call(this, descriptor);
+    const lost = new Promise<GPUDeviceLostInfo>((resolve) =>
+      setTimeout(() => resolve({ reason: 'unknown', message: 'forced by the test' } as GPUDeviceLostInfo), 1500),
+    );
+    Object.defineProperty(device, 'lost', { value: lost });
+    return device;
+  };
+}
+
+const TRAIN_SMALL = '/?view=training&dataset=moons&steps=20&every=10&copies=8&points=64';
+
+it('a device destroyed from outside is a loss: the view restarts on a new device with halved sizes', async () => {
+  const { page, errors } = await browser.open(TRAIN_SMALL, { initScript: captureDevices });
+  const status = page.locator('#training-status');
+  await expect.poll(() => status.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+  await page.evaluate(() => (window as unknown as { devices: GPUDevice[] }).devices.at(-1)?.destroy());
+  await expect.poll(() => page.locator('main').getAttribute('data-device-losses'), { timeout: 10_000 }).toBe('1');
+  expect(await page.locator('#notices').textContent()).toMatch(/GPU device was lost \(destroyed: .*attempt 1 of 3/);
+  await expect.poll(() => status.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+  expect(await status.textContent()).toContain('4 copies'); // 8 halved
+  const search = new URL(page.url()).searchParams;
+  expect(search.get('copies')).toBe('4');
+  expect(search.get('points')).toBe('32');
+  expect(await page.evaluate(() => (window as unknown as { devices: GPUDevice[] }).devices.length)).toBe(2);
+  expect(errors).toEqual([]);
+});
+
+it('a device that is always lost restarts 3 times, then stops with a panel saying why (no loop)', async () => {
+  const { page, errors } = await browser.open(TRAIN_SMALL, { initScript: alwaysLost });
+  const panel = page.locator('#device-lost');
+  await expect.poll(() => panel.count(), { timeout: 90_000, interval: 250 }).toBe(1);
+  expect(await page.locator('main').getAttribute('data-device-losses')).toBe('4');
+  const text = (await panel.textContent()) ?? '';
+  expect(text).toContain('lost 4 times within 60 s');
+  expect(text).toContain('forced by the test');
+  expect(text).toContain('view=training');
+  expect(await page.locator('#try-again').count()).toBe(1);
+  await page.screenshot({ path: `${SCREENSHOTS}/device-lost.png` });
+  // It stays stopped: no new device, no new loss.
+  await page.waitForTimeout(4000);
+  expect(await page.locator('main').getAttribute('data-device-losses')).toBe('4');
+  expect(errors).toEqual([]);
+});

@@ -3,11 +3,18 @@
 // zeros; a clamped URL value is reported; no console error. On moons the chosen copy's network is
 // drawn; re-seed, reset and step do what they say; a zeros initialization leaves every hidden unit of
 // a layer identical (the caption says so).
-import { expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { beforeAll, expect, it } from 'vitest';
 import { nextSeed } from '../../src/ui/initUrl';
-import { SCREENSHOTS, useBrowser } from '../helpers/browser';
+import { downloadFrom, isPng, SCREENSHOTS, useBrowser } from '../helpers/browser';
 
 const browser = useBrowser();
+
+/** The CLI, built once for the export test's "copy as command" round trip. */
+const CLI_OUT = 'node_modules/.cache/cli-browser-test';
+beforeAll(() => {
+  execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts', '--outDir', CLI_OUT, '--logLevel', 'error']);
+}, 180_000);
 
 it('trains K copies to the last checkpoint, shows exact zeros under L1 and reports clamped URL values', async () => {
   const { page, errors } = await browser.open(
@@ -29,7 +36,7 @@ it('trains K copies to the last checkpoint, shows exact zeros under L1 and repor
   expect(errors).toEqual([]);
 });
 
-it("draws the moons boundary and the chosen copy's network; re-seed moves to the next seed, reset keeps it, step advances by T", async () => {
+it("draws the moons boundary and the chosen copy's network; re-seed moves on, reset keeps the seed, step adds T", async () => {
   const { page, errors } = await browser.open(
     '/?view=training&dataset=moons&steps=60&every=20&copies=16&scheme=xavier-normal',
     {
@@ -69,5 +76,47 @@ it('keeps every hidden unit of a layer identical under a zeros initialization an
     /All hidden units of each layer are identical/,
   );
   await page.screenshot({ path: `${SCREENSHOTS}/training-zeros.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+it('exports the loss bands (CSV), the boundary (JSON), the network (PNG), and a command line that reproduces them', async () => {
+  const { page, errors } = await browser.open('/?view=training&dataset=moons&steps=20&every=10&copies=8&seed=7');
+  const status = page.locator('#training-status');
+  await expect.poll(() => status.getAttribute('data-state'), { timeout: 150_000, interval: 250 }).toBe('done');
+  expect(await status.getAttribute('data-step')).toBe('20');
+
+  const loss = await downloadFrom(page, '#training-loss [data-export=csv]');
+  expect(loss.name).toBe('training-loss.csv');
+  const [header, ...rows] = loss.bytes.toString('utf8').trim().split('\n');
+  expect(header).toBe('step,train_p10,train_p50,train_p90,test_p10,test_p50,test_p90');
+  expect(rows.map((line) => Number(line.split(',')[0]))).toEqual([0, 10, 20]);
+  const last = rows[2].split(',').map(Number);
+  expect(last.every(Number.isFinite)).toBe(true);
+  expect(last[1]).toBeLessThanOrEqual(last[2]); // p10 ≤ p50 ≤ p90
+  expect(last[2]).toBeLessThanOrEqual(last[3]);
+
+  const boundary = JSON.parse(
+    (await downloadFrom(page, '#training-boundary [data-export=json]')).bytes.toString('utf8'),
+  );
+  expect(boundary.G).toBe(48); // the software adapter's grid
+  expect(boundary.probabilities).toHaveLength(48 * 48);
+  expect(boundary.probabilities.every((p: number) => p >= 0 && p <= 1)).toBe(true);
+  expect(await page.locator('#training-boundary').textContent()).toContain(`copy ${boundary.copy} (median)`);
+
+  const network = await downloadFrom(page, '#training-network [data-export=png]');
+  expect(isPng(network.bytes)).toBe(true);
+  expect(network.bytes.length).toBeGreaterThan(5000);
+
+  // The command line names every setting that differs from the CLI's defaults (the software adapter's
+  // 200 points among them), and run headless (Dawn, GPU path) it gives the page's bands.
+  const command = (await page.locator('#training-command').textContent()) ?? '';
+  expect(command).toBe('npm run cli -- train --points=200 --steps=20 --every=10 --copies=8 --seed=7');
+  const flags = command.replace('npm run cli -- train ', '').split(' ');
+  const run = spawnSync('node', [`${CLI_OUT}/cli.js`, 'train', ...flags], { encoding: 'utf8', timeout: 120_000 });
+  expect(run.status, run.stderr).toBe(0);
+  const cli = JSON.parse(run.stdout) as { checkpoints: Array<{ step: number; testLoss: { p50: number } }> };
+  expect(cli.checkpoints.map((c) => c.step)).toEqual([0, 10, 20]);
+  // Same seed, same kernels, same f32 arithmetic on both sides: the medians agree to f32 rounding.
+  expect(cli.checkpoints[2].testLoss.p50).toBeCloseTo(last[5], 4);
   expect(errors).toEqual([]);
 });

@@ -3,7 +3,7 @@
 // given twice get a notice of their own (the first value wins), and the state written back omits
 // values at their defaults. The shell keeps `view`.
 
-import { type ParamSpec, type ParamValues, readParams, writeParams } from '../../core/params';
+import { type ParamSpec, type ParamValues, readParams, tableForAdapter, writeParams } from '../../core/params';
 import type { NoticeKind } from '../explorer';
 
 export interface UrlRead {
@@ -45,4 +45,26 @@ export function writeUrl(table: readonly ParamSpec[], values: ParamValues): URLS
 /** Shows each URL notice on the page, prefixed so the visitor knows where it came from. */
 export function announce(notices: readonly string[], notify: (message: string, kind?: NoticeKind) => void): void {
   for (const notice of notices) notify(`URL: ${notice}`, 'warning');
+}
+
+/**
+ * The query string with each size in `keys` halved (an explorer's reduce(), after a lost device):
+ * the value in the URL, or the adapter's default when absent, halved and kept in range.
+ */
+export function halveSizes(
+  table: readonly ParamSpec[],
+  params: URLSearchParams,
+  keys: readonly string[],
+  software: boolean,
+): URLSearchParams {
+  const adapted = tableForAdapter(table, software);
+  const { values } = readParams(adapted, params);
+  const next = new URLSearchParams(params);
+  for (const key of keys) {
+    const spec = adapted.find((candidate) => candidate.key === key);
+    if (!spec) throw new Error(`halveSizes: no knob ${key} in the table`);
+    const half = Math.max(spec.min ?? 1, Math.floor((values[key] as number) / 2));
+    next.set(key, String(half));
+  }
+  return next;
 }
