@@ -15,7 +15,7 @@ import { initCommand, initParamTable, readInitUrl, writeInitUrl } from './initUr
 import { gradientVerdict } from './initVerdict';
 import './initializationExplorer.css';
 import { explorerFrame } from './kit/frame';
-import { announce } from './kit/urlState';
+import { announce, halveSizes } from './kit/urlState';
 
 async function mount(container: HTMLElement, context: ExplorerContext): Promise<() => void> {
   const software = context.gpu.adapter.software;
@@ -83,4 +83,5 @@ export const initializationExplorer: Explorer = {
     'Turn the init scale and watch thousands of random initializations of a wide, deep net vanish, hold or ' +
     'explode, with the Xavier derivation measured step by step.',
   mount,
+  reduce: (params, software) => halveSizes(INIT_PARAMS, params, ['inits', 'width'], software),
 };
