@@ -76,6 +76,7 @@ export const REGULARIZATION_PARAMS: readonly RegularizationParamSpec[] = [
     max: 10000,
     log: true,
     default: 256,
+    ticks: [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 10000],
     help: 'size of the generated data set',
   },
   {
@@ -200,7 +201,17 @@ export const REGULARIZATION_PARAMS: readonly RegularizationParamSpec[] = [
     default: 0.05,
     help: 'step size of the descent path',
   },
-  { key: 'steps', label: 'steps', kind: 'int', min: 1, max: 10000, log: true, default: 200, help: 'descent steps' },
+  {
+    key: 'steps',
+    label: 'steps',
+    kind: 'int',
+    min: 1,
+    max: 10000,
+    log: true,
+    default: 200,
+    ticks: [10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000],
+    help: 'descent steps',
+  },
   {
     key: 'rule',
     label: 'update rule',
@@ -217,6 +228,9 @@ export const REGULARIZATION_PARAMS: readonly RegularizationParamSpec[] = [
     max: 2048,
     log: true,
     default: 256,
+    // 128² cells keep every change interactive when the kernels run on the CPU (SwiftShader).
+    softwareDefault: 128,
+    ticks: [64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048],
     help: 'G×G loss evaluations',
   },
   {
@@ -276,14 +290,15 @@ export const REGULARIZATION_PARAMS: readonly RegularizationParamSpec[] = [
   { key: 'seed', label: 'seed', kind: 'int', min: 0, max: 0xffffffff, default: 1, help: 'u32 key of the data stream' },
 ];
 
-const MODEL_DEPENDENT_DEFAULTS = new Set<keyof RegularizationConfig>([
-  'w1Min',
-  'w1Max',
-  'w2Min',
-  'w2Max',
-  'startW1',
-  'startW2',
-]);
+/** The fields whose default depends on the model. */
+export type ModelDefaults = Pick<RegularizationConfig, 'w1Min' | 'w1Max' | 'w2Min' | 'w2Max' | 'startW1' | 'startW2'>;
+
+/** The defaults that depend on the model: its window (defaultWindow) and descent start (defaultStart). */
+export function modelDefaults(model: RegularizationModel): ModelDefaults {
+  const [w1Min, w1Max, w2Min, w2Max] = defaultWindow(model);
+  const [startW1, startW2] = defaultStart(model);
+  return { w1Min, w1Max, w2Min, w2Max, startW1, startW2 };
+}
 
 function checked(spec: RegularizationParamSpec, raw: unknown): number | string | boolean {
   const result = checkParam(spec, raw);
@@ -310,22 +325,13 @@ export function validateRegularizationConfig(raw: Record<string, unknown>): Regu
   }
   const modelSpec = REGULARIZATION_PARAMS.find((spec) => spec.key === 'model')!;
   const model = (raw.model === undefined ? modelSpec.default : checked(modelSpec, raw.model)) as RegularizationModel;
-  const [w1Min, w1Max, w2Min, w2Max] = defaultWindow(model);
-  const [startW1, startW2] = defaultStart(model);
-  const modelDefaults: Partial<Record<keyof RegularizationConfig, number>> = {
-    w1Min,
-    w1Max,
-    w2Min,
-    w2Max,
-    startW1,
-    startW2,
-  };
+  const byModel: Partial<Record<string, number>> = modelDefaults(model);
 
   const values: Record<string, number | string | boolean> = {};
   for (const spec of REGULARIZATION_PARAMS) {
     const given = raw[spec.key];
     if (given !== undefined) values[spec.key] = checked(spec, given);
-    else values[spec.key] = MODEL_DEPENDENT_DEFAULTS.has(spec.key) ? modelDefaults[spec.key]! : spec.default;
+    else values[spec.key] = byModel[spec.key] ?? spec.default;
   }
   const config = values as unknown as RegularizationConfig;
   if (!(config.w1Min < config.w1Max)) {

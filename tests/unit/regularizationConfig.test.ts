@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/initConfig';
 import {
   defaultRegularizationConfig,
+  modelDefaults,
   REGULARIZATION_PARAMS,
   regularizationDataOptions,
   regularizationStart,
@@ -33,6 +34,33 @@ describe('REGULARIZATION_PARAMS', () => {
     expect([byKey.steps.min, byKey.steps.max, byKey.steps.default]).toEqual([1, 10000, 200]);
     expect([byKey.grid.min, byKey.grid.max, byKey.grid.default]).toEqual([64, 2048, 256]);
     expect([byKey.seed.min, byKey.seed.max]).toEqual([0, 0xffffffff]);
+  });
+
+  it('shrinks the grid on a software adapter, and offers ticks inside each range, the default among them', () => {
+    const byKey = Object.fromEntries(REGULARIZATION_PARAMS.map((spec) => [spec.key, spec]));
+    expect(byKey.grid.softwareDefault).toBe(128);
+    expect(REGULARIZATION_PARAMS.filter((spec) => spec.softwareDefault !== undefined).map((s) => s.key)).toEqual([
+      'grid',
+    ]);
+    for (const spec of REGULARIZATION_PARAMS.filter((candidate) => candidate.ticks)) {
+      expect(spec.kind === 'int' && spec.log).toBe(true);
+      expect(spec.ticks).toContain(spec.default);
+      for (const tick of spec.ticks ?? []) {
+        expect(tick).toBeGreaterThanOrEqual(spec.min ?? Number.NaN);
+        expect(tick).toBeLessThanOrEqual(spec.max ?? Number.NaN);
+      }
+    }
+    expect(REGULARIZATION_PARAMS.filter((spec) => spec.ticks).map((spec) => spec.key)).toEqual([
+      'points',
+      'steps',
+      'grid',
+    ]);
+  });
+
+  it('takes the window and the start of each model as its defaults', () => {
+    const [w1Min, w1Max, w2Min, w2Max] = defaultWindow('himmelblau');
+    const [startW1, startW2] = defaultStart('himmelblau');
+    expect(modelDefaults('himmelblau')).toEqual({ w1Min, w1Max, w2Min, w2Max, startW1, startW2 });
   });
 });
 
