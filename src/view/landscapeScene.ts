@@ -365,6 +365,38 @@ export class LandscapeScene {
     return progress < 1;
   }
 
+  /** The surface as drawn now, with its axis labels and colour bar, on a 2D canvas (a PNG export). */
+  snapshot(): HTMLCanvasElement {
+    const canvas = this.view.snapshot();
+    const context = canvas.getContext('2d');
+    const host = this.view.renderer.domElement.getBoundingClientRect();
+    if (!context || host.width === 0) return canvas;
+    const scale = canvas.width / host.width;
+    context.setTransform(scale, 0, 0, scale, 0, 0);
+    const box = (node: Element) => {
+      const rect = node.getBoundingClientRect();
+      return { x: rect.left - host.left, y: rect.top - host.top, width: rect.width, height: rect.height };
+    };
+    const bar = this.colorBar.querySelector('.color-bar-gradient');
+    if (bar) {
+      const { x, y, width, height } = box(bar);
+      const gradient = context.createLinearGradient(0, y, 0, y + height);
+      for (let k = 0; k <= 10; k++) gradient.addColorStop(k / 10, colormapCss(1 - k / 10));
+      context.fillStyle = gradient;
+      context.fillRect(x, y, width, height);
+    }
+    context.textAlign = 'left';
+    context.textBaseline = 'middle';
+    for (const node of this.colorBar.querySelectorAll('.color-bar-title, .color-bar-ticks span, .color-bar-note')) {
+      const style = getComputedStyle(node);
+      const { x, y, height } = box(node);
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      context.fillStyle = style.color;
+      context.fillText(node.textContent ?? '', x, y + height / 2);
+    }
+    return canvas;
+  }
+
   // ---- picking ----
 
   private readonly onPointerDown = (event: PointerEvent): void => {

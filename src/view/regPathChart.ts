@@ -9,6 +9,17 @@ import type { RegularizationPathPoint } from '../core/regPath';
 export const L1_COLOR = '#ff9f43';
 export const L2_COLOR = '#48dbfb';
 
+/** The page's panel background, under an exported chart (the chart's own canvas is transparent). */
+const BACKGROUND = '#161d2d';
+
+/** The four curves: solid w1*, dashed w2*, per penalty. */
+const SERIES: ReadonlyArray<{ label: string; color: string; dash?: number[] }> = [
+  { label: 'L1: w1', color: L1_COLOR },
+  { label: 'L1: w2', color: L1_COLOR, dash: [5, 4] },
+  { label: 'L2: w1', color: L2_COLOR },
+  { label: 'L2: w2', color: L2_COLOR, dash: [5, 4] },
+];
+
 const AXIS = { stroke: '#9aa6bf', grid: { stroke: '#26314a', width: 1 }, ticks: { stroke: '#26314a', width: 1 } };
 
 function isDecade(v: number): boolean {
@@ -45,6 +56,42 @@ export class RegPathChart {
     else this.plot.setData(data);
   }
 
+  /**
+   * The chart on the page's background with its legend drawn under it (uPlot's legend is HTML), on one
+   * canvas (a PNG export); undefined before the first path.
+   */
+  snapshot(): HTMLCanvasElement | undefined {
+    const chart = this.plot?.ctx.canvas;
+    if (!chart) return undefined;
+    const ratio = chart.width / Math.max(1, chart.clientWidth || chart.width);
+    const legend = 28 * ratio;
+    const canvas = document.createElement('canvas');
+    canvas.width = chart.width;
+    canvas.height = chart.height + legend;
+    const context = canvas.getContext('2d');
+    if (!context) return canvas;
+    context.fillStyle = BACKGROUND;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(chart, 0, 0);
+    context.font = `${12 * ratio}px system-ui, sans-serif`;
+    context.textBaseline = 'middle';
+    const y = chart.height + legend / 2;
+    let x = 48 * ratio;
+    for (const { label, color, dash } of SERIES) {
+      context.strokeStyle = color;
+      context.lineWidth = 2 * ratio;
+      context.setLineDash(dash ? dash.map((d) => d * ratio) : []);
+      context.beginPath();
+      context.moveTo(x, y);
+      context.lineTo(x + 22 * ratio, y);
+      context.stroke();
+      context.fillStyle = AXIS.stroke;
+      context.fillText(label, x + 28 * ratio, y);
+      x += 28 * ratio + context.measureText(label).width + 22 * ratio;
+    }
+    return canvas;
+  }
+
   /** Moves the current-λ line without new data. */
   setLambda(lambda: number): void {
     this.lambda = lambda;
@@ -68,10 +115,7 @@ export class RegPathChart {
       ],
       series: [
         { label: 'λ' },
-        { label: 'L1: w1', stroke: L1_COLOR, width: 2 },
-        { label: 'L1: w2', stroke: L1_COLOR, width: 2, dash: [5, 4] },
-        { label: 'L2: w1', stroke: L2_COLOR, width: 2 },
-        { label: 'L2: w2', stroke: L2_COLOR, width: 2, dash: [5, 4] },
+        ...SERIES.map(({ label, color, dash }) => ({ label, stroke: color, width: 2, ...(dash ? { dash } : {}) })),
       ],
       hooks: {
         draw: [
