@@ -1,10 +1,16 @@
 // The Regularization explorer in headless Chromium on the software adapter: first result, λ moved
 // through the GUI until the L1 minimizer sits on an axis, one screenshot per penalty, the URL
-// round trip, clamped URL values reported, and no console error.
+// round trip, clamped URL values reported, long descent paths in a worker, every panel's export and
+// the command line (read back by the CLI's own flag parser), and no console error.
 
+import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { SCREENSHOTS, useBrowser } from '../helpers/browser';
+import { parseFlags } from '../../src/cli/args';
+import { regularizationConfigFromFlags } from '../../src/cli/regularizationCommand';
+import { defaultStart } from '../../src/core/regularizationModels';
+import { readRegularizationUrl } from '../../src/ui/regularizationState';
+import { downloadFrom, isPng, SCREENSHOTS, useBrowser } from '../helpers/browser';
 
 const browser = useBrowser();
 
@@ -14,7 +20,7 @@ async function waitForResult(page: Page, updates: number): Promise<void> {
   await expect
     .poll(
       async () =>
-        (await status.getAttribute('data-state')) === 'ready' &&
+        (await status.getAttribute('data-state')) === 'done' &&
         Number(await status.getAttribute('data-updates')) >= updates,
       { timeout: 90_000, interval: 250 },
     )
@@ -39,7 +45,9 @@ it('moves the L1 minimizer onto an axis when λ passes the threshold, and explai
   const l1 = page.locator('#l1-minimizer');
   expect(await l1.getAttribute('data-on-axis')).toBe('false');
   expect(await page.locator('#regularization-status').getAttribute('data-grid')).toBe('128'); // software default
-  await expect.poll(() => page.locator('#adapter-note').textContent()).toMatch(/Software adapter.*128×128/);
+  await expect
+    .poll(() => page.locator('#regularization-adapter-note').textContent())
+    .toMatch(/Software adapter.*grid G 128 \(GPU 256\)/);
 
   // Let the first frames (three.js compiles its pipelines on the software adapter) and the path
   // animation finish: they share the GPU queue with the next evaluation.
@@ -128,5 +136,96 @@ it('runs a long descent path (10⁴ steps over 10⁴ points) in a worker and a s
   await page.locator('[data-key="steps"] select').selectOption({ label: '20' });
   await expect.poll(() => warnings.getAttribute('data-path-steps'), { timeout: 30_000 }).toBe('20');
   expect(await warnings.getAttribute('data-path-computed-on')).toBe('page');
+  expect(errors).toEqual([]);
+});
+
+/** The rows of a CSV without quoted fields (every CSV here), header first. */
+function csvRows(bytes: Buffer): string[][] {
+  return bytes
+    .toString('utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(','));
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(bytes: Buffer): [number, number] {
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+it('exports every panel (PNG, JSON, CSV) with the numbers it shows, and the command line of the settings', async () => {
+  const { page, errors } = await browser.open(
+    '/?view=regularization&model=quadratic&lambda=1&steps=50&grid=96&startW1=-1.5',
+    { width: 1400, height: 1000 },
+  );
+  await waitForResult(page, 1);
+  await expect.poll(() => page.locator('#reg-path-caption').textContent(), { timeout: 30_000 }).toMatch(/exactly to 0/);
+  await expect.poll(() => page.locator('#descent-warnings').getAttribute('data-path-steps')).toBe('50');
+  const l1 = page.locator('#l1-minimizer');
+  const l1w = [Number(await l1.getAttribute('data-w1')), Number(await l1.getAttribute('data-w2'))];
+
+  // The 3D surface: a PNG of the canvas with its labels, the JSON of the shown grid.
+  const surfacePng = await downloadFrom(page, '#regularization-surface [data-export="png"]');
+  expect(surfacePng.name).toBe('regularization-surface.png');
+  expect(isPng(surfacePng.bytes)).toBe(true);
+  expect(surfacePng.bytes.length).toBeGreaterThan(20_000);
+  writeFileSync(`${SCREENSHOTS}/regularization-export-surface.png`, surfacePng.bytes); // to look at
+  const viewport = await page.locator('#landscape-viewport canvas').boundingBox();
+  expect(pngSize(surfacePng.bytes)[0]).toBeGreaterThanOrEqual(Math.floor(viewport?.width ?? Infinity));
+  const surface = JSON.parse(
+    (await downloadFrom(page, '#regularization-surface [data-export="json"]')).bytes.toString(),
+  );
+  expect(surface.penalty).toBe('l1');
+  expect(surface.lambda).toBe(1);
+  expect([surface.G, surface.D]).toEqual([96, 96]);
+  expect(surface.window).toEqual({ w1Min: -2, w1Max: 2, w2Min: -2, w2Max: 2 });
+  expect(surface.values.length).toBe(96 * 96);
+  expect(surface.minimizer.w).toEqual(l1w);
+  expect(Math.min(...surface.values)).toBeGreaterThanOrEqual(surface.minimizer.value - 1e-6);
+
+  // The three contour maps: one PNG side by side, the JSON of the three grids and their minimizers.
+  const mapsPng = await downloadFrom(page, '#regularization-contours [data-export="png"]');
+  expect(isPng(mapsPng.bytes)).toBe(true);
+  const [mapsWidth, mapsHeight] = pngSize(mapsPng.bytes);
+  expect(mapsWidth).toBeGreaterThan(2.5 * mapsHeight);
+  writeFileSync(`${SCREENSHOTS}/regularization-export-contours.png`, mapsPng.bytes);
+  const maps = JSON.parse((await downloadFrom(page, '#regularization-contours [data-export="json"]')).bytes.toString());
+  expect(maps.maps.map((map: { penalty: string }) => map.penalty)).toEqual(['none', 'l1', 'l2']);
+  for (const map of maps.maps) expect(map.values.length).toBe(96 * 96);
+  expect(maps.maps[1].minimizer.w).toEqual(l1w);
+  expect(maps.maps[1].values).toEqual(surface.values); // the L1 map and the L1 surface are one grid
+
+  // The regularization path: chart PNG and CSV of λ, w1*, w2* for L1 and L2 (41 λ).
+  const chartPng = await downloadFrom(page, '#regularization-reg-path [data-export="png"]');
+  expect(isPng(chartPng.bytes)).toBe(true);
+  writeFileSync(`${SCREENSHOTS}/regularization-export-reg-path.png`, chartPng.bytes);
+  const regPath = csvRows((await downloadFrom(page, '#regularization-reg-path [data-export="csv"]')).bytes);
+  expect(regPath[0]).toEqual(['lambda', 'l1_w1', 'l1_w2', 'l2_w1', 'l2_w2']);
+  expect(regPath.length).toBe(42);
+  expect(Number(regPath[1][0])).toBeCloseTo(1e-4, 12);
+  expect(Number(regPath[41][0])).toBe(10);
+  expect(regPath[41].slice(1, 3)).toEqual(['0', '0']); // λ = 10 zeroes both L1 coordinates of the quadratic
+
+  // The minimizers table and the descent path's steps.
+  const minimizers = csvRows((await downloadFrom(page, '#regularization-minimizers [data-export="csv"]')).bytes);
+  expect(minimizers.map((row) => row[1])).toEqual(['penalty', 'none', 'l1', 'l2']);
+  expect(minimizers[2].slice(3, 5).map(Number)).toEqual(l1w);
+  const descent = csvRows((await downloadFrom(page, '#regularization-formula [data-export="csv"]')).bytes);
+  expect(descent[0]).toEqual(['step', 'w1', 'w2']);
+  expect(descent.length).toBe(1 + 51);
+  expect(descent[1]).toEqual(['0', '-1.5', String(defaultStart('quadratic')[1])]);
+  const end = await page.locator('#descent-warnings').textContent();
+  expect(end).toContain(`w = (${Number(Number(descent[51][1]).toPrecision(4))}`);
+
+  // The command line: the CLI's own flag parser reads back the page's settings.
+  const command = (await page.locator('#regularization-command').textContent()) ?? '';
+  expect(command).toMatch(/^npm run cli -- regularization /);
+  for (const flag of ['--model=quadratic', '--lambda=1', '--steps=50', '--grid=96', '--path', '--reg-path']) {
+    expect(command.split(' ')).toContain(flag);
+  }
+  const fromCommand = regularizationConfigFromFlags(parseFlags(command.split(' regularization ')[1].split(' ')));
+  const fromPage = readRegularizationUrl(new URL(page.url()).searchParams, true).config;
+  expect(fromCommand).toEqual(fromPage);
+  expect(fromCommand.startW1).toBe(-1.5);
   expect(errors).toEqual([]);
 });

@@ -1,15 +1,34 @@
-// URL state of the Regularization explorer (src/ui/regularizationState.ts): the round trip through
-// readParams / writeParams with model- and adapter-dependent defaults, and clamped values reported.
+// URL state of the Regularization explorer (src/ui/regularizationState.ts): the round trip through the
+// kit's readUrl / writeUrl with model- and adapter-dependent defaults, clamped values reported, knob
+// changes fitted, the command line read back by the CLI's own flag parser, and the scheduling decisions.
 import { describe, expect, it } from 'vitest';
-import { validateRegularizationConfig } from '../../src/core/regularizationConfig';
+import { parseFlags } from '../../src/cli/args';
 import {
+  REG_PATH_LAMBDAS as CLI_REG_PATH_LAMBDAS,
+  regularizationConfigFromFlags,
+} from '../../src/cli/regularizationCommand';
+import { defaultRegularizationConfig, validateRegularizationConfig } from '../../src/core/regularizationConfig';
+import { defaultStart, defaultWindow } from '../../src/core/regularizationModels';
+import { REG_PATH_LAMBDAS } from '../../src/ui/regularizationRuns';
+import {
+  applyChange,
   changeKind,
+  descentRunsOnPage,
   knobMatters,
   onAxis,
   readRegularizationUrl,
+  regPathKey,
+  regularizationCommand,
   rulePenalty,
   writeRegularizationUrl,
 } from '../../src/ui/regularizationState';
+
+/** The configuration the CLI computes from a command line. */
+function cliConfig(command: string) {
+  const [prefix, flags] = command.split(' regularization');
+  expect(prefix).toBe('npm run cli --');
+  return regularizationConfigFromFlags(parseFlags(flags.trim().split(' ').filter(Boolean)));
+}
 
 describe('regularization URL', () => {
   it('round-trips configurations of every kind, writing only what differs from the defaults', () => {
@@ -61,6 +80,63 @@ describe('regularization URL', () => {
     expect(text).toMatch(/grid: "10" .*clamped to 64/);
     expect(text).toMatch(/w1Min must be < w1Max/);
     expect(text).toMatch(/height: "3d"/);
+  });
+
+  it('notices keys no table knows and keys given twice (the first value wins)', () => {
+    const read = readRegularizationUrl(new URLSearchParams('lambda=0.2&lambda=3&zoom=2&height=linear'), false);
+    expect(read.config.lambda).toBe(0.2);
+    expect(read.view.height).toBe('linear');
+    expect(read.notices.join('\n')).toMatch(/unknown parameter "zoom" ignored/);
+    expect(read.notices.join('\n')).toMatch(/lambda is given 2 times; using the first \("0.2"\)/);
+  });
+});
+
+describe('regularization command line', () => {
+  it('is the CLI call that computes the same configuration, with the path and the regularization path', () => {
+    const plain = defaultRegularizationConfig();
+    expect(regularizationCommand(plain)).toBe('npm run cli -- regularization --path --reg-path');
+    const configs = [
+      plain,
+      { ...plain, grid: 128 }, // the software default is not the CLI's
+      validateRegularizationConfig({ model: 'quadratic', lambda: 10, penalty: 'l2', steps: 50, h1: 7 }),
+      validateRegularizationConfig({ model: 'rosenbrock', w1Min: -3, w1Max: 3, w2Min: -3, w2Max: 3, startW2: 0.5 }),
+      validateRegularizationConfig({ model: 'logistic', rule: 'gd', alpha: 0.001, seed: 4000000000, lambda: 0 }),
+    ];
+    for (const config of configs) expect(cliConfig(regularizationCommand(config))).toEqual(config);
+    const command = regularizationCommand(configs[3]);
+    expect(command).toContain('--model=rosenbrock');
+    expect(command).toContain('--window=-3,3,-3,3');
+    expect(command).toContain(`--start=${defaultStart('rosenbrock')[0]},0.5`);
+    expect(regularizationCommand(configs[1])).toBe('npm run cli -- regularization --grid=128 --path --reg-path');
+    expect(REG_PATH_LAMBDAS).toEqual(CLI_REG_PATH_LAMBDAS); // the chart's λ are --reg-path's
+  });
+});
+
+describe('regularization knob changes', () => {
+  it('clamps through the table, brings a new model its window and start, and refuses an empty window', () => {
+    const linear = defaultRegularizationConfig();
+    const clamped = applyChange(linear, 'lambda', 99, false);
+    expect(clamped.applied).toBe(true);
+    expect(clamped.config.lambda).toBe(10);
+    expect(clamped.notices.join()).toMatch(/clamped to 10/);
+    const beale = applyChange({ ...linear, w1Min: -1 }, 'model', 'beale', false).config;
+    expect([beale.w1Min, beale.w1Max, beale.w2Min, beale.w2Max]).toEqual(defaultWindow('beale'));
+    expect([beale.startW1, beale.startW2]).toEqual(defaultStart('beale'));
+    const refused = applyChange(linear, 'w1Min', 5, false);
+    expect(refused.applied).toBe(false);
+    expect(refused.config).toBe(linear);
+    expect(refused.notices.join()).toMatch(/window: min must be below max.*not applied/);
+  });
+
+  it('recomputes the regularization path for new data only, and runs long descent paths off the page', () => {
+    const linear = defaultRegularizationConfig();
+    expect(regPathKey({ ...linear, lambda: 3, penalty: 'l2', alpha: 1, grid: 512 })).toBe(regPathKey(linear));
+    expect(regPathKey({ ...linear, noise: 1 })).not.toBe(regPathKey(linear));
+    expect(regPathKey({ ...linear, model: 'beale' })).not.toBe(regPathKey(linear));
+    expect(descentRunsOnPage(200, 256)).toBe(true);
+    expect(descentRunsOnPage(20, 10000)).toBe(true);
+    expect(descentRunsOnPage(10000, 10000)).toBe(false);
+    expect(descentRunsOnPage(10000, 0)).toBe(true); // analytic models: no data terms
   });
 });
 

@@ -1,6 +1,32 @@
 // The pure drawing helpers of the Regularization explorer: colour map, display grid, height scale,
-// contours and ticks (src/view/colormap.ts, src/view/surfaceGrid.ts).
+// contours and ticks (src/view/colormap.ts, src/view/surfaceGrid.ts), and what its panels show and
+// export, decided from a result built by the CPU twins (src/ui/regularizationShown.ts).
 import { describe, expect, it } from 'vitest';
+import type { DescentPath } from '../../src/core/descent';
+import { gridArgmin, gridLoss, gridPenalty, type Penalty, refineMinimizer } from '../../src/core/gridLoss';
+import {
+  defaultRegularizationConfig,
+  type RegularizationConfig,
+  regularizationDataOptions,
+  regularizationWindow,
+} from '../../src/core/regularizationConfig';
+import { generateRegularizationData } from '../../src/core/regularizationModels';
+import type { RegularizationResult } from '../../src/gpu/regularization';
+import {
+  bestMinimum,
+  descentCsv,
+  descentNotes,
+  exactZeros,
+  mapInputs,
+  mapOfRule,
+  minimizerRows,
+  minimizersCsv,
+  regPathCaption,
+  regPathCsv,
+  shownGrid,
+  statusText,
+  surfaceOf,
+} from '../../src/ui/regularizationShown';
 import { colormap, colormapCss, relativeLuminance, VIRIDIS_STOPS } from '../../src/view/colormap';
 import {
   contourSegments,
@@ -16,7 +42,9 @@ import {
 
 describe('colormap (viridis)', () => {
   it('hits matplotlib viridis at its ends and middle', () => {
-    const close = (a: number[], b: number[]) => a.forEach((x, k) => expect(x).toBeCloseTo(b[k], 3));
+    const close = (a: number[], b: number[]) => {
+      for (const [k, x] of a.entries()) expect(x).toBeCloseTo(b[k], 3);
+    };
     close(colormap(0), [0.267, 0.005, 0.329]);
     close(colormap(0.5), [0.128, 0.567, 0.551]);
     close(colormap(1), [0.993, 0.906, 0.144]);
@@ -150,5 +178,140 @@ describe('ticks', () => {
     expect(niceTicks(-5.12, 5.12, 5)).toEqual([-5, 0, 5]);
     expect(niceTicks(0.1, 0.35, 4)).toEqual([0.1, 0.2, 0.3]);
     expect(niceTicks(0.1, 0.35, 6)).toEqual([0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
+  });
+});
+
+/** A result as the engine returns it, built from the CPU twins (f64 grids stored as f32, as read back). */
+function cpuResult(overrides: Partial<RegularizationConfig>, refine = true): RegularizationResult {
+  const config = { ...defaultRegularizationConfig(overrides.model), ...overrides };
+  const data = generateRegularizationData(config.model, regularizationDataOptions(config));
+  const window = regularizationWindow(config);
+  const G = config.grid;
+  const dataLoss = Float32Array.from(gridLoss(config.model, data, window, G));
+  const minimum = (penalty: Penalty, values: Float32Array) => {
+    const grid = gridArgmin(values, window, G);
+    const refined =
+      refine && grid ? refineMinimizer(config.model, data, penalty, config.lambda, config.mix, grid.w) : null;
+    return { grid, refined };
+  };
+  const surfaces = [...new Set<Penalty>([config.penalty, 'l1', 'l2'])].map((penalty) => {
+    const values = Float32Array.from(gridPenalty(dataLoss, window, G, penalty, config.lambda, config.mix));
+    const nonFinite = values.filter((value) => !Number.isFinite(value)).length;
+    return { penalty, lambda: config.lambda, mix: config.mix, values, minimum: minimum(penalty, values), nonFinite };
+  });
+  return {
+    config,
+    G,
+    window,
+    data,
+    notices: [],
+    dataLoss,
+    penalized: surfaces[0].values,
+    surfaces,
+    minima: { J: minimum('none', dataLoss), penalized: surfaces[0].minimum },
+    nonFinite: { dataLoss: 0, penalized: surfaces[0].nonFinite },
+    timeMs: 12.5,
+    dispatchedGridLoss: true,
+  };
+}
+
+function csvRows(csv: string): string[][] {
+  return csv
+    .trim()
+    .split('\n')
+    .map((line) => line.split(','));
+}
+
+describe('what the Regularization panels show (src/ui/regularizationShown.ts)', () => {
+  it('lists J, L1 and L2 minimizers (and the elastic net when chosen), L1 on an axis above its threshold', () => {
+    const result = cpuResult({ model: 'quadratic', grid: 64, lambda: 1 });
+    const rows = minimizerRows(result);
+    expect(rows.map((row) => row.id)).toEqual(['j-minimizer', 'l1-minimizer', 'l2-minimizer']);
+    // The separable quadratic's closed forms (THEORY.md): L1 soft-thresholds |a_k| by λ/h_k, L2 shrinks.
+    const { h1, h2, a1, a2 } = result.config;
+    const l1 = bestMinimum(rows[1].minimum) ?? { w: [Number.NaN, Number.NaN] };
+    expect(l1.w[0]).toBeCloseTo(Math.sign(a1) * Math.max(Math.abs(a1) - 1 / h1, 0), 8);
+    expect(l1.w[1]).toBe(Math.sign(a2) * Math.max(Math.abs(a2) - 1 / h2, 0) || 0);
+    expect(exactZeros(l1.w)).toBe('w2 = 0');
+    const table = csvRows(minimizersCsv(rows));
+    expect(table[0].slice(0, 8)).toEqual([
+      'objective',
+      'penalty',
+      'lambda',
+      'w1',
+      'w2',
+      'value',
+      'exact_zeros',
+      'refined',
+    ]);
+    expect(table.length).toBe(4);
+    expect(table[2].slice(1, 5)).toEqual(['l1', '1', String(l1.w[0]), '0']);
+    expect(table[2][6]).toBe('w2 = 0');
+    const elastic = cpuResult({ model: 'quadratic', grid: 64, penalty: 'elastic' });
+    expect(minimizerRows(elastic).map((row) => row.penalty)).toEqual(['none', 'l1', 'l2', 'elastic']);
+  });
+
+  it('leaves the fields of a grid without a finite cell empty, and of an unrefined minimum the refined ones', () => {
+    const result = cpuResult({ model: 'quadratic', grid: 64 }, false);
+    result.minima.J = { grid: null, refined: null };
+    const table = csvRows(minimizersCsv(minimizerRows(result)));
+    expect(table[1].slice(3, 8)).toEqual(['', '', '', '', 'false']);
+    expect(table[2][7]).toBe('false');
+    expect(Number(table[2][3])).toBe(result.surfaces[0].minimum.grid?.w[0]);
+  });
+
+  it('draws three maps on a display grid of at most 256, J ringed on the penalized ones', () => {
+    const result = cpuResult({ model: 'himmelblau', grid: 300 }, false);
+    const maps = mapInputs(result, true);
+    expect(maps.map((map) => map.D)).toEqual([256, 256, 256]);
+    expect(maps.map((map) => map.markers.length)).toEqual([1, 2, 2]);
+    expect(maps[1].markers[0].hollow).toBe(true);
+    expect(maps[0].title).toBe('J');
+    expect(maps[2].title).toContain('λ = 0.5');
+    expect(shownGrid(result, 'l1', false).values).toEqual(subsampleGrid(surfaceOf(result, 'l1').values, 300, 256));
+    expect(mapOfRule('gd')).toBe(0);
+    expect(mapOfRule('l1-proximal')).toBe(1);
+    expect(mapOfRule('l2-decay')).toBe(2);
+    expect(statusText(result)).toBe('G = 300 (drawn at 256): gridLoss (G² = 90000 cells) + penalties in 12.5 ms');
+  });
+
+  it('notes where a descent path ends, when it diverges or leaves the window, and exports its steps', () => {
+    const window = { w1Min: -1, w1Max: 1, w2Min: -1, w2Max: 1 };
+    const path: DescentPath = {
+      path: [
+        [0.5, 0.5],
+        [0.25, 0],
+        [2, 0],
+      ],
+      diverged: false,
+    };
+    const notes = descentNotes(path, { rule: 'l1-proximal', lambda: 0.5, alpha: 0.1 }, window, 'l1');
+    expect(notes.end).toBe('path end after 2 steps: w = (2, 0)');
+    expect(notes.warnings.join()).toMatch(/leaves the window/);
+    expect(notes.warnings.join()).not.toMatch(/follows/);
+    const other = descentNotes({ path: [[0, 0]], diverged: true }, { rule: 'gd', lambda: 0, alpha: 1 }, window, 'l2');
+    expect(other.warnings.join()).toMatch(/diverged after 0 steps/);
+    expect(other.warnings.join()).toMatch(/follows J \(no penalty\) \(rule gd\) while the surface shows J \+ λ·\(w1²/);
+    expect(csvRows(descentCsv(path))).toEqual([
+      ['step', 'w1', 'w2'],
+      ['0', '0.5', '0.5'],
+      ['1', '0.25', '0'],
+      ['2', '2', '0'],
+    ]);
+    expect(descentCsv({ path: [[Number.NaN, Infinity]], diverged: true })).toContain('0,NaN,Infinity');
+  });
+
+  it('exports the regularization path as λ, w1*, w2* for L1 and L2, and says where L1 reaches 0', () => {
+    const points = [
+      { lambda: 0.01, l1: [1, -0.5] as [number, number], l2: [1, -0.5] as [number, number] },
+      { lambda: 1, l1: [0.5, 0] as [number, number], l2: [0.8, -0.3] as [number, number] },
+    ];
+    expect(csvRows(regPathCsv(points))).toEqual([
+      ['lambda', 'l1_w1', 'l1_w2', 'l2_w1', 'l2_w2'],
+      ['0.01', '1', '-0.5', '1', '-0.5'],
+      ['1', '0.5', '0', '0.8', '-0.3'],
+    ]);
+    expect(regPathCaption(points)).toMatch(/exactly to 0 from λ ≈ 1 on/);
+    expect(regPathCaption(points.slice(0, 1))).toMatch(/no L1 coordinate reaches 0/);
   });
 });
