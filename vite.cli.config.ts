@@ -11,5 +11,7 @@ export default defineConfig({
     minify: false,
     rollupOptions: { output: { entryFileNames: 'cli.js' } },
   },
-  ssr: { external: ['webgpu'] },
+  // webgpu-utils is bundled, not left an external import: external imports run before the bundle's own
+  // code, and src/gpu/webgpuUtilsGlobals.ts must run before webgpu-utils loads (Node 20 has no Float16Array).
+  ssr: { external: ['webgpu'], noExternal: ['webgpu-utils'] },
 });

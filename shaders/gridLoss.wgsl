@@ -1,5 +1,5 @@
-// gridLoss: bindings 0 params (uniform), 1 points (storage read, vec4f (x1, x2, y, 0) per data point;
-// a 1-element dummy for analytic models), 2 dataLoss (storage rw, f32, index j·G + i).
+// gridLoss: bindings 0 params (uniform), 1 points (storage read, one DataPoint per data point; a
+// 1-element dummy for analytic models), 2 dataLoss (storage rw, f32, index j·G + i).
 // CPU twin: gridLoss in src/core/gridLoss.ts (J of src/core/landscapeModels.ts, modelLoss).
 // Needs shaders/common/rng.wgsl for cos_sin_turns (composed by src/gpu/shaderSource.ts).
 //
@@ -22,23 +22,23 @@ struct GridLossParams {
   quadratic: vec4f, // h1, h2, a1, a2 of the 'quadratic' model
 }
 
+// One data point (x1, x2, y), padded to 16 bytes: one load per point.
+struct DataPoint {
+  x1: f32,
+  x2: f32,
+  y: f32,
+  unused: f32,
+}
+
 @group(0) @binding(0) var<uniform> params: GridLossParams;
-@group(0) @binding(1) var<storage, read> points: array<vec4f>;
+@group(0) @binding(1) var<storage, read> points: array<DataPoint>;
 @group(0) @binding(2) var<storage, read_write> dataLoss: array<f32>;
 
-// Index of the model in LANDSCAPE_MODELS (src/core/landscapeModels.ts).
-override MODEL: u32 = 0u;
+// One of the MODEL_* codes: the model's index in REGULARIZATION_MODELS (src/core/regularizationModels.ts),
+// written in front of the kernel by src/gpu/wgslCodes.ts. No default: every pipeline names its model.
+override MODEL: u32;
 override WORKGROUP_SIZE_X: u32 = 16u;
 override WORKGROUP_SIZE_Y: u32 = 4u;
-
-const MODEL_LINEAR: u32 = 0u;
-const MODEL_LOGISTIC: u32 = 1u;
-const MODEL_TANH_NET: u32 = 2u;
-const MODEL_HIMMELBLAU: u32 = 3u;
-const MODEL_ROSENBROCK: u32 = 4u;
-const MODEL_BEALE: u32 = 5u;
-const MODEL_RASTRIGIN: u32 = 6u;
-const MODEL_QUADRATIC: u32 = 7u;
 
 const CELLS_PER_INVOCATION: u32 = 8u;
 // Terms are summed in blocks: the f32 rounding error then grows like (BLOCK + n / BLOCK)·ε instead of n·ε.
@@ -59,21 +59,27 @@ fn softplus(s: f32) -> f32 {
   return max(s, 0.0) + log1p_unit(exp(-abs(s)));
 }
 
+// NaN: what a model without its case would give (src/gpu/wgslCodes.ts checks that none is missing).
+fn unknown_model(w: f32) -> f32 {
+  return bitcast<f32>(bitcast<u32>(w) | 0x7fc00000u);
+}
+
 // One data point's term of J (before the 1/N mean).
-fn point_term(w1: f32, w2: f32, p: vec4f) -> f32 {
+fn point_term(w1: f32, w2: f32, p: DataPoint) -> f32 {
   switch (MODEL) {
     case MODEL_LINEAR: {
-      let residual = p.z - w1 * p.x - w2 * p.y;
+      let residual = p.y - w1 * p.x1 - w2 * p.x2;
       return residual * residual;
     }
     case MODEL_LOGISTIC: {
-      let s = w1 * p.x + w2 * p.y;
-      return softplus(s) - p.z * s;
+      let s = w1 * p.x1 + w2 * p.x2;
+      return softplus(s) - p.y * s;
     }
-    default: { // MODEL_TANH_NET; WGSL tanh can return NaN beyond |x| ~ 88, and |x| ≤ 15 is exact in f32.
-      let residual = p.z - w2 * tanh(clamp(w1 * p.x, -15.0, 15.0));
+    case MODEL_TANH_NET: { // WGSL tanh can return NaN beyond |x| ~ 88, and |x| ≤ 15 is exact in f32.
+      let residual = p.y - w2 * tanh(clamp(w1 * p.x1, -15.0, 15.0));
       return residual * residual;
     }
+    default: { return unknown_model(w1); } // an analytic model: never called for it (uses_data)
   }
 }
 
@@ -103,12 +109,13 @@ fn analytic_loss(w1: f32, w2: f32) -> f32 {
     case MODEL_RASTRIGIN: {
       return 20.0 + (w1 * w1 - 10.0 * cos_two_pi(w1)) + (w2 * w2 - 10.0 * cos_two_pi(w2));
     }
-    default: { // MODEL_QUADRATIC: ½·h1·(w1 − a1)² + ½·h2·(w2 − a2)²
+    case MODEL_QUADRATIC: { // ½·h1·(w1 − a1)² + ½·h2·(w2 − a2)²
       let q = params.quadratic;
       let d1 = w1 - q.z;
       let d2 = w2 - q.w;
       return 0.5 * q.x * d1 * d1 + 0.5 * q.y * d2 * d2;
     }
+    default: { return unknown_model(w1); } // a data model: never called for it (uses_data)
   }
 }
 

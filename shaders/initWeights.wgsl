@@ -23,10 +23,10 @@ struct DrawParams {
 @group(0) @binding(1) var<storage, read_write> matrix: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 64u;
-// 0 zeros, 1 constant, 2 normal, 3 uniform: an override, one pipeline per kind, so that the switch
-// below is resolved when the pipeline is built (SwiftShader would otherwise run the normal and the
-// uniform branches for every pair, each under a lane mask).
-override DRAW_KIND: u32 = 2u;
+// One of the DRAW_* codes (WEIGHT_DRAW_CODES in src/core/schemes.ts): an override, one pipeline per
+// kind, so that the switch below is resolved when the pipeline is built (SwiftShader would otherwise
+// run the normal and the uniform branches for every pair, each under a lane mask).
+override DRAW_KIND: u32; // no default: every pipeline names its kind
 // Set when ld = cols (widths that are multiples of 16): elements then go to consecutive addresses
 // and a pair never straddles two rows, so the kernel skips the row and column bookkeeping and the
 // per-element guards, which cost a third of the draw on SwiftShader.
@@ -35,10 +35,13 @@ override CONTIGUOUS_ROWS: bool = false;
 // The two values of one Threefry call, for the draw kind.
 fn draw_pair(words: vec2u) -> vec2f {
   switch (DRAW_KIND) {
-    case 1u: { return vec2f(params.factor); }
-    case 2u: { return params.factor * normal_pair_from_words(words); }
-    case 3u: { return params.factor * (2.0 * vec2f(uniform_from_word(words.x), uniform_from_word(words.y)) - 1.0); }
-    default: { return vec2f(0.0); }
+    case DRAW_ZEROS: { return vec2f(0.0); }
+    case DRAW_CONSTANT: { return vec2f(params.factor); }
+    case DRAW_NORMAL: { return params.factor * normal_pair_from_words(words); }
+    case DRAW_UNIFORM: {
+      return params.factor * (2.0 * vec2f(uniform_from_word(words.x), uniform_from_word(words.y)) - 1.0);
+    }
+    default: { return bitcast<vec2f>(words | vec2u(0x7fc00000u)); } // NaN: no such code (src/gpu/wgslCodes.ts)
   }
 }
 

@@ -1,9 +1,8 @@
 // layerStats: bindings 0 params (uniform), 1 values (storage read, vec4f, [init][b][ld], ld a multiple of 4),
-// 2 records (storage rw, u32). CPU twin: addValue + symmetryOf in src/core/stats.ts / initStats.ts.
-// One workgroup per (init kc, slice of rowsPerSlice batch rows of that init) writes one record:
-//   [0] count of finite values  [1] NaN  [2] +Inf  [3] −Inf  [4] underflow  [5] overflow
-//   [6] Σ s·v  [7] Σ (s·v)²  [8] max |v_i − v_0| (symmetry; 0 when not asked)   (f32 bits)
-//   [9 ..] histogram counts over [lo, hi]
+// 2 records (storage rw, StatsRecord), 3 histograms (storage rw, u32, `bins` counts per record).
+// CPU twin: addValue + symmetryOf in src/core/stats.ts / initStats.ts; read back by src/gpu/initRecords.ts.
+// One workgroup per (init kc, slice of rowsPerSlice batch rows of that init) writes one record and
+// its histogram counts over [lo, hi].
 // s = 1/momentScale (a power of two from the theory): sums of vanishing (1e-30) or exploding
 // (1e30) values neither underflow nor overflow in f32, and the CPU undoes s exactly.
 // NaN/Inf are tested on the bits: WGSL lets compilers assume finite floats in comparisons.
@@ -30,7 +29,19 @@ struct StatsParams {
   binFraction: f32, // its fractional part
   symmetry: u32,
   groupsX: u32,
-  recordOffset: u32, // index of this dispatch's first record in `records`
+  recordOffset: u32, // index of this dispatch's first record in `records` (and histogram in `histograms`)
+}
+
+struct StatsRecord {
+  count: u32, // finite values
+  nan: u32,
+  posInf: u32,
+  negInf: u32,
+  underflow: u32, // finite values below lo
+  overflow: u32, // finite values above hi
+  sum: f32, // Σ s·v over the finite values
+  sumSquares: f32, // Σ (s·v)²
+  symmetry: f32, // max |v_i − v_0| over the units of a batch row (0 when not asked)
 }
 
 // 64 lanes on a GPU; the runner asks for 8 on a software adapter, where a workgroup's fixed cost
@@ -38,11 +49,11 @@ struct StatsParams {
 // with its size: 8 lanes ran the statistics 2× faster on SwiftShader.
 override WORKGROUP: u32 = 64u;
 const MAX_BINS: u32 = 256u;
-const RECORD_HEADER: u32 = 9u;
 
 @group(0) @binding(0) var<uniform> params: StatsParams;
 @group(0) @binding(1) var<storage, read> values: array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> records: array<u32>;
+@group(0) @binding(2) var<storage, read_write> records: array<StatsRecord>;
+@group(0) @binding(3) var<storage, read_write> histograms: array<u32>;
 
 var<workgroup> histogram: array<atomic<u32>, MAX_BINS>;
 var<workgroup> countShared: array<vec4u, WORKGROUP>; // count, nan, +inf, −inf
@@ -125,7 +136,7 @@ fn layerStats(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_ind
   // groups as coroutines that switch at every barrier, which made a log2(64)-step tree (six
   // barriers) cost more than the serial sum.
   workgroupBarrier();
-  let out = (params.recordOffset + record) * (RECORD_HEADER + params.bins);
+  let out = params.recordOffset + record;
   if (lane == 0u) {
     var c = vec4u(0u);
     var r = vec2u(0u);
@@ -136,18 +147,10 @@ fn layerStats(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_ind
       let partial = sumShared[other];
       s = vec3f(s.x + partial.x, s.y + partial.y, max(s.z, partial.z));
     }
-    records[out] = c.x;
-    records[out + 1u] = c.y;
-    records[out + 2u] = c.z;
-    records[out + 3u] = c.w;
-    records[out + 4u] = r.x;
-    records[out + 5u] = r.y;
-    records[out + 6u] = bitcast<u32>(s.x);
-    records[out + 7u] = bitcast<u32>(s.y);
-    records[out + 8u] = bitcast<u32>(s.z);
+    records[out] = StatsRecord(c.x, c.y, c.z, c.w, r.x, r.y, s.x, s.y, s.z);
   }
   for (var bin = lane; bin < params.bins; bin += WORKGROUP) {
-    records[out + RECORD_HEADER + bin] = atomicLoad(&histogram[bin]);
+    histograms[out * params.bins + bin] = atomicLoad(&histogram[bin]);
   }
 }
 

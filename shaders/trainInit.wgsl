@@ -13,7 +13,7 @@ struct TrainInitParams {
   paramCount: u32,
   layerCount: u32,
   layerBase: u32, // TRAIN_LAYER_BASE: the training network's stream layers
-  draw: u32, // 0 zeros, 1 constant (factor · 1), 2 normal, 3 uniform (factor · (2u − 1))
+  draw: u32, // DRAW_ZEROS, DRAW_CONSTANT (factor · 1), DRAW_NORMAL, DRAW_UNIFORM (factor · (2u − 1))
   biasStd: f32,
   rowStride: u32, // invocations per row of the 2D dispatch
 }
@@ -43,10 +43,13 @@ fn trainInit(@builtin(global_invocation_id) id: vec3u) {
   } else {
     let element = place.z * layer_width(l - 1u) + place.w;
     switch (params.draw) {
-      case 1u: { value = factors[l]; }
-      case 2u: { value = factors[l] * normal_at(params.seed, RNG_STREAM_WEIGHTS, stream_layer, k, element); }
-      case 3u: { value = factors[l] * (2.0 * uniform_at(params.seed, RNG_STREAM_WEIGHTS, stream_layer, k, element) - 1.0); }
-      default: { value = 0.0; }
+      case DRAW_ZEROS: { value = 0.0; }
+      case DRAW_CONSTANT: { value = factors[l]; }
+      case DRAW_NORMAL: { value = factors[l] * normal_at(params.seed, RNG_STREAM_WEIGHTS, stream_layer, k, element); }
+      case DRAW_UNIFORM: {
+        value = factors[l] * (2.0 * uniform_at(params.seed, RNG_STREAM_WEIGHTS, stream_layer, k, element) - 1.0);
+      }
+      default: { value = bitcast<f32>(bitcast<u32>(factors[l]) | 0x7fc00000u); } // NaN: no such code
     }
   }
   weights[index] = value;

@@ -1,9 +1,9 @@
 // trainMetrics: bindings 0 params (uniform TrainMetricsParams), 1 layout_table (storage read),
 // 2 points (storage read, quads of 4 vec4f: x0, x1, label, mask; training quads first, then test
-// quads; src/core/trainLayout.ts), 3 weights (storage read, K·P), 4 metrics (storage rw, vec4u per
-// copy: the f32 bits of train loss, train accuracy, test loss, test accuracy). CPU twin:
-// trainMetrics in src/core/trainMetrics.ts. Needs shaders/trainCommon.wgsl, shaders/trainLayout.wgsl,
-// shaders/trainForward.wgsl and shaders/common/activations.wgsl.
+// quads; src/core/trainLayout.ts), 3 weights (storage read, K·P), 4 metrics (storage rw, one
+// CopyMetrics per copy, shaders/trainCommon.wgsl). CPU twin: trainMetrics in src/core/trainMetrics.ts.
+// Needs shaders/trainCommon.wgsl, shaders/trainLayout.wgsl, shaders/trainForward.wgsl and
+// shaders/common/activations.wgsl.
 //
 // One workgroup per copy; invocations stride over the quads, then a tree sum in workgroup memory.
 // A copy with a non-finite parameter, logit or mean loss gets NaN in all four (diverged).
@@ -22,8 +22,7 @@ struct TrainMetricsParams {
 @group(0) @binding(1) var<storage, read> layout_table: array<u32>;
 @group(0) @binding(2) var<storage, read> points: array<vec4f>;
 @group(0) @binding(3) var<storage, read> weights: array<f32>;
-// Bit patterns of the four f32 (a NaN literal is not a valid WGSL constant).
-@group(0) @binding(4) var<storage, read_write> metrics: array<vec4u>;
+@group(0) @binding(4) var<storage, read_write> metrics: array<CopyMetrics>;
 
 override WORKGROUP_SIZE: u32 = 64u; // a power of two (tree sum)
 
@@ -75,6 +74,7 @@ fn trainMetrics(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_i
     let test = f32(params.testCount);
     let mean = vec4f(total.x / train, total.y / train, total.z / test, total.w / test);
     let diverged = partial_bad[0] > 0u || !is_finite_f32(mean.x) || !is_finite_f32(mean.z);
-    metrics[copy] = select(bitcast<vec4u>(mean), vec4u(0x7fc00000u), diverged);
+    let bits = select(bitcast<vec4u>(mean), vec4u(0x7fc00000u), diverged);
+    metrics[copy] = CopyMetrics(bits.x, bits.y, bits.z, bits.w);
   }
 }

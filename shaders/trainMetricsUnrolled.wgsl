@@ -1,8 +1,8 @@
 // trainMetricsUnrolled: bindings 0 params (uniform TrainMetricsUnrolledParams), 1 points (storage
 // read, quads of 4 vec4f: x0, x1, label, mask; training quads, then test quads), 2 weights (storage
-// read, K·P), 3 metrics (storage rw, vec4u per copy: the f32 bits of train loss, train accuracy,
-// test loss, test accuracy). CPU twin: trainMetrics in src/core/trainMetrics.ts. Needs
-// shaders/trainCommon.wgsl and shaders/common/activations.wgsl.
+// read, K·P), 3 metrics (storage rw, one CopyMetrics per copy, shaders/trainCommon.wgsl). CPU twin:
+// trainMetrics in src/core/trainMetrics.ts. Needs shaders/trainCommon.wgsl and
+// shaders/common/activations.wgsl.
 //
 // The register-only variant of shaders/trainMetrics.wgsl for small networks: one invocation per
 // copy, every weight and unit a named register. The /*@…*/ markers are filled by
@@ -21,7 +21,7 @@ struct TrainMetricsUnrolledParams {
 @group(0) @binding(0) var<uniform> params: TrainMetricsUnrolledParams;
 @group(0) @binding(1) var<storage, read> points: array<vec4f>;
 @group(0) @binding(2) var<storage, read> weights: array<f32>;
-@group(0) @binding(3) var<storage, read_write> metrics: array<vec4u>;
+@group(0) @binding(3) var<storage, read_write> metrics: array<CopyMetrics>;
 
 override WORKGROUP_SIZE: u32 = 64u;
 
@@ -59,5 +59,6 @@ fn trainMetricsUnrolled(@builtin(global_invocation_id) id: vec3u) {
   let test = f32(params.testCount);
   let mean = vec4f(sums.x / train, sums.y / train, sums.z / test, sums.w / test);
   let diverged = !finite || !is_finite_f32(mean.x) || !is_finite_f32(mean.z);
-  metrics[copy] = select(bitcast<vec4u>(mean), vec4u(0x7fc00000u), diverged);
+  let bits = select(bitcast<vec4u>(mean), vec4u(0x7fc00000u), diverged);
+  metrics[copy] = CopyMetrics(bits.x, bits.y, bits.z, bits.w);
 }

@@ -18,7 +18,7 @@ struct TrainStepUnrolledParams {
   copies: u32,
   trainCount: u32,
   trainQuads: u32,
-  penalty: u32, // 0 none, 1 L1 proximal, 2 L1 subgradient, 3 L2 decay
+  penalty: u32, // an UPDATE_* code (update_param in shaders/trainCommon.wgsl)
   alpha: f32,
   alphaLambda: f32, // αλ
   decay: f32, // 1 − 2αλ

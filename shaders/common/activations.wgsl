@@ -1,9 +1,10 @@
 // The activation φ and its derivative φ', componentwise on vec4f. CPU twin: src/core/activations.ts.
-// ACTIVATION: 0 tanh, 1 sigmoid, 2 relu, 3 linear (override constant, one pipeline per activation).
+// ACTIVATION: one of the ACTIVATION_* codes (ACTIVATION_CODES in src/core/activations.ts, written in
+// front of the kernel by src/gpu/wgslCodes.ts); an override constant, one pipeline per activation.
 // tanh clamps |z| ≤ 15 as the CPU twin does (tanh(15) = 1 in f32).
 // NaN must survive (it is counted, never hidden), so the clamp is skipped for NaN lanes.
 
-override ACTIVATION: u32 = 0u;
+override ACTIVATION: u32; // no default: every pipeline names its activation
 const TANH_CLAMP: f32 = 15.0;
 
 fn is_nan4(z: vec4f) -> vec4<bool> {
@@ -30,27 +31,34 @@ fn tanh_prime4(z: vec4f) -> vec4f {
   return select(4.0 * e / ((1.0 + e) * (1.0 + e)), z, is_nan4(z));
 }
 
+// NaN in every lane: what a code outside the table would give (never reached, see src/gpu/wgslCodes.ts).
+fn unknown_activation4(z: vec4f) -> vec4f {
+  return bitcast<vec4f>(bitcast<vec4u>(z) | vec4u(0x7fc00000u));
+}
+
 fn phi4(z: vec4f) -> vec4f {
   switch (ACTIVATION) {
-    case 0u: { return clamped_tanh4(z); }
-    case 1u: {
+    case ACTIVATION_TANH: { return clamped_tanh4(z); }
+    case ACTIVATION_SIGMOID: {
       // exp(−|z|) ≤ 1 never overflows; the two branches are the stable logistic.
       let e = exp(-abs(z));
       return select(e / (1.0 + e), 1.0 / (1.0 + e), z >= vec4f(0.0)) + select(vec4f(0.0), z, is_nan4(z));
     }
-    case 2u: { return select(max(z, vec4f(0.0)), z, is_nan4(z)); }
-    default: { return z; }
+    case ACTIVATION_RELU: { return select(max(z, vec4f(0.0)), z, is_nan4(z)); }
+    case ACTIVATION_LINEAR: { return z; }
+    default: { return unknown_activation4(z); }
   }
 }
 
 fn phi_prime4(z: vec4f) -> vec4f {
   switch (ACTIVATION) {
-    case 0u: { return tanh_prime4(z); }
-    case 1u: {
+    case ACTIVATION_TANH: { return tanh_prime4(z); }
+    case ACTIVATION_SIGMOID: {
       let e = exp(-abs(z));
       return e / ((1.0 + e) * (1.0 + e)) + select(vec4f(0.0), z, is_nan4(z));
     }
-    case 2u: { return select(select(vec4f(0.0), vec4f(1.0), z > vec4f(0.0)), z, is_nan4(z)); }
-    default: { return vec4f(1.0) + select(vec4f(0.0), z, is_nan4(z)); }
+    case ACTIVATION_RELU: { return select(select(vec4f(0.0), vec4f(1.0), z > vec4f(0.0)), z, is_nan4(z)); }
+    case ACTIVATION_LINEAR: { return vec4f(1.0) + select(vec4f(0.0), z, is_nan4(z)); }
+    default: { return unknown_activation4(z); }
   }
 }

@@ -3,14 +3,7 @@
 // Rounds are written out with one function per rotation: SwiftShader turns loops over constant
 // arrays into memory traffic (3–4x slower, ../shared/ENVIRONMENT.md). Written once by hand from the
 // Random123 rotation table (13 15 26 6 17 29 16 24); tests/gpu/rng.test.ts checks every word.
-
-const RNG_STREAM_WEIGHTS: u32 = 1u;
-const RNG_STREAM_BIASES: u32 = 2u;
-const RNG_STREAM_INPUTS: u32 = 3u;
-const RNG_STREAM_READOUT: u32 = 4u;
-const RNG_STREAM_DATA: u32 = 5u;
-const RNG_STREAM_TRAINING: u32 = 6u;
-const RNG_STREAM_TEST: u32 = 15u;
+// The stream tags RNG_STREAM_* come from Stream in src/core/rng.ts (src/gpu/wgslCodes.ts).
 
 // Rotations. SwiftShader (Subzero) has no vector shift by a per-lane amount and runs `x >> s` one
 // lane at a time, which made the shifts most of Threefry's cost. So x << r is x · 2^r (one vector

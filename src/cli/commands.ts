@@ -1,6 +1,6 @@
 // The subcommands of the command line, in the order `--help` lists them.
-import { benchCommand } from './bench';
-import { BENCH_SUITES } from './benchSuites';
+import { BENCH_SUITES } from '../bench/suites';
+import { benchCommand } from './benchCommand';
 import type { CliCommand } from './command';
 import { regularizationCommand } from './regularizationCommand';
 import { statsCommand } from './statsCommand';

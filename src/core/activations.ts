@@ -4,6 +4,9 @@
 export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'linear'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
+/** The ACTIVATION override of shaders/common/activations.wgsl (its ACTIVATION_* cases, src/gpu/wgslCodes.ts). */
+export const ACTIVATION_CODES: Readonly<Record<Activation, number>> = { tanh: 0, sigmoid: 1, relu: 2, linear: 3 };
+
 /**
  * WGSL tanh is built on exp and may return NaN for |x| > ~88 in f32; the GPU clamps to |z| ≤ 15,
  * where tanh is already 1 in f32, and so does the CPU twin (tanh(±∞) = tanh(±15) = ±(1 − 2e-13)).

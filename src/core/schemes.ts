@@ -31,6 +31,17 @@ export function isUniformScheme(scheme: Scheme): boolean {
   return scheme === 'uniform' || scheme === 'xavier-uniform' || scheme === 'glorot-uniform' || scheme === 'he-uniform';
 }
 
+/** How a scheme's weights are drawn: one factor (constant, std or bound) times zero, one, a normal or a uniform. */
+export type WeightDraw = 'zeros' | 'constant' | 'normal' | 'uniform';
+
+/** The draw codes of the kernels (DRAW_KIND of shaders/initWeights.wgsl, `draw` of shaders/trainInit.wgsl). */
+export const WEIGHT_DRAW_CODES: Readonly<Record<WeightDraw, number>> = { zeros: 0, constant: 1, normal: 2, uniform: 3 };
+
+export function weightDraw(scheme: Scheme): WeightDraw {
+  if (scheme === 'zeros' || scheme === 'constant') return scheme;
+  return isUniformScheme(scheme) ? 'uniform' : 'normal';
+}
+
 /** The one value of every weight under 'constant': c = s / nIn, so z = s·mean(a) (all units identical). */
 export function constantWeight(scale: number, nIn: number): number {
   return scale / nIn;

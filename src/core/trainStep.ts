@@ -67,16 +67,40 @@ export function networkForward(
 }
 
 /** The new value of one parameter w with gradient g. */
+/** The update rules of one weight, and their codes in the kernels (update_param in shaders/trainCommon.wgsl). */
+export const PARAM_UPDATE_CODES = { plain: 0, 'l1-proximal': 1, 'l1-subgradient': 2, 'l2-decay': 3 } as const;
+export type ParamUpdate = keyof typeof PARAM_UPDATE_CODES;
+
+/** The update a rule applies to the weights (biases always take the plain one). */
+export function paramUpdate(rule: Pick<TrainRule, 'penalty' | 'l1Update'>): ParamUpdate {
+  switch (rule.penalty) {
+    case 'none':
+      return 'plain';
+    case 'l2':
+      return 'l2-decay';
+    case 'l1':
+      return rule.l1Update === 'proximal' ? 'l1-proximal' : 'l1-subgradient';
+  }
+}
+
 export function updateParam(rule: TrainRule, w: number, g: number, isBias: boolean): number {
   const { alpha, lambda } = rule;
-  if (isBias || rule.penalty === 'none') return w - alpha * g;
-  if (rule.penalty === 'l2') return (1 - 2 * alpha * lambda) * w - alpha * g;
-  if (rule.l1Update === 'subgradient') return w - alpha * g - alpha * lambda * Math.sign(w);
-  const u = w - alpha * g;
-  // NaN stays NaN: a diverged copy must not turn into exact zeros (they would read as sparsity).
-  if (Number.isNaN(u)) return u;
-  const shrunk = Math.abs(u) - alpha * lambda;
-  return shrunk > 0 ? Math.sign(u) * shrunk : 0; // +0, never −0
+  const update = isBias ? 'plain' : paramUpdate(rule);
+  switch (update) {
+    case 'plain':
+      return w - alpha * g;
+    case 'l2-decay':
+      return (1 - 2 * alpha * lambda) * w - alpha * g;
+    case 'l1-subgradient':
+      return w - alpha * g - alpha * lambda * Math.sign(w);
+    case 'l1-proximal': {
+      const u = w - alpha * g;
+      // NaN stays NaN: a diverged copy must not turn into exact zeros (they would read as sparsity).
+      if (Number.isNaN(u)) return u;
+      const shrunk = Math.abs(u) - alpha * lambda;
+      return shrunk > 0 ? Math.sign(u) * shrunk : 0; // +0, never −0
+    }
+  }
 }
 
 /** ∂J/∂θ of one copy (P values, the copy's layout), J the mean cross-entropy over the training points. */

@@ -4,12 +4,13 @@ import type { Activation } from '../core/activations';
 import { checkGridSize, type InputWindow } from '../core/decisionGrid';
 import type { TrainLayout } from '../core/trainLayout';
 import { createUniformBuffer } from './buffers';
-import { compileShader } from './shaderSource';
-import { ActivationPipelines, composeTrainShader } from './trainShaders';
-import { packScalarStruct, scalarStruct } from './wgslStruct';
+import { bindBuffers, encodeComputePass } from './computePass';
+import { compileTrainShader, composeTrainShader, trainPipeline } from './trainShaders';
+import { uniformLayout } from './wgslLayout';
 
 const WORKGROUP_SIDE = 8;
-const PARAMS = scalarStruct(decisionGridSource, 'DecisionGridParams');
+/** Neighbouring columns of the grid per invocation (one quad). */
+const COLUMNS_PER_INVOCATION = 4;
 
 export interface DecisionGridSettings {
   layout: TrainLayout;
@@ -19,21 +20,19 @@ export interface DecisionGridSettings {
   window: InputWindow;
 }
 
+const code = () => composeTrainShader(decisionGridSource, { layout: true, forward: true, snippets: ['activations'] });
+
 export class DecisionGridKernel {
   private constructor(
     readonly device: GPUDevice,
-    private readonly pipelines: ActivationPipelines,
     private readonly params: GPUBuffer,
   ) {}
 
+  /** Compiles the kernel's module; its pipelines (one per activation) are built on first use. */
   static async create(device: GPUDevice): Promise<DecisionGridKernel> {
-    const module = await compileShader(
-      device,
-      'decisionGrid',
-      composeTrainShader(decisionGridSource, { layout: true, forward: true, snippets: ['activations'] }),
-    );
-    const params = createUniformBuffer(device, 'decisionGrid params', PARAMS.byteLength);
-    return new DecisionGridKernel(device, new ActivationPipelines(device, module, 'decisionGrid'), params);
+    await compileTrainShader(device, 'decisionGrid', code());
+    const params = createUniformBuffer(device, 'decisionGrid params', uniformLayout(decisionGridSource).byteLength);
+    return new DecisionGridKernel(device, params);
   }
 
   /**
@@ -50,37 +49,32 @@ export class DecisionGridKernel {
     const { device, params } = this;
     const { layout, G, window } = settings;
     checkGridSize(G);
-    const pipeline = await this.pipelines.get(settings.activation);
-    device.queue.writeBuffer(
-      params,
-      0,
-      packScalarStruct(PARAMS, {
-        copy: settings.copy,
-        paramCount: layout.paramCount,
-        layerCount: layout.layerCount,
-        G,
-        x0Min: window.x0Min,
-        x0Step: (window.x0Max - window.x0Min) / (G - 1),
-        x1Min: window.x1Min,
-        x1Step: (window.x1Max - window.x1Min) / (G - 1),
-      }),
-    );
-    const bindGroup = device.createBindGroup({
-      label: 'decisionGrid bind group',
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: params } },
-        { binding: 1, resource: { buffer: layoutTable } },
-        { binding: 2, resource: { buffer: weights } },
-        { binding: 3, resource: { buffer: probabilities } },
-      ],
+    const pipeline = await trainPipeline(device, {
+      entryPoint: 'decisionGrid',
+      code: code(),
+      activation: settings.activation,
     });
-    const pass = encoder.beginComputePass({ label: 'decisionGrid pass' });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    // Four columns per invocation.
-    pass.dispatchWorkgroups(Math.ceil(Math.ceil(G / 4) / WORKGROUP_SIDE), Math.ceil(G / WORKGROUP_SIDE));
-    pass.end();
+    uniformLayout(decisionGridSource).write(device, params, {
+      copy: settings.copy,
+      paramCount: layout.paramCount,
+      layerCount: layout.layerCount,
+      G,
+      x0Min: window.x0Min,
+      x0Step: (window.x0Max - window.x0Min) / (G - 1),
+      x1Min: window.x1Min,
+      x1Step: (window.x1Max - window.x1Min) / (G - 1),
+    });
+    const bindGroup = bindBuffers(device, 'decisionGrid bind group', pipeline, [
+      params,
+      layoutTable,
+      weights,
+      probabilities,
+    ]);
+    const workgroups = {
+      x: Math.ceil(Math.ceil(G / COLUMNS_PER_INVOCATION) / WORKGROUP_SIDE),
+      y: Math.ceil(G / WORKGROUP_SIDE),
+    };
+    encodeComputePass(encoder, 'decisionGrid pass', [{ pipeline, bindGroups: [bindGroup], workgroups }]);
   }
 
   destroy(): void {

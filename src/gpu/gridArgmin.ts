@@ -4,7 +4,10 @@
 import gridArgminSource from '../../shaders/gridArgmin.wgsl?raw';
 import { type GridMinimum, type GridWindow, gridWeights } from '../core/gridLoss';
 import { createStorageBuffer, createUniformBuffer, poisonBuffer, readBuffer } from './buffers';
-import { compileShader, kernelPipeline } from './shaderSource';
+import { bindBuffers, encodeComputePass } from './computePass';
+import { cachedPipeline } from './pipelineCache';
+import { composeShader } from './shaderSource';
+import { recordLayout, uniformLayout } from './wgslLayout';
 
 // Workgroup barriers are what a software adapter pays for (SwiftShader, 1M values): 256 × 16 took
 // ~700 ms, 64 × 64 ~150–220 ms, 16 × 256 ~90 ms. 64 × 64 keeps a full wave per workgroup on real GPUs.
@@ -12,9 +15,10 @@ const WORKGROUP_SIZE = 64;
 const ITEMS_PER_INVOCATION = 64;
 /** Values one workgroup reduces. */
 export const ARGMIN_VALUES_PER_WORKGROUP = WORKGROUP_SIZE * ITEMS_PER_INVOCATION;
-/** Bytes of one GridArgminPartial (value f32, index u32, nonFinite u32, pad). */
-const PARTIAL_BYTES = 16;
-const NO_FINITE_VALUE = 0xffffffff;
+/** The index of a partial whose workgroup saw no finite value (NO_FINITE_VALUE in the WGSL). */
+export const NO_FINITE_VALUE = 0xffffffff;
+
+const partialLayout = () => recordLayout(gridArgminSource, 'GridArgminPartial');
 
 export interface ArgminResult {
   /** Index of the smallest finite value (first on ties), or -1 when none is finite. */
@@ -36,13 +40,16 @@ export function argminWorkgroups(device: GPUDevice, count: number): { groups: nu
 export function combineArgminPartials(partials: ArrayBuffer, groups: number): ArgminResult {
   const floats = new Float32Array(partials);
   const words = new Uint32Array(partials);
+  const layout = partialLayout();
+  const [valueWord, indexWord, nonFiniteWord] = ['value', 'index', 'nonFinite'].map((field) => layout.wordOf(field));
   let index = -1;
   let value = Number.NaN;
   let nonFinite = 0;
   for (let group = 0; group < groups; group++) {
-    const groupValue = floats[4 * group];
-    const groupIndex = words[4 * group + 1];
-    nonFinite += words[4 * group + 2];
+    const at = group * layout.words;
+    const groupValue = floats[at + valueWord];
+    const groupIndex = words[at + indexWord];
+    nonFinite += words[at + nonFiniteWord];
     if (groupIndex === NO_FINITE_VALUE) continue;
     if (index < 0 || groupValue < value || (groupValue === value && groupIndex < index)) {
       index = groupIndex;
@@ -82,17 +89,16 @@ export class GridArgminPass {
       );
     }
     this.groups = dispatch.groups;
-    device.queue.writeBuffer(this.params, 0, new Uint32Array([count, dispatch.x, 0, 0]));
-    const pass = encoder.beginComputePass({ label: 'gridArgmin pass' });
-    pass.setPipeline(this.kernel.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(dispatch.x, dispatch.y);
-    pass.end();
+    uniformLayout(gridArgminSource).write(device, this.params, { count, rowStride: dispatch.x, pad0: 0, pad1: 0 });
+    const workgroups = { x: dispatch.x, y: dispatch.y };
+    encodeComputePass(encoder, 'gridArgmin pass', [
+      { pipeline: this.kernel.pipeline, bindGroups: [this.bindGroup], workgroups },
+    ]);
   }
 
   /** Reads the partials of the last encoded reduction (after its submit) and combines them. */
   async read(): Promise<ArgminResult> {
-    const bytes = await readBuffer(this.kernel.device, this.partials, this.groups * PARTIAL_BYTES);
+    const bytes = await readBuffer(this.kernel.device, this.partials, this.groups * partialLayout().words * 4);
     return combineArgminPartials(bytes, this.groups);
   }
 
@@ -109,8 +115,12 @@ export class GridArgminKernel {
   ) {}
 
   static async create(device: GPUDevice): Promise<GridArgminKernel> {
-    const module = await compileShader(device, 'gridArgmin', gridArgminSource);
-    const pipeline = await kernelPipeline(device, module, 'gridArgmin', { WORKGROUP_SIZE, ITEMS_PER_INVOCATION });
+    const pipeline = await cachedPipeline(device, {
+      label: 'gridArgmin',
+      code: composeShader(gridArgminSource, []),
+      entryPoint: 'gridArgmin',
+      constants: { WORKGROUP_SIZE, ITEMS_PER_INVOCATION },
+    });
     return new GridArgminKernel(device, pipeline);
   }
 
@@ -118,21 +128,16 @@ export class GridArgminKernel {
   createPass(values: GPUBuffer, maxCount: number, label = 'gridArgmin'): GridArgminPass {
     const { device } = this;
     const maxGroups = argminWorkgroups(device, maxCount).groups;
-    const params = createUniformBuffer(device, `${label} params`, 16);
-    const partials = createStorageBuffer(device, `${label} partials`, maxGroups * PARTIAL_BYTES);
-    const bindGroup = device.createBindGroup({
-      label: `${label} bind group`,
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: params } },
-        { binding: 1, resource: { buffer: values } },
-        { binding: 2, resource: { buffer: partials } },
-      ],
-    });
+    const params = createUniformBuffer(device, `${label} params`, uniformLayout(gridArgminSource).byteLength);
+    const partials = createStorageBuffer(device, `${label} partials`, maxGroups * partialLayout().words * 4);
+    const bindGroup = bindBuffers(device, `${label} bind group`, this.pipeline, [params, values, partials]);
     return new GridArgminPass(this, params, partials, bindGroup, maxGroups);
   }
 
-  /** The smallest finite value of a G×G grid, as gridArgmin(values, window, G) of the CPU twin, plus the non-finite count. */
+  /**
+   * The smallest finite value of a G×G grid, as gridArgmin(values, window, G) of the CPU twin, plus the
+   * non-finite count.
+   */
   async run(
     values: Float32Array<ArrayBuffer>,
     window: GridWindow,

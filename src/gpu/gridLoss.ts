@@ -1,5 +1,5 @@
 // GPU runner of shaders/gridLoss.wgsl; CPU twin: gridLoss in src/core/gridLoss.ts.
-// J(w1, w2) of a model on a G×G grid (index j·G + i), data as one vec4f (x1, x2, y, 0) per point, in f32.
+// J(w1, w2) of a model on a G×G grid (index j·G + i), data as one DataPoint (x1, x2, y) per point, in f32.
 import gridLossSource from '../../shaders/gridLoss.wgsl?raw';
 import type { GridWindow } from '../core/gridLoss';
 import {
@@ -11,14 +11,20 @@ import {
   type RegularizationModel,
 } from '../core/regularizationModels';
 import { createStorageBuffer, createUniformBuffer, poisonBuffer, readBuffer } from './buffers';
-import { compileShader, composeShader } from './shaderSource';
+import { bindBuffers, encodeComputePass } from './computePass';
+import { PipelineCache } from './pipelineCache';
+import { composeShader } from './shaderSource';
+import { recordLayout, uniformLayout } from './wgslLayout';
 
 const WORKGROUP_SIZE_X = 16;
 const WORKGROUP_SIZE_Y = 4;
 /** Cells of one row per invocation (CELLS_PER_INVOCATION in the WGSL). */
 export const GRID_LOSS_CELLS_PER_INVOCATION = 8;
-/** Bytes of GridLossParams in the WGSL: 4 f32 + 4 u32 + vec4f. */
-const PARAMS_BYTES = 48;
+/**
+ * An explicit layout shared by every model's pipeline: analytic models never read `points`, and
+ * 'auto' would drop that binding from their layouts.
+ */
+const BINDINGS: readonly GPUBufferBindingType[] = ['uniform', 'read-only-storage', 'storage'];
 
 export interface GridLossShape {
   model: RegularizationModel;
@@ -29,13 +35,16 @@ export interface GridLossShape {
   quadratic: QuadraticShape;
 }
 
-/** The data as the kernel reads it: (x1, x2, y, 0) per point in f32; one zero vec4 for analytic models. */
+/** The data as the kernel reads it: one DataPoint (x1, x2, y) per point in f32; one zero point for analytic models. */
 export function packRegularizationPoints(data: RegularizationData): Float32Array<ArrayBuffer> {
-  const packed = new Float32Array(4 * Math.max(1, data.n));
+  const point = recordLayout(gridLossSource, 'DataPoint');
+  const [x1, x2, y] = ['x1', 'x2', 'y'].map((field) => point.wordOf(field));
+  const packed = new Float32Array(point.words * Math.max(1, data.n));
   for (let k = 0; k < data.n; k++) {
-    packed[4 * k] = data.x1[k];
-    packed[4 * k + 1] = data.x2[k];
-    packed[4 * k + 2] = data.y[k];
+    const at = k * point.words;
+    packed[at + x1] = data.x1[k];
+    packed[at + x2] = data.x2[k];
+    packed[at + y] = data.y[k];
   }
   return packed;
 }
@@ -61,23 +70,23 @@ export class GridLossPass {
     const { model, window, G, n, quadratic } = shape;
     const needsData = REGULARIZATION_MODEL_INFO[model].usesData;
     if (needsData && n < 1) throw new RangeError(`gridLoss: model ${model} needs data points (n = ${n})`);
-    const bytes = new ArrayBuffer(PARAMS_BYTES);
-    const floats = new Float32Array(bytes);
-    const words = new Uint32Array(bytes);
-    floats[0] = window.w1Min;
-    floats[1] = (window.w1Max - window.w1Min) / (G - 1);
-    floats[2] = window.w2Min;
-    floats[3] = (window.w2Max - window.w2Min) / (G - 1);
-    words[4] = G;
-    words[5] = needsData ? n : 0;
-    floats.set([quadratic.h1, quadratic.h2, quadratic.a1, quadratic.a2], 8);
-    this.kernel.device.queue.writeBuffer(this.params, 0, bytes);
-    const pass = encoder.beginComputePass({ label: `gridLoss ${model} pass` });
-    pass.setPipeline(this.kernel.pipelineFor(model));
-    pass.setBindGroup(0, this.bindGroup);
-    const groups = gridLossWorkgroups(G);
-    pass.dispatchWorkgroups(groups.x, groups.y);
-    pass.end();
+    uniformLayout(gridLossSource).write(this.kernel.device, this.params, {
+      w1Min: window.w1Min,
+      w1Step: (window.w1Max - window.w1Min) / (G - 1),
+      w2Min: window.w2Min,
+      w2Step: (window.w2Max - window.w2Min) / (G - 1),
+      G,
+      n: needsData ? n : 0,
+      pad0: 0,
+      pad1: 0,
+      quadratic: [quadratic.h1, quadratic.h2, quadratic.a1, quadratic.a2],
+    });
+    const dispatch = {
+      pipeline: this.kernel.pipelineFor(model),
+      bindGroups: [this.bindGroup],
+      workgroups: gridLossWorkgroups(G),
+    };
+    encodeComputePass(encoder, `gridLoss ${model} pass`, [dispatch]);
   }
 
   destroy(): void {
@@ -89,59 +98,38 @@ export class GridLossKernel {
   private constructor(
     readonly device: GPUDevice,
     private readonly layout: GPUBindGroupLayout,
-    private readonly pipelines: Map<RegularizationModel, GPUComputePipeline>,
+    private readonly pipelines: ReadonlyMap<RegularizationModel, GPUComputePipeline>,
   ) {}
 
-  /** Compiles the kernel once and specializes one pipeline per model (MODEL override). */
+  /** Builds one pipeline per model (MODEL override) over one module. */
   static async create(device: GPUDevice): Promise<GridLossKernel> {
-    const module = await compileShader(device, 'gridLoss', composeShader(gridLossSource, ['rng']));
-    // An explicit layout shared by every model's pipeline: analytic models never read `points`, and
-    // 'auto' would drop that binding from their layouts.
-    const layout = device.createBindGroupLayout({
-      label: 'gridLoss bind group layout',
-      entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-        { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-      ],
-    });
-    const pipelineLayout = device.createPipelineLayout({
-      label: 'gridLoss pipeline layout',
-      bindGroupLayouts: [layout],
-    });
+    const cache = PipelineCache.of(device);
+    const code = composeShader(gridLossSource, ['rng']);
     const entries = await Promise.all(
       REGULARIZATION_MODELS.map(async (model) => {
-        const pipeline = await device.createComputePipelineAsync({
-          label: `gridLoss ${model} pipeline`,
-          layout: pipelineLayout,
-          compute: {
-            module,
-            entryPoint: 'gridLoss',
-            constants: { MODEL: modelIndex(model), WORKGROUP_SIZE_X, WORKGROUP_SIZE_Y },
-          },
+        const pipeline = await cache.pipeline({
+          label: `gridLoss ${model}`,
+          code,
+          entryPoint: 'gridLoss',
+          constants: { MODEL: modelIndex(model), WORKGROUP_SIZE_X, WORKGROUP_SIZE_Y },
+          bindings: BINDINGS,
         });
         return [model, pipeline] as const;
       }),
     );
-    return new GridLossKernel(device, layout, new Map(entries));
+    return new GridLossKernel(device, cache.bindGroupLayout(BINDINGS), new Map(entries));
   }
 
   pipelineFor(model: RegularizationModel): GPUComputePipeline {
-    return this.pipelines.get(model)!;
+    const pipeline = this.pipelines.get(model);
+    if (!pipeline) throw new Error(`gridLoss: no pipeline for model ${model}`);
+    return pipeline;
   }
 
   /** A pass bound to `points` (packRegularizationPoints) and `dataLoss` (≥ G·G f32). */
   createPass(points: GPUBuffer, dataLoss: GPUBuffer, label = 'gridLoss'): GridLossPass {
-    const params = createUniformBuffer(this.device, `${label} params`, PARAMS_BYTES);
-    const bindGroup = this.device.createBindGroup({
-      label: `${label} bind group`,
-      layout: this.layout,
-      entries: [
-        { binding: 0, resource: { buffer: params } },
-        { binding: 1, resource: { buffer: points } },
-        { binding: 2, resource: { buffer: dataLoss } },
-      ],
-    });
+    const params = createUniformBuffer(this.device, `${label} params`, uniformLayout(gridLossSource).byteLength);
+    const bindGroup = bindBuffers(this.device, `${label} bind group`, this.layout, [params, points, dataLoss]);
     return new GridLossPass(this, params, bindGroup);
   }
 

@@ -2,12 +2,13 @@
 // J + λ·P on the grid from a gridLoss buffer, into a separate buffer (the cheap pass of a λ change).
 import gridPenaltySource from '../../shaders/gridPenalty.wgsl?raw';
 import { type GridWindow, type Penalty, penaltyWeights } from '../core/gridLoss';
-import { createStorageBuffer, createUniformBuffer, dispatchSize2D, poisonBuffer, readBuffer } from './buffers';
-import { compileShader, kernelPipeline } from './shaderSource';
+import { createStorageBuffer, createUniformBuffer, poisonBuffer, readBuffer } from './buffers';
+import { bindBuffers, dispatchSize2D, encodeComputePass } from './computePass';
+import { cachedPipeline } from './pipelineCache';
+import { composeShader } from './shaderSource';
+import { uniformLayout } from './wgslLayout';
 
 const WORKGROUP_SIZE = 64;
-/** Bytes of GridPenaltyParams in the WGSL: 4 f32, 2 u32, 2 f32. */
-const PARAMS_BYTES = 32;
 
 export interface GridPenaltyShape {
   window: GridWindow;
@@ -27,27 +28,21 @@ export class GridPenaltyPass {
 
   /** Writes the uniforms now (queue order: before the encoder is submitted) and records the dispatch. */
   encode(encoder: GPUCommandEncoder, shape: GridPenaltyShape): void {
-    const { device } = this.kernel;
+    const { device, pipeline } = this.kernel;
     const { window, G, penalty, lambda, mix } = shape;
     const { l1, l2 } = penaltyWeights(penalty, lambda, mix);
-    const dispatch = dispatchSize2D(device, G * G, WORKGROUP_SIZE);
-    const bytes = new ArrayBuffer(PARAMS_BYTES);
-    const floats = new Float32Array(bytes);
-    const words = new Uint32Array(bytes);
-    floats[0] = window.w1Min;
-    floats[1] = (window.w1Max - window.w1Min) / (G - 1);
-    floats[2] = window.w2Min;
-    floats[3] = (window.w2Max - window.w2Min) / (G - 1);
-    words[4] = G;
-    words[5] = dispatch.rowStride;
-    floats[6] = l1;
-    floats[7] = l2;
-    device.queue.writeBuffer(this.params, 0, bytes);
-    const pass = encoder.beginComputePass({ label: `gridPenalty ${penalty} pass` });
-    pass.setPipeline(this.kernel.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(dispatch.x, dispatch.y);
-    pass.end();
+    const workgroups = dispatchSize2D(device, G * G, WORKGROUP_SIZE);
+    uniformLayout(gridPenaltySource).write(device, this.params, {
+      w1Min: window.w1Min,
+      w1Step: (window.w1Max - window.w1Min) / (G - 1),
+      w2Min: window.w2Min,
+      w2Step: (window.w2Max - window.w2Min) / (G - 1),
+      G,
+      rowStride: workgroups.rowStride,
+      l1,
+      l2,
+    });
+    encodeComputePass(encoder, `gridPenalty ${penalty} pass`, [{ pipeline, bindGroups: [this.bindGroup], workgroups }]);
   }
 
   destroy(): void {
@@ -62,22 +57,18 @@ export class GridPenaltyKernel {
   ) {}
 
   static async create(device: GPUDevice): Promise<GridPenaltyKernel> {
-    const module = await compileShader(device, 'gridPenalty', gridPenaltySource);
-    const pipeline = await kernelPipeline(device, module, 'gridPenalty', { WORKGROUP_SIZE });
+    const pipeline = await cachedPipeline(device, {
+      label: 'gridPenalty',
+      code: composeShader(gridPenaltySource, []),
+      entryPoint: 'gridPenalty',
+      constants: { WORKGROUP_SIZE },
+    });
     return new GridPenaltyKernel(device, pipeline);
   }
 
   createPass(dataLoss: GPUBuffer, penalized: GPUBuffer, label = 'gridPenalty'): GridPenaltyPass {
-    const params = createUniformBuffer(this.device, `${label} params`, PARAMS_BYTES);
-    const bindGroup = this.device.createBindGroup({
-      label: `${label} bind group`,
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: params } },
-        { binding: 1, resource: { buffer: dataLoss } },
-        { binding: 2, resource: { buffer: penalized } },
-      ],
-    });
+    const params = createUniformBuffer(this.device, `${label} params`, uniformLayout(gridPenaltySource).byteLength);
+    const bindGroup = bindBuffers(this.device, `${label} bind group`, this.pipeline, [params, dataLoss, penalized]);
     return new GridPenaltyPass(this, params, bindGroup);
   }
 

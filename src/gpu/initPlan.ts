@@ -3,6 +3,7 @@
 // plan is tested without a GPU; results never depend on it (tests/gpu/initStats.test.ts).
 import { ConfigError, type InitConfig } from '../core/initConfig';
 import { layerWidths } from '../core/meanField';
+import { statsRecordLayout } from './initRecords';
 import { type BatchTile, batchTileFor, padToTile, UNIT_TILE } from './layerTiles';
 
 export interface DeviceBudget {
@@ -20,8 +21,8 @@ export interface DeviceBudget {
  * which 4096 values per workgroup did not pay for.
  */
 export const VALUES_PER_SLICE = 16384;
-/** u32 words before the histogram in a layerStats record (shaders/layerStats.wgsl). */
-export const RECORD_HEADER = 9;
+/** 4-byte words of a layerStats StatsRecord (shaders/layerStats.wgsl); its `bins` histogram counts follow elsewhere. */
+export const STATS_RECORD_WORDS = statsRecordLayout().words;
 
 export interface InitPlan {
   widths: number[];
@@ -53,6 +54,49 @@ const padRows = (n: number): number => Math.ceil(n / WEIGHT_ROW_TILE) * WEIGHT_R
 
 const MIB = 1024 * 1024;
 
+/** What one init of a chunk holds whatever the weights: activations, δ, bias and the reductions' outputs. */
+interface PerInitBytes {
+  rowsPerSlice: number[];
+  slices: number[];
+  normGroupsPerInit: number;
+  /** Bytes per init without the weights. */
+  fixed: number;
+  /** The largest buffer per init (it must fit one binding at the chunk's inits). */
+  largestBuffer: number;
+}
+
+function perInitBytes(config: InitConfig, widths: number[], strides: number[], batchPadded: number, lanes: number) {
+  const L = config.depth;
+  const maxStride = Math.max(...strides);
+  // Per init: a[0..L] and z[1..L], two δ buffers, one bias row.
+  let activationBytes = batchPadded * strides[0] * 4;
+  for (let l = 1; l <= L; l++) activationBytes += 2 * batchPadded * strides[l] * 4;
+  // The outputs of the reductions, bound whole and read back through a staging copy of each:
+  // layerStats records and histograms (z, a and δ of every layer) and dWNorm partials.
+  const rowsPerSlice = widths.map((width) => Math.max(1, Math.floor(VALUES_PER_SLICE / width)));
+  const slices = rowsPerSlice.map((rows) => Math.ceil(config.batch / rows));
+  let recordBytes = 0;
+  for (let l = 1; l <= L; l++) recordBytes += 3 * slices[l] * (STATS_RECORD_WORDS + config.bins) * 4;
+  const normTiles = ((batchPadded / 4) * (batchPadded / 4 + 1)) / 2; // dWNorm's 4×4 tiles on and above the diagonal
+  const normGroupsPerInit = Math.ceil(normTiles / lanes);
+  const normBytes = L * normGroupsPerInit * 4;
+  const fixed = activationBytes + 2 * batchPadded * maxStride * 4 + maxStride * 4 + 2 * (recordBytes + normBytes);
+  const largestBuffer = Math.max(batchPadded * maxStride * 4, recordBytes, normBytes);
+  return { rowsPerSlice, slices, normGroupsPerInit, fixed, largestBuffer } satisfies PerInitBytes;
+}
+
+/** Bytes per init of the largest W[l] (padded rows × stride) and of all W[1..L] together. */
+function weightBytes(widths: number[], strides: number[]): { largest: number; all: number } {
+  let largest = 0;
+  let all = 0;
+  for (let l = 1; l < widths.length; l++) {
+    const bytes = padRows(widths[l]) * strides[l - 1] * 4;
+    largest = Math.max(largest, bytes);
+    all += bytes;
+  }
+  return { largest, all };
+}
+
 export function planInitRun(
   config: InitConfig,
   budget: DeviceBudget,
@@ -63,52 +107,27 @@ export function planInitRun(
   const strides = widths.map(padRows);
   const batchTile = batchTileFor(config.batch);
   const batchPadded = padToTile(config.batch, batchTile);
-  const L = config.depth;
-  const maxStride = Math.max(...strides);
   const bindingLimit = Math.min(budget.maxStorageBufferBindingSize, budget.maxBufferSize);
-  // Per init: a[0..L] and z[1..L], two δ buffers, one bias row.
-  let activationBytes = batchPadded * strides[0] * 4;
-  for (let l = 1; l <= L; l++) activationBytes += 2 * batchPadded * strides[l] * 4;
-  // The outputs of the reductions, bound whole and read back through a staging copy of each:
-  // layerStats records (z, a and δ of every layer) and dWNorm partials.
-  const rowsPerSlice = widths.map((width) => Math.max(1, Math.floor(VALUES_PER_SLICE / width)));
-  const slices = rowsPerSlice.map((rows) => Math.ceil(config.batch / rows));
-  let recordBytes = 0;
-  for (let l = 1; l <= L; l++) recordBytes += 3 * slices[l] * (RECORD_HEADER + config.bins) * 4;
-  const normTiles = ((batchPadded / 4) * (batchPadded / 4 + 1)) / 2; // dWNorm's 4×4 tiles on and above the diagonal
-  const normGroupsPerInit = Math.ceil(normTiles / budget.reductionLanes);
-  const normBytes = L * normGroupsPerInit * 4;
-  const perInitFixed =
-    activationBytes + 2 * batchPadded * maxStride * 4 + maxStride * 4 + 2 * (recordBytes + normBytes);
-  const largestPerInitBuffer = Math.max(batchPadded * maxStride * 4, recordBytes, normBytes);
-  if (perInitFixed > budget.memoryBudgetBytes || largestPerInitBuffer > bindingLimit) {
-    const needed = (perInitFixed / MIB).toFixed(0);
+  const perInit = perInitBytes(config, widths, strides, batchPadded, budget.reductionLanes);
+  if (perInit.fixed > budget.memoryBudgetBytes || perInit.largestBuffer > bindingLimit) {
+    const needed = (perInit.fixed / MIB).toFixed(0);
     const available = (Math.min(budget.memoryBudgetBytes, bindingLimit) / MIB).toFixed(0);
     throw new ConfigError(
       'depth',
-      `depth ${L} × batch ${config.batch} × width ${Math.max(...widths)} needs ${needed} MiB of activations and statistics ` +
-        `per initialization, over this device's ${available} MiB: lower the depth, the batch or the width (or the histogram bins)`,
+      `depth ${config.depth} × batch ${config.batch} × width ${Math.max(...widths)} needs ${needed} MiB of ` +
+        `activations and statistics per initialization, over this device's ${available} MiB: ` +
+        'lower the depth, the batch or the width (or the histogram bins)',
     );
   }
-  let weightRows = 0;
-  let weightStride = 0;
-  for (let l = 1; l <= L; l++) {
-    if (padRows(widths[l]) * strides[l - 1] > weightRows * weightStride) {
-      weightRows = padRows(widths[l]);
-      weightStride = strides[l - 1];
-    }
-  }
-  const fullWeightBytes = weightRows * weightStride * 4;
-  const layerWeightBytes = widths.map((width, l) => (l === 0 ? 0 : padRows(width) * strides[l - 1] * 4));
-  const allWeightBytes = layerWeightBytes.reduce((sum, bytes) => sum + bytes, 0);
+  const weights = weightBytes(widths, strides);
   const maxInits = (weightBytesPerInit: number, largestWeight: number) =>
     Math.min(
       config.inits,
-      Math.floor(budget.memoryBudgetBytes / (perInitFixed + weightBytesPerInit)),
-      Math.floor(bindingLimit / largestPerInitBuffer),
+      Math.floor(budget.memoryBudgetBytes / (perInit.fixed + weightBytesPerInit)),
+      Math.floor(bindingLimit / perInit.largestBuffer),
       Math.floor(bindingLimit / Math.max(4, largestWeight)),
     );
-  const cachedInits = maxInits(allWeightBytes, fullWeightBytes);
+  const cachedInits = maxInits(weights.all, weights.largest);
   // Caching pays while a chunk still fills the GPU: at least 32 inits (or all of them).
   const forced =
     forcedInitsPerChunk === undefined ? undefined : Math.max(1, Math.min(config.inits, forcedInitsPerChunk));
@@ -116,42 +135,21 @@ export function planInitRun(
     !redrawWeights && (forced === undefined ? cachedInits >= Math.min(config.inits, 32) : cachedInits >= forced);
   const initsPerChunk = Math.max(
     1,
-    forced ?? (cacheWeights ? cachedInits : maxInits(fullWeightBytes, fullWeightBytes)),
+    forced ?? (cacheWeights ? cachedInits : maxInits(weights.largest, weights.largest)),
   );
+  const { rowsPerSlice, slices, normGroupsPerInit } = perInit;
+  const shape = { widths, strides, batchTile, batchPadded, initsPerChunk, rowsPerSlice, slices, normGroupsPerInit };
   if (cacheWeights) {
-    return {
-      widths,
-      strides,
-      batchTile,
-      batchPadded,
-      initsPerChunk,
-      rowsPerBlock: widths.map((width, l) => (l === 0 ? 0 : padRows(width))),
-      cacheWeights,
-      rowsPerSlice,
-      slices,
-      normGroupsPerInit,
-      bytesPerChunk: initsPerChunk * (perInitFixed + allWeightBytes),
-    };
+    const rowsPerBlock = widths.map((width, l) => (l === 0 ? 0 : padRows(width)));
+    return { ...shape, rowsPerBlock, cacheWeights, bytesPerChunk: initsPerChunk * (perInit.fixed + weights.all) };
   }
   // Redrawing, with one init per chunk a huge W[l] is drawn and used in blocks of rows.
-  const weightBudget = Math.min(bindingLimit, budget.memoryBudgetBytes - initsPerChunk * perInitFixed);
+  const weightBudget = Math.min(bindingLimit, budget.memoryBudgetBytes - initsPerChunk * perInit.fixed);
   const rowsPerBlock = widths.map((width, l) => {
     if (l === 0) return 0;
     const fit = Math.floor(weightBudget / (initsPerChunk * strides[l - 1] * 4) / WEIGHT_ROW_TILE) * WEIGHT_ROW_TILE;
     return Math.max(WEIGHT_ROW_TILE, Math.min(padRows(width), fit));
   });
   const weightBlockBytes = Math.max(...rowsPerBlock.map((rows, l) => (l === 0 ? 0 : rows * strides[l - 1] * 4)));
-  return {
-    widths,
-    strides,
-    batchTile,
-    batchPadded,
-    initsPerChunk,
-    rowsPerBlock,
-    cacheWeights,
-    rowsPerSlice,
-    slices,
-    normGroupsPerInit,
-    bytesPerChunk: initsPerChunk * (perInitFixed + weightBlockBytes),
-  };
+  return { ...shape, rowsPerBlock, cacheWeights, bytesPerChunk: initsPerChunk * (perInit.fixed + weightBlockBytes) };
 }

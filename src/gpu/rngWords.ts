@@ -1,7 +1,10 @@
 // GPU runner of shaders/rngWords.wgsl; CPU twin: rngWords in src/core/rng.ts.
 import rngWordsSource from '../../shaders/rngWords.wgsl?raw';
-import { createStorageBuffer, createUniformBuffer, dispatchSize2D, poisonBuffer, readBuffer } from './buffers';
-import { compileShader, composeShader, kernelPipeline } from './shaderSource';
+import { createStorageBuffer, poisonBuffer, readBuffer } from './buffers';
+import { bindBuffers, dispatchSize2D, encodeComputePass } from './computePass';
+import { cachedPipeline } from './pipelineCache';
+import { composeShader } from './shaderSource';
+import { storageElementBytes, uniformLayout } from './wgslLayout';
 
 const WORKGROUP_SIZE = 64;
 
@@ -12,8 +15,12 @@ export class RngWordsKernel {
   ) {}
 
   static async create(device: GPUDevice): Promise<RngWordsKernel> {
-    const module = await compileShader(device, 'rngWords', composeShader(rngWordsSource, ['rng']));
-    const pipeline = await kernelPipeline(device, module, 'rngWords', { WORKGROUP_SIZE });
+    const pipeline = await cachedPipeline(device, {
+      label: 'rngWords',
+      code: composeShader(rngWordsSource, ['rng']),
+      entryPoint: 'rngWords',
+      constants: { WORKGROUP_SIZE },
+    });
     return new RngWordsKernel(device, pipeline);
   }
 
@@ -25,39 +32,31 @@ export class RngWordsKernel {
     firstCounter1: number,
     count: number,
   ): Promise<{ words: Uint32Array; normals: Float32Array }> {
-    const { device } = this;
-    const dispatch = dispatchSize2D(device, Math.ceil(count / 2), WORKGROUP_SIZE); // two counters per invocation
-    const params = createUniformBuffer(device, 'rngWords params', 24);
-    device.queue.writeBuffer(
-      params,
-      0,
-      new Uint32Array([seed, key1, counter0, firstCounter1, count, dispatch.rowStride]),
-    );
-    const words = createStorageBuffer(device, 'rngWords words', count * 8);
-    const normals = createStorageBuffer(device, 'rngWords normals', count * 8);
+    const { device, pipeline } = this;
+    const workgroups = dispatchSize2D(device, Math.ceil(count / 2), WORKGROUP_SIZE); // two counters per invocation
+    const params = uniformLayout(rngWordsSource).createBuffer(device, 'rngWords params', {
+      seed,
+      key1,
+      counter0,
+      firstCounter1,
+      count,
+      rowStride: workgroups.rowStride,
+    });
+    const wordBytes = count * storageElementBytes(rngWordsSource, 'words');
+    const normalBytes = count * storageElementBytes(rngWordsSource, 'normals');
+    const words = createStorageBuffer(device, 'rngWords words', wordBytes);
+    const normals = createStorageBuffer(device, 'rngWords normals', normalBytes);
     poisonBuffer(device, words);
     poisonBuffer(device, normals);
-    const bindGroup = device.createBindGroup({
-      label: 'rngWords bind group',
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: params } },
-        { binding: 1, resource: { buffer: words } },
-        { binding: 2, resource: { buffer: normals } },
-      ],
-    });
+    const bindGroup = bindBuffers(device, 'rngWords bind group', pipeline, [params, words, normals]);
     const encoder = device.createCommandEncoder({ label: 'rngWords' });
-    const pass = encoder.beginComputePass({ label: 'rngWords pass' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(dispatch.x, dispatch.y);
-    pass.end();
+    encodeComputePass(encoder, 'rngWords pass', [{ pipeline, bindGroups: [bindGroup], workgroups }]);
     device.queue.submit([encoder.finish()]);
-    const [wordBytes, normalBytes] = await Promise.all([
-      readBuffer(device, words, count * 8),
-      readBuffer(device, normals, count * 8),
+    const [wordData, normalData] = await Promise.all([
+      readBuffer(device, words, wordBytes),
+      readBuffer(device, normals, normalBytes),
     ]);
     for (const buffer of [params, words, normals]) buffer.destroy();
-    return { words: new Uint32Array(wordBytes), normals: new Float32Array(normalBytes) };
+    return { words: new Uint32Array(wordData), normals: new Float32Array(normalData) };
   }
 }

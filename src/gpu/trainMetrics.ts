@@ -2,19 +2,18 @@
 import trainMetricsSource from '../../shaders/trainMetrics.wgsl?raw';
 import type { Activation } from '../core/activations';
 import { quadCount, type TrainLayout } from '../core/trainLayout';
-import { createUniformBuffer } from './buffers';
-import { compileShader } from './shaderSource';
-import { ActivationPipelines, composeTrainShader } from './trainShaders';
-import { packScalarStruct, scalarStruct } from './wgslStruct';
+import { METRICS_PER_COPY, Metric } from '../core/trainMetrics';
+import { BoundDispatch, bindBuffers } from './computePass';
+import { compileTrainShader, composeTrainShader, copyMetricsLayout, trainPipeline } from './trainShaders';
+import { uniformLayout } from './wgslLayout';
 
 const WORKGROUP_SIZE = 64;
-const PARAMS = scalarStruct(trainMetricsSource, 'TrainMetricsParams');
 
 export interface TrainMetricsBuffers {
   layoutTable: GPUBuffer;
   points: GPUBuffer;
   weights: GPUBuffer;
-  /** vec4u per copy: the bits of METRICS_PER_COPY = 4 f32. */
+  /** One CopyMetrics per copy (copyMetricsBytes). */
   metrics: GPUBuffer;
 }
 
@@ -26,70 +25,61 @@ export interface TrainMetricsSettings {
   copies: number;
 }
 
-/** One bound metrics pass (either kernel). */
-export class TrainMetricsPass {
-  constructor(
-    private readonly pipeline: GPUComputePipeline,
-    private readonly bindGroup: GPUBindGroup,
-    private readonly params: GPUBuffer,
-    readonly workgroups: number,
-  ) {}
-
-  /** Records the metrics of every copy at the current weights. */
-  encode(pass: GPUComputePassEncoder): void {
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(this.workgroups);
-  }
-
-  destroy(): void {
-    this.params.destroy();
-  }
+/** Bytes of the metrics of `copies` copies as the metrics kernels write them. */
+export function copyMetricsBytes(copies: number): number {
+  return 4 * copyMetricsLayout().words * copies;
 }
 
-export class TrainMetricsKernel {
-  private constructor(
-    readonly device: GPUDevice,
-    private readonly pipelines: ActivationPipelines,
-  ) {}
+/** The kernels' CopyMetrics records as the CPU twin lays out its metrics: METRICS_PER_COPY per copy, by Metric. */
+export function metricsFromRecords(bytes: ArrayBuffer, copies: number): Float32Array {
+  const record = copyMetricsLayout();
+  const floats = new Float32Array(bytes);
+  const metrics = new Float32Array(copies * METRICS_PER_COPY);
+  for (const [name, index] of Object.entries(Metric)) {
+    const word = record.wordOf(name);
+    for (let copy = 0; copy < copies; copy++)
+      metrics[copy * METRICS_PER_COPY + index] = floats[copy * record.words + word];
+  }
+  return metrics;
+}
 
+const code = () => composeTrainShader(trainMetricsSource, { layout: true, forward: true, snippets: ['activations'] });
+
+export class TrainMetricsKernel {
+  private constructor(readonly device: GPUDevice) {}
+
+  /** Compiles the kernel's module; its pipelines (one per activation) are built on first use. */
   static async create(device: GPUDevice): Promise<TrainMetricsKernel> {
-    const module = await compileShader(
-      device,
-      'trainMetrics',
-      composeTrainShader(trainMetricsSource, { layout: true, forward: true, snippets: ['activations'] }),
-    );
-    return new TrainMetricsKernel(device, new ActivationPipelines(device, module, 'trainMetrics', { WORKGROUP_SIZE }));
+    await compileTrainShader(device, 'trainMetrics', code());
+    return new TrainMetricsKernel(device);
   }
 
-  async bind(buffers: TrainMetricsBuffers, settings: TrainMetricsSettings): Promise<TrainMetricsPass> {
+  /** The metrics of every copy at the current weights, bound to a run's buffers. */
+  async bind(buffers: TrainMetricsBuffers, settings: TrainMetricsSettings): Promise<BoundDispatch> {
     const { device } = this;
-    const pipeline = await this.pipelines.get(settings.activation);
-    const params = createUniformBuffer(device, 'trainMetrics params', PARAMS.byteLength);
-    device.queue.writeBuffer(
-      params,
-      0,
-      packScalarStruct(PARAMS, {
-        copies: settings.copies,
-        paramCount: settings.layout.paramCount,
-        layerCount: settings.layout.layerCount,
-        trainCount: settings.trainCount,
-        testCount: settings.testCount,
-        trainQuads: quadCount(settings.trainCount),
-        testQuads: quadCount(settings.testCount),
-      }),
-    );
-    const bindGroup = device.createBindGroup({
-      label: 'trainMetrics bind group',
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: params } },
-        { binding: 1, resource: { buffer: buffers.layoutTable } },
-        { binding: 2, resource: { buffer: buffers.points } },
-        { binding: 3, resource: { buffer: buffers.weights } },
-        { binding: 4, resource: { buffer: buffers.metrics } },
-      ],
+    const pipeline = await trainPipeline(device, {
+      entryPoint: 'trainMetrics',
+      code: code(),
+      activation: settings.activation,
+      constants: { WORKGROUP_SIZE },
     });
-    return new TrainMetricsPass(pipeline, bindGroup, params, settings.copies);
+    const params = uniformLayout(trainMetricsSource).createBuffer(device, 'trainMetrics params', {
+      copies: settings.copies,
+      paramCount: settings.layout.paramCount,
+      layerCount: settings.layout.layerCount,
+      trainCount: settings.trainCount,
+      testCount: settings.testCount,
+      trainQuads: quadCount(settings.trainCount),
+      testQuads: quadCount(settings.testCount),
+    });
+    const { layoutTable, points, weights, metrics } = buffers;
+    const bindGroup = bindBuffers(device, 'trainMetrics bind group', pipeline, [
+      params,
+      layoutTable,
+      points,
+      weights,
+      metrics,
+    ]);
+    return new BoundDispatch('trainMetrics', pipeline, bindGroup, { x: settings.copies }, [params]);
   }
 }

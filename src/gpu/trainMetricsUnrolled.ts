@@ -3,13 +3,12 @@
 // trainMetrics in src/core/trainMetrics.ts.
 import trainMetricsUnrolledSource from '../../shaders/trainMetricsUnrolled.wgsl?raw';
 import { quadCount, type TrainLayout } from '../core/trainLayout';
-import { createUniformBuffer } from './buffers';
-import { type TrainMetricsBuffers, TrainMetricsPass, type TrainMetricsSettings } from './trainMetrics';
-import { UnrolledPipelines, unrolledWorkgroups } from './trainStepUnrolled';
+import { BoundDispatch, bindBuffers } from './computePass';
+import type { TrainMetricsBuffers, TrainMetricsSettings } from './trainMetrics';
+import { unrolledPipeline } from './trainShaders';
+import { UNROLLED_WORKGROUP_SIZE, unrolledWorkgroups } from './trainStepUnrolled';
 import { finiteLines, forwardLines, loadLines, unrolledSource } from './unrolledNetwork';
-import { packScalarStruct, scalarStruct } from './wgslStruct';
-
-const PARAMS = scalarStruct(trainMetricsUnrolledSource, 'TrainMetricsUnrolledParams');
+import { uniformLayout } from './wgslLayout';
 
 export function trainMetricsUnrolledSourceFor(layout: TrainLayout): string {
   return unrolledSource(trainMetricsUnrolledSource, layout, {
@@ -20,40 +19,37 @@ export function trainMetricsUnrolledSourceFor(layout: TrainLayout): string {
 }
 
 export class TrainMetricsUnrolledKernel {
-  private readonly pipelines: UnrolledPipelines;
+  constructor(readonly device: GPUDevice) {}
 
-  constructor(readonly device: GPUDevice) {
-    this.pipelines = new UnrolledPipelines(device, 'trainMetricsUnrolled', trainMetricsUnrolledSourceFor);
-  }
-
+  /** The metrics of every copy; the pipeline is built per (layout, activation) on first use. */
   async bind(
     buffers: Pick<TrainMetricsBuffers, 'points' | 'weights' | 'metrics'>,
     settings: TrainMetricsSettings,
-  ): Promise<TrainMetricsPass> {
+  ): Promise<BoundDispatch> {
     const { device } = this;
-    const pipeline = await this.pipelines.get(settings.layout, settings.activation);
-    const params = createUniformBuffer(device, 'trainMetricsUnrolled params', PARAMS.byteLength);
-    device.queue.writeBuffer(
-      params,
-      0,
-      packScalarStruct(PARAMS, {
-        copies: settings.copies,
-        trainCount: settings.trainCount,
-        testCount: settings.testCount,
-        trainQuads: quadCount(settings.trainCount),
-        testQuads: quadCount(settings.testCount),
-      }),
+    const pipeline = await unrolledPipeline(
+      device,
+      'trainMetricsUnrolled',
+      trainMetricsUnrolledSourceFor,
+      settings.layout,
+      settings.activation,
+      UNROLLED_WORKGROUP_SIZE,
     );
-    const bindGroup = device.createBindGroup({
-      label: 'trainMetricsUnrolled bind group',
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: params } },
-        { binding: 1, resource: { buffer: buffers.points } },
-        { binding: 2, resource: { buffer: buffers.weights } },
-        { binding: 3, resource: { buffer: buffers.metrics } },
-      ],
+    const params = uniformLayout(trainMetricsUnrolledSource).createBuffer(device, 'trainMetricsUnrolled params', {
+      copies: settings.copies,
+      trainCount: settings.trainCount,
+      testCount: settings.testCount,
+      trainQuads: quadCount(settings.trainCount),
+      testQuads: quadCount(settings.testCount),
     });
-    return new TrainMetricsPass(pipeline, bindGroup, params, unrolledWorkgroups(settings.copies));
+    const bindGroup = bindBuffers(device, 'trainMetricsUnrolled bind group', pipeline, [
+      params,
+      buffers.points,
+      buffers.weights,
+      buffers.metrics,
+    ]);
+    return new BoundDispatch('trainMetricsUnrolled', pipeline, bindGroup, { x: unrolledWorkgroups(settings.copies) }, [
+      params,
+    ]);
   }
 }

@@ -1,11 +1,16 @@
 // The training kernels' WGSL, composed in one place: each kernel file plus the training snippets
 // (shaders/trainCommon.wgsl always; shaders/trainLayout.wgsl, shaders/trainForward.wgsl where the
-// kernel reads the layout table) and the shared ones (rng, activations).
+// kernel reads the layout table) and the shared ones (rng, activations); and their pipelines, one
+// per activation (and, for the unrolled kernels, per layout), from the pipeline cache.
 import trainCommonSource from '../../shaders/trainCommon.wgsl?raw';
 import trainForwardSource from '../../shaders/trainForward.wgsl?raw';
 import trainLayoutSource from '../../shaders/trainLayout.wgsl?raw';
-import type { Activation } from '../core/activations';
-import { ACTIVATION_CODE, type CommonSnippet, composeShader } from './shaderSource';
+import { ACTIVATION_CODES, type Activation } from '../core/activations';
+import type { TrainLayout } from '../core/trainLayout';
+import { PipelineCache } from './pipelineCache';
+import { type CommonSnippet, composeShader } from './shaderSource';
+import { UNROLLED_MAX_PARAMS } from './unrolledNetwork';
+import { recordLayout } from './wgslLayout';
 
 export interface TrainShaderParts {
   /** The kernel declares `layout_table` and uses the layout accessors. */
@@ -24,31 +29,52 @@ export function composeTrainShader(kernelSource: string, parts: TrainShaderParts
   return composeShader([...training, kernelSource].join('\n'), parts.snippets);
 }
 
-/** Pipelines of one module, one per activation, built on first use and kept. */
-export class ActivationPipelines {
-  private readonly pipelines = new Map<Activation, Promise<GPUComputePipeline>>();
+/** What the metrics kernels write per copy (struct CopyMetrics of shaders/trainCommon.wgsl). */
+export const copyMetricsLayout = () => recordLayout(trainCommonSource, 'CopyMetrics');
 
-  constructor(
-    private readonly device: GPUDevice,
-    private readonly module: GPUShaderModule,
-    private readonly entryPoint: string,
-    private readonly constants: Record<string, number> = {},
-  ) {}
+export interface TrainPipelineRequest {
+  entryPoint: string;
+  code: string;
+  activation: Activation;
+  constants?: Readonly<Record<string, number>>;
+  /** Labels the pipeline beyond its entry point and activation (the unrolled kernels: the layout). */
+  detail?: string;
+}
 
-  get(activation: Activation): Promise<GPUComputePipeline> {
-    let pipeline = this.pipelines.get(activation);
-    if (!pipeline) {
-      pipeline = this.device.createComputePipelineAsync({
-        label: `${this.entryPoint} ${activation} pipeline`,
-        layout: 'auto',
-        compute: {
-          module: this.module,
-          entryPoint: this.entryPoint,
-          constants: { ...this.constants, ACTIVATION: ACTIVATION_CODE[activation] },
-        },
-      });
-      this.pipelines.set(activation, pipeline);
-    }
-    return pipeline;
-  }
+/** The pipeline of one training kernel for one activation (the ACTIVATION override). */
+export function trainPipeline(device: GPUDevice, request: TrainPipelineRequest): Promise<GPUComputePipeline> {
+  const { entryPoint, activation, detail } = request;
+  return PipelineCache.of(device).pipeline({
+    label: `${entryPoint} (${[detail, activation].filter(Boolean).join(', ')})`,
+    module: detail ? `${entryPoint} ${detail}` : entryPoint,
+    code: request.code,
+    entryPoint,
+    constants: { ...request.constants, ACTIVATION: ACTIVATION_CODES[activation] },
+  });
+}
+
+/** Compiles a training kernel's module now, so that an error shows when the engine is created. */
+export async function compileTrainShader(device: GPUDevice, entryPoint: string, code: string): Promise<void> {
+  await PipelineCache.of(device).module(entryPoint, code);
+}
+
+/** The pipeline of an unrolled kernel (P ≤ UNROLLED_MAX_PARAMS) for one layout and activation. */
+export function unrolledPipeline(
+  device: GPUDevice,
+  entryPoint: string,
+  sourceFor: (layout: TrainLayout) => string,
+  layout: TrainLayout,
+  activation: Activation,
+  workgroupSize: number,
+): Promise<GPUComputePipeline> {
+  if (layout.paramCount > UNROLLED_MAX_PARAMS)
+    return Promise.reject(new RangeError(`${entryPoint}: P = ${layout.paramCount} > ${UNROLLED_MAX_PARAMS}`));
+  const code = composeTrainShader(sourceFor(layout), { layout: false, forward: false, snippets: ['activations'] });
+  return trainPipeline(device, {
+    entryPoint,
+    code,
+    activation,
+    constants: { WORKGROUP_SIZE: workgroupSize },
+    detail: layout.widths.join('-'),
+  });
 }

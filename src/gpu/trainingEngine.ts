@@ -13,14 +13,14 @@ import type { TrainConfig } from '../core/trainConfig';
 import type { TrainingData } from '../core/trainingData';
 import { abortError, prepareRun, type StepOptions, type TrainingRunner } from '../core/trainingEngine';
 import { packPointQuads, packTrainLayout, type TrainLayout, trainBufferFloats } from '../core/trainLayout';
-import { METRICS_PER_COPY } from '../core/trainMetrics';
 import { summarizeCheckpoint, type TrainingCheckpoint } from '../core/trainStats';
 import { createStorageBuffer, poisonBuffer, readBuffer } from './buffers';
+import type { BoundDispatch } from './computePass';
 import { DecisionGridKernel } from './decisionGrid';
 import { TrainInitKernel } from './trainInit';
-import { TrainMetricsKernel, type TrainMetricsPass } from './trainMetrics';
+import { copyMetricsBytes, metricsFromRecords, TrainMetricsKernel } from './trainMetrics';
 import { TrainMetricsUnrolledKernel } from './trainMetricsUnrolled';
-import { TrainStepKernel, type TrainStepPass } from './trainStep';
+import { TrainStepKernel } from './trainStep';
 import { TrainStepUnrolledKernel } from './trainStepUnrolled';
 import { UNROLLED_MAX_PARAMS } from './unrolledNetwork';
 
@@ -46,8 +46,8 @@ interface Run {
   gradients: GPUBuffer;
   scratch: GPUBuffer;
   metrics: GPUBuffer;
-  stepPass: TrainStepPass;
-  metricsPass: TrainMetricsPass;
+  stepPass: BoundDispatch;
+  metricsPass: BoundDispatch;
 }
 
 const TARGET_BATCH_MS = 50;
@@ -128,7 +128,7 @@ export class TrainingEngine implements TrainingRunner {
     // The unrolled step keeps its gradients and unit values in registers: no gradient or scratch buffer.
     const gradients = this.output('train gradients', unrolled ? 4 : floats.weights);
     const scratch = this.output('train scratch', unrolled ? 4 : floats.scratch);
-    const metrics = this.output('train metrics', config.copies * METRICS_PER_COPY);
+    const metrics = this.output('train metrics', copyMetricsBytes(config.copies) / 4);
     const counts = { trainCount: data.trainCount, testCount: data.testCount, copies: config.copies };
     const stepSettings = { layout, activation: config.activation, rule: config, ...counts };
     const metricsSettings = { layout, activation: config.activation, ...counts };
@@ -185,9 +185,7 @@ export class TrainingEngine implements TrainingRunner {
       if (options.signal?.aborted) throw abortError();
       const batch = Math.min(this.stepsPerSubmit, count - done);
       const encoder = device.createCommandEncoder({ label: 'train steps' });
-      const pass = encoder.beginComputePass({ label: 'trainStep pass' });
-      for (let s = 0; s < batch; s++) run.stepPass.encode(pass);
-      pass.end();
+      run.stepPass.encode(encoder, batch);
       const start = performance.now();
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();
@@ -208,11 +206,10 @@ export class TrainingEngine implements TrainingRunner {
     const run = this.current();
     if (this.options.poisonOutputs) poisonBuffer(device, run.metrics);
     const encoder = device.createCommandEncoder({ label: 'train metrics' });
-    const pass = encoder.beginComputePass({ label: 'trainMetrics pass' });
-    run.metricsPass.encode(pass);
-    pass.end();
+    run.metricsPass.encode(encoder);
     device.queue.submit([encoder.finish()]);
-    return new Float32Array(await readBuffer(device, run.metrics, 4 * METRICS_PER_COPY * run.config.copies));
+    const { copies } = run.config;
+    return metricsFromRecords(await readBuffer(device, run.metrics, copyMetricsBytes(copies)), copies);
   }
 
   async checkpoint(): Promise<TrainingCheckpoint> {

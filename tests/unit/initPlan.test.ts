@@ -1,7 +1,7 @@
 // How the initialization engine cuts a run to fit a device (pure numbers, no GPU).
 import { describe, expect, it } from 'vitest';
 import { validateInitConfig } from '../../src/core/initConfig';
-import { type InitPlan, planInitRun, RECORD_HEADER, WEIGHT_ROW_TILE } from '../../src/gpu/initPlan';
+import { type InitPlan, planInitRun, STATS_RECORD_WORDS, WEIGHT_ROW_TILE } from '../../src/gpu/initPlan';
 
 const MIB = 1024 * 1024;
 const device = {
@@ -50,10 +50,10 @@ describe('planInitRun', () => {
   });
 
   it('never makes a chunk exceed the memory budget or a buffer exceed a binding, statistics outputs included', () => {
-    // The layerStats records of a chunk (z, a, δ of every layer), as initStats.ts lays them out.
+    // The layerStats records and histograms of a chunk (z, a, δ of every layer), as initRecords.ts lays them out.
     const recordBytes = (plan: InitPlan, bins: number) =>
       plan.initsPerChunk *
-      plan.slices.reduce((sum, slices, l) => sum + (l === 0 ? 0 : 3 * slices * (RECORD_HEADER + bins) * 4), 0);
+      plan.slices.reduce((sum, slices, l) => sum + (l === 0 ? 0 : 3 * slices * (STATS_RECORD_WORDS + bins) * 4), 0);
     for (const shape of [
       { width: 256, depth: 8, batch: 32, inits: 256 },
       { width: 2048, depth: 4, batch: 16, inits: 4 },

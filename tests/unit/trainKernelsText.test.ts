@@ -1,6 +1,6 @@
 // The WGSL text of the training kernels, checked without a GPU: the uniform structs are read from
-// the source, the constants the WGSL repeats agree with src/core/trainLayout.ts, and the unrolled
-// generator writes the network the CPU twin computes.
+// the source (webgpu-utils, src/gpu/wgslLayout.ts), the constants the WGSL repeats agree with
+// src/core/trainLayout.ts, and the unrolled generator writes the network the CPU twin computes.
 import { describe, expect, it } from 'vitest';
 import trainLayoutSource from '../../shaders/trainLayout.wgsl?raw';
 import trainStepSource from '../../shaders/trainStep.wgsl?raw';
@@ -8,7 +8,7 @@ import { LAYOUT_ROWS, LAYOUT_SLOTS, MAX_HIDDEN_WIDTH, TRAIN_TILE_QUADS, trainLay
 import { trainMetricsUnrolledSourceFor } from '../../src/gpu/trainMetricsUnrolled';
 import { trainStepUnrolledSourceFor } from '../../src/gpu/trainStepUnrolled';
 import { backwardLines, fillTemplate, forwardLines, unrolledParameters } from '../../src/gpu/unrolledNetwork';
-import { packScalarStruct, scalarStruct } from '../../src/gpu/wgslStruct';
+import { uniformLayout } from '../../src/gpu/wgslLayout';
 
 function wgslConstant(source: string, name: string): number {
   const match = new RegExp(`(?:const|override) ${name}: u32 = (\\d+)u;`).exec(source);
@@ -30,8 +30,9 @@ describe('training kernels, as text', () => {
   });
 
   it('pack uniforms from the struct in the WGSL source', () => {
-    const struct = scalarStruct(trainStepSource, 'TrainStepParams');
-    expect(struct.fields.map((f) => f.name)).toEqual([
+    const struct = uniformLayout(trainStepSource);
+    expect(struct.name).toBe('TrainStepParams');
+    expect(struct.fieldNames).toEqual([
       'copies',
       'paramCount',
       'layerCount',
@@ -56,12 +57,12 @@ describe('training kernels, as text', () => {
       alphaLambda: 0.25,
       decay: 0.5,
     };
-    const view = new DataView(packScalarStruct(struct, values));
+    const view = new DataView(struct.pack(values));
     expect(view.getUint32(4, true)).toBe(105);
     expect(view.getFloat32(28, true)).toBe(0.5);
-    expect(() => packScalarStruct(struct, { ...values, extra: 1 })).toThrow(/no field extra/);
+    expect(() => struct.pack({ ...values, extra: 1 })).toThrow(/no field extra/);
     const { decay: _decay, ...missing } = values;
-    expect(() => packScalarStruct(struct, missing)).toThrow(/no value for decay/);
+    expect(() => struct.pack(missing)).toThrow(/no value for decay/);
   });
 
   it('the unrolled generator names one register per parameter and writes z = b + Σ W a, δ = φ′ · Wᵀδ', () => {
@@ -69,7 +70,7 @@ describe('training kernels, as text', () => {
     const parameters = unrolledParameters(layout);
     expect(parameters).toHaveLength(layout.paramCount);
     expect(new Set(parameters.map((p) => p.p)).size).toBe(layout.paramCount);
-    expect(parameters.find((p) => p.name === 'w2_1_2')!.p).toBe(layout.weightOffset[2] + 1 * 3 + 2);
+    expect(parameters.find((p) => p.name === 'w2_1_2')?.p).toBe(layout.weightOffset[2] + 1 * 3 + 2);
     expect(parameters.find((p) => p.name === 'b3_0')).toMatchObject({ p: layout.paramCount - 1, isBias: true });
     const forward = forwardLines(layout, true);
     expect(forward).toContain('let z2_1 = vec4f(b2_1) + w2_1_0 * a1_0 + w2_1_1 * a1_1 + w2_1_2 * a1_2;');

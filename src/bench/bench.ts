@@ -1,9 +1,7 @@
-// `npm run bench`: every suite measures its GPU kernels and their CPU twins in the same run, so
-// the figures that matter are ratios taken side by side on one (noisy) machine.
+// The benchmarks (`npm run bench`, src/cli/benchCommand.ts): every suite measures its GPU kernels and
+// their CPU twins in the same run, so the figures that matter are ratios taken side by side on one
+// (noisy) machine. Kept out of the engines, as llm.c keeps its benchmarks in dev/.
 import type { GpuContext } from '../gpu/device';
-import { type ParsedFlags, UsageError } from './args';
-import type { CliCommand } from './command';
-import { adapterJson, openCliGpu } from './gpu';
 
 export interface BenchRow {
   suite: string;
@@ -65,43 +63,4 @@ export function benchTable(rows: readonly BenchRow[]): string {
       .join('  ')
       .trimEnd();
   return [render(header), render(widths.map((width) => '-'.repeat(width))), ...lines.map(render)].join('\n');
-}
-
-export function benchCommand(suites: readonly BenchSuite[]): CliCommand {
-  return {
-    name: 'bench',
-    summary: 'benchmark every kernel against its CPU twin in one run (table on stderr, JSON with --json)',
-    help: () =>
-      [
-        '  --json          print only the JSON (rows + adapter) on stdout',
-        `  --only=NAME     run one suite: ${suites.map((suite) => suite.name).join(', ')}`,
-      ].join('\n'),
-    async run(flags: ParsedFlags) {
-      for (const name of Object.keys(flags.values)) {
-        if (name !== 'json' && name !== 'only')
-          throw new UsageError(`unknown flag --${name}; bench takes --json and --only=NAME`);
-      }
-      const only = flags.values.only;
-      const chosen = suites.filter((suite) => only === undefined || suite.name === only);
-      if (chosen.length === 0)
-        throw new UsageError(
-          `--only: no suite named "${String(only)}"; suites: ${suites.map((s) => s.name).join(', ')}`,
-        );
-      const gpu = await openCliGpu();
-      const log = (line: string) => process.stderr.write(`${line}\n`);
-      const rows: BenchRow[] = [];
-      try {
-        for (const suite of chosen) {
-          log(`running ${suite.name}…`);
-          rows.push(...(await suite.run(gpu, { log })));
-        }
-      } finally {
-        gpu.device.destroy();
-      }
-      const table = benchTable(rows);
-      if (flags.values.json) return { adapter: adapterJson(gpu), rows };
-      process.stdout.write(`${table}\n\n`);
-      return { adapter: adapterJson(gpu), rows };
-    },
-  };
 }

@@ -1,0 +1,45 @@
+// `npm run bench [-- --only=NAME] [--json]`: runs the benchmark suites of src/bench/ on the command
+// line's GPU and prints their table (and JSON).
+import { type BenchRow, type BenchSuite, benchTable } from '../bench/bench';
+import { type ParsedFlags, UsageError } from './args';
+import type { CliCommand } from './command';
+import { adapterJson, openCliGpu } from './gpu';
+
+export function benchCommand(suites: readonly BenchSuite[]): CliCommand {
+  return {
+    name: 'bench',
+    summary: 'benchmark every kernel against its CPU twin in one run (table on stderr, JSON with --json)',
+    help: () =>
+      [
+        '  --json          print only the JSON (rows + adapter) on stdout',
+        `  --only=NAME     run one suite: ${suites.map((suite) => suite.name).join(', ')}`,
+      ].join('\n'),
+    async run(flags: ParsedFlags) {
+      for (const name of Object.keys(flags.values)) {
+        if (name !== 'json' && name !== 'only')
+          throw new UsageError(`unknown flag --${name}; bench takes --json and --only=NAME`);
+      }
+      const only = flags.values.only;
+      const chosen = suites.filter((suite) => only === undefined || suite.name === only);
+      if (chosen.length === 0)
+        throw new UsageError(
+          `--only: no suite named "${String(only)}"; suites: ${suites.map((s) => s.name).join(', ')}`,
+        );
+      const gpu = await openCliGpu();
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const rows: BenchRow[] = [];
+      try {
+        for (const suite of chosen) {
+          log(`running ${suite.name}…`);
+          rows.push(...(await suite.run(gpu, { log })));
+        }
+      } finally {
+        gpu.device.destroy();
+      }
+      const table = benchTable(rows);
+      if (flags.values.json) return { adapter: adapterJson(gpu), rows };
+      process.stdout.write(`${table}\n\n`);
+      return { adapter: adapterJson(gpu), rows };
+    },
+  };
+}

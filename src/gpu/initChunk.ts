@@ -1,0 +1,298 @@
+// One chunk of inits through the initialization engine, in named steps: draw the inputs x; per layer
+// going up draw W[l] and b[l], run layerForward and the statistics of z and a; at the top draw g into
+// δ[L] and run readoutDelta; per layer going down (re)draw W[l], run layerBackward, the statistics of δ
+// and dWNorm; then read the records back and add them to the f64 accumulators. Each layer is one
+// submit, with at most two in flight. CPU twin: initPass in src/core/initStats.ts.
+import type { InitConfig } from '../core/initConfig';
+import type { TheoryLayer } from '../core/meanField';
+import { Stream, type StreamTag, streamKey } from '../core/rng';
+import { weightDraw, weightFactor } from '../core/schemes';
+import { histogramRange, type LayerAccumulators, type Quantity } from '../core/stats';
+import { createStorageBuffer, readBuffer } from './buffers';
+import type { ChunkBuffers } from './initBuffers';
+import type { DrawBlock, InitDispatcher } from './initKernels';
+import type { InitPlan } from './initPlan';
+import {
+  activationScale,
+  combineNorms,
+  combineRecords,
+  type MomentScales,
+  planRecords,
+  type RecordPlan,
+  statsRecordLayout,
+} from './initRecords';
+
+/** What a chunk needs: the run's configuration, plan, theory and buffers, and which inits it holds. */
+export interface ChunkSetup {
+  config: InitConfig;
+  plan: InitPlan;
+  theory: TheoryLayer[];
+  scales: MomentScales;
+  buffers: ChunkBuffers;
+  dispatcher: InitDispatcher;
+  firstInit: number;
+  inits: number;
+}
+
+/** Submits command buffers keeping at most two in flight: the GPU never waits for the CPU to encode. */
+class SubmitWindow {
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** An abort takes effect after the layer now running (a superseded run stops promptly). */
+  async submit(encoder: GPUCommandEncoder): Promise<void> {
+    this.device.queue.submit([encoder.finish()]);
+    const previous = this.inFlight;
+    this.inFlight = this.device.queue.onSubmittedWorkDone();
+    await previous;
+    this.signal?.throwIfAborted();
+  }
+}
+
+export class ChunkRun {
+  private readonly records: RecordPlan;
+  private readonly recordBuffer: GPUBuffer;
+  private readonly histogramBuffer: GPUBuffer;
+  private readonly normBuffer: GPUBuffer;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly setup: ChunkSetup,
+  ) {
+    const { config, plan, inits } = setup;
+    this.records = planRecords(plan.slices, config.depth, inits);
+    const recordBytes = this.records.records * statsRecordLayout().words * 4;
+    this.recordBuffer = createStorageBuffer(device, 'layerStats records', recordBytes);
+    this.histogramBuffer = createStorageBuffer(device, 'layerStats histograms', this.records.records * config.bins * 4);
+    const partials = config.depth * inits * plan.normGroupsPerInit;
+    this.normBuffer = createStorageBuffer(device, 'dWNorm partials', partials * 4);
+  }
+
+  /** Runs the chunk and adds its statistics to `layers`; frees the chunk's own buffers either way. */
+  async run(layers: LayerAccumulators[], signal: AbortSignal | undefined): Promise<void> {
+    const window = new SubmitWindow(this.device, signal);
+    const L = this.setup.config.depth;
+    try {
+      await window.submit(this.encode('inputs', (encoder) => this.encodeInputs(encoder)));
+      for (let l = 1; l <= L; l++) await window.submit(this.encode(`forward ${l}`, (e) => this.encodeForward(e, l)));
+      let [deltaAbove, deltaBelow] = this.setup.buffers.deltas;
+      await window.submit(this.encode('readout', (encoder) => this.encodeReadout(encoder, deltaAbove)));
+      for (let l = L; l >= 2; l--) {
+        const [above, below] = [deltaAbove, deltaBelow];
+        await window.submit(this.encode(`backward ${l}`, (encoder) => this.encodeBackward(encoder, l, above, below)));
+        [deltaAbove, deltaBelow] = [deltaBelow, deltaAbove];
+      }
+      await this.readRecords(layers);
+    } finally {
+      this.setup.dispatcher.release();
+      for (const buffer of [this.recordBuffer, this.histogramBuffer, this.normBuffer]) buffer.destroy();
+    }
+  }
+
+  private encode(label: string, record: (encoder: GPUCommandEncoder) => void): GPUCommandEncoder {
+    const encoder = this.device.createCommandEncoder({ label });
+    record(encoder);
+    return encoder;
+  }
+
+  /** x = a[0]: normals of the inputs stream. */
+  private encodeInputs(encoder: GPUCommandEncoder): void {
+    const target = this.setup.buffers.activations[0];
+    encoder.clearBuffer(target);
+    this.encodeDraw(encoder, target, { ...this.streamBlock(Stream.inputs, 0), rows: this.setup.config.batch });
+  }
+
+  /** Layer l going up: b[l], then per block of rows W[l] and layerForward; the statistics of z[l] and a[l]. */
+  private encodeForward(encoder: GPUCommandEncoder, l: number): void {
+    const { config, plan, buffers, dispatcher, inits } = this.setup;
+    const { widths: n, strides: ld, batchPadded, rowsPerBlock } = plan;
+    encoder.clearBuffer(buffers.bias);
+    if (config.biasStd > 0) {
+      const bias = { ...this.streamBlock(Stream.biases, l), rows: 1, rowsPadded: 1, factor: config.biasStd };
+      this.encodeDraw(encoder, buffers.bias, bias);
+    }
+    for (const block of this.weightBlocks(l)) {
+      this.encodeWeightBlock(encoder, l, block);
+      const { rowOffset } = block;
+      const shape = { inits, batch: config.batch, batchPadded, rowOffset, rowsPadded: rowsPerBlock[l] };
+      const layer = { nIn: n[l - 1], ldIn: ld[l - 1], nOut: n[l], ldOut: ld[l] };
+      const below = buffers.activations[l - 1];
+      const bindings = { below, weights: buffers.weights[l], bias: buffers.bias, z: buffers.preActivations[l] };
+      dispatcher.forward(encoder, { ...bindings, a: buffers.activations[l] }, { ...shape, ...layer });
+    }
+    this.encodeStatistics(encoder, buffers.preActivations[l], l, 'z', true);
+    this.encodeStatistics(encoder, buffers.activations[l], l, 'a', false);
+  }
+
+  /** δ[L] = g ⊙ φ'(z[L]): g drawn into δ[L], then readoutDelta; the statistics of δ[L] and ‖dW[L]‖². */
+  private encodeReadout(encoder: GPUCommandEncoder, deltaTop: GPUBuffer): void {
+    const { config, plan, buffers, dispatcher, inits } = this.setup;
+    const L = config.depth;
+    encoder.clearBuffer(deltaTop);
+    this.encodeDraw(encoder, deltaTop, { ...this.streamBlock(Stream.readout, L), rows: config.batch });
+    const vec4s = (inits * plan.batchPadded * plan.strides[L]) / 4;
+    dispatcher.readout(encoder, { zTop: buffers.preActivations[L], deltaTop }, vec4s);
+    this.encodeStatistics(encoder, deltaTop, L, 'delta', true);
+    this.encodeWeightNorm(encoder, deltaTop, L);
+  }
+
+  /** Layer l going down: δ[l−1] from δ[l] over the blocks of W[l]; the statistics of δ[l−1] and ‖dW[l−1]‖². */
+  private encodeBackward(encoder: GPUCommandEncoder, l: number, deltaAbove: GPUBuffer, deltaBelow: GPUBuffer): void {
+    const { config, plan, buffers, dispatcher, inits } = this.setup;
+    const { widths: n, strides: ld, batchPadded, rowsPerBlock } = plan;
+    const blocks = this.weightBlocks(l);
+    blocks.forEach((block, index) => {
+      if (!plan.cacheWeights) this.encodeWeightBlock(encoder, l, block);
+      const weights = buffers.weights[l];
+      const bindings = { deltaAbove, weights, zBelow: buffers.preActivations[l - 1], deltaBelow };
+      dispatcher.backward(encoder, bindings, {
+        inits,
+        batch: config.batch,
+        batchPadded,
+        nIn: n[l - 1],
+        ldIn: ld[l - 1],
+        ldOut: ld[l],
+        rowOffset: block.rowOffset,
+        rowsPadded: rowsPerBlock[l],
+        accumulate: index > 0 ? 1 : 0,
+        finalize: index === blocks.length - 1 ? 1 : 0,
+      });
+    });
+    this.encodeStatistics(encoder, deltaBelow, l - 1, 'delta', true);
+    this.encodeWeightNorm(encoder, deltaBelow, l - 1);
+  }
+
+  /** The rows [rowOffset, rowOffset + rows) of W[l] drawn at a time (all of them when W fits a binding). */
+  private weightBlocks(l: number): { rowOffset: number; rows: number }[] {
+    const { widths: n, rowsPerBlock } = this.setup.plan;
+    const blocks: { rowOffset: number; rows: number }[] = [];
+    for (let rowOffset = 0; rowOffset < n[l]; rowOffset += rowsPerBlock[l]) {
+      blocks.push({ rowOffset, rows: Math.min(rowsPerBlock[l], n[l] - rowOffset) });
+    }
+    return blocks;
+  }
+
+  /** Draws one block of W[l] by the scheme (the padding cleared when the drawn shape changes). */
+  private encodeWeightBlock(encoder: GPUCommandEncoder, l: number, block: { rowOffset: number; rows: number }): void {
+    const { config, plan, buffers } = this.setup;
+    const { widths: n, strides: ld, rowsPerBlock } = plan;
+    const target = buffers.weights[l];
+    const shape = `${block.rows}×${n[l - 1]}`;
+    if (buffers.drawnShape.get(target) !== shape) {
+      encoder.clearBuffer(target); // padding rows and columns must be 0
+      buffers.drawnShape.set(target, shape);
+    }
+    this.encodeDraw(encoder, target, {
+      ...this.streamBlock(Stream.weights, l),
+      ...block,
+      cols: n[l - 1],
+      ld: ld[l - 1],
+      rowsPadded: rowsPerBlock[l],
+      factor: weightFactor(config.scheme, config.scale, n[l - 1], n[l]),
+      draw: weightDraw(config.scheme),
+    });
+  }
+
+  /** A normal draw of stream (tag, layer) over a batch-by-width matrix of this chunk (fields to override). */
+  private streamBlock(tag: StreamTag, layer: number): DrawBlock {
+    const { config, plan, firstInit, inits } = this.setup;
+    const width = plan.widths[layer];
+    return {
+      seed: config.seed,
+      key1: streamKey(tag, layer),
+      firstInit,
+      inits,
+      rows: config.batch,
+      cols: width,
+      rowOffset: 0,
+      ld: plan.strides[layer],
+      rowsPadded: plan.batchPadded,
+      factor: 1,
+      draw: 'normal',
+    };
+  }
+
+  private encodeDraw(encoder: GPUCommandEncoder, target: GPUBuffer, block: DrawBlock): void {
+    this.setup.dispatcher.draw(encoder, target, block);
+  }
+
+  /** layerStats of one quantity of layer l: counts, scaled sums and the histogram over the theory's range. */
+  private encodeStatistics(
+    encoder: GPUCommandEncoder,
+    values: GPUBuffer,
+    l: number,
+    quantity: Quantity,
+    symmetry: boolean,
+  ) {
+    const { config, plan, theory, scales, dispatcher, inits } = this.setup;
+    const range = histogramRange(config, theory, l, quantity);
+    const binScale = config.bins / (range.hi - range.lo);
+    const binOffset = -range.lo * binScale;
+    // The range goes in scaled units (see shaders/layerStats.wgsl): a vanishing layer's range, and
+    // bins / (hi − lo), can leave f32 otherwise. s is a power of two, so the bins are unchanged.
+    const s = 1 / scales[l - 1][quantity];
+    const buffers = { values, records: this.recordBuffer, histograms: this.histogramBuffer };
+    dispatcher.statistics(encoder, buffers, {
+      inits,
+      batch: config.batch,
+      batchPadded: plan.batchPadded,
+      n: plan.widths[l],
+      ld: plan.strides[l],
+      slices: plan.slices[l],
+      rowsPerSlice: plan.rowsPerSlice[l],
+      bins: config.bins,
+      scale: s,
+      lo: range.lo * s,
+      hi: range.hi * s,
+      binScale: binScale / s,
+      binWhole: Math.floor(binOffset),
+      binFraction: binOffset - Math.floor(binOffset),
+      symmetry: symmetry ? 1 : 0,
+      recordOffset: this.records.offsets[l][quantity],
+    });
+  }
+
+  /** dWNorm of layer l: partial sums of ‖Σ_b δ[l]_b a[l−1]_bᵀ‖², scaled into f32's range. */
+  private encodeWeightNorm(encoder: GPUCommandEncoder, delta: GPUBuffer, l: number): void {
+    const { config, plan, scales, buffers, dispatcher, inits } = this.setup;
+    const groupsPerInit = plan.normGroupsPerInit;
+    dispatcher.weightNorm(
+      encoder,
+      { delta, below: buffers.activations[l - 1], partials: this.normBuffer },
+      {
+        inits,
+        batch: config.batch,
+        batchPadded: plan.batchPadded,
+        vecsOut: plan.strides[l] / 4,
+        vecsIn: plan.strides[l - 1] / 4,
+        groupsPerInit,
+        deltaScale: 1 / scales[l - 1].delta,
+        aScale: 1 / activationScale(scales, l - 1),
+        partialOffset: (l - 1) * inits * groupsPerInit,
+      },
+    );
+  }
+
+  /** Reads the chunk's records and partials back and adds them to the accumulators. */
+  private async readRecords(layers: LayerAccumulators[]): Promise<void> {
+    const { device } = this;
+    const { config, plan, scales, firstInit, inits } = this.setup;
+    const [records, histograms, norms] = await Promise.all([
+      readBuffer(device, this.recordBuffer),
+      readBuffer(device, this.histogramBuffer),
+      readBuffer(device, this.normBuffer),
+    ]);
+    combineRecords(
+      config,
+      layers,
+      { plan: this.records, slices: plan.slices, records, histograms, firstInit, inits },
+      scales,
+    );
+    const partials = new Float32Array(norms);
+    combineNorms(config, layers, { partials, groupsPerInit: plan.normGroupsPerInit, firstInit, inits }, scales);
+  }
+}
