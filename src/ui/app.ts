@@ -126,7 +126,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
     }
     const params = new URLSearchParams(location.search);
     params.delete(VIEW_KEY);
-    await show(explorer, explorer?.reduce ? explorer.reduce(params, gpu.adapter.software) : params);
+    await show(explorer, explorer ? explorer.reduce(params, gpu.adapter.software) : params);
   }
 
   const home = element('button', { role: 'tab', 'data-view': 'home' }, 'Overview');

@@ -23,5 +23,5 @@ export interface Explorer {
    * The same settings with smaller sizes (halved K, width or grid), for the restart after a lost
    * device: the loss may have been a GPU watchdog tripped by a submission that was too big.
    */
-  reduce?(params: URLSearchParams, software: boolean): URLSearchParams;
+  reduce(params: URLSearchParams, software: boolean): URLSearchParams;
 }

@@ -15,7 +15,7 @@ import { errorMessage } from './kit/dom';
 import { type ExplorerFrame, explorerFrame } from './kit/frame';
 import { LatestRunner, type RunState } from './kit/latest';
 import { type GuiFolderSpec, ParamGui } from './kit/paramGui';
-import { announce } from './kit/urlState';
+import { announce, halveSizes } from './kit/urlState';
 import { RegularizationPanels } from './regularizationPanels';
 import { DescentPaths, descentJob, MinimizerRefiner, RegPathSweep } from './regularizationRuns';
 import { descentNotes, mapInputs, mapOfRule, statusText } from './regularizationShown';
@@ -282,4 +282,5 @@ export const regularizationExplorer: Explorer = {
     'Loss landscapes of two weights with λ·L1 and λ·L2 penalties, computed on the GPU: watch the L1 minimizer snap ' +
     'onto an axis while L2 only shrinks it, and follow gradient descent on the surface.',
   mount,
+  reduce: (params, software) => halveSizes(REGULARIZATION_PARAMS, params, ['grid', 'points'], software),
 };

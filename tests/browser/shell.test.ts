@@ -108,3 +108,20 @@ it('a device that is always lost restarts 3 times, then stops with a panel sayin
   expect(await page.locator('main').getAttribute('data-device-losses')).toBe('4');
   expect(errors).toEqual([]);
 });
+
+it('runs under its content security policy: an inline script is refused and reported', async () => {
+  const { page, errors } = await browser.open('/');
+  await expect
+    .poll(() => page.locator('#adapter-line').getAttribute('data-software'), { timeout: 30_000 })
+    .toMatch(/true|false/);
+  expect(errors).toEqual([]); // the app itself breaks no rule
+  const ran = await page.evaluate(async () => {
+    const script = document.createElement('script');
+    script.textContent = 'window.inlineScriptRan = true';
+    document.body.append(script);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return (window as unknown as { inlineScriptRan?: boolean }).inlineScriptRan === true;
+  });
+  expect(ran).toBe(false);
+  expect(errors.some((error) => error.includes('CSP violation: script-src'))).toBe(true);
+});

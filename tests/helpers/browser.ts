@@ -61,6 +61,12 @@ export function useBrowser(): {
         viewport: { width: options.width ?? 1400, height: options.height ?? 1000 },
         acceptDownloads: true,
       });
+      // Every content-security-policy violation is an error of the page (Chromium also logs it).
+      await page.addInitScript(() =>
+        document.addEventListener('securitypolicyviolation', (event) =>
+          console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`),
+        ),
+      );
       if (options.initScript) await page.addInitScript(options.initScript);
       const errors: string[] = [];
       page.on('console', (message) => {
