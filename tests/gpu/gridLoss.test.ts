@@ -14,6 +14,7 @@ import { GridArgminKernel } from '../../src/gpu/gridArgmin';
 import { GridLossKernel, GridLossPass } from '../../src/gpu/gridLoss';
 import { GridPenaltyKernel } from '../../src/gpu/gridPenalty';
 import { RegularizationEngine } from '../../src/gpu/regularization';
+import { defined } from '../helpers/defined';
 import { useTestGpu } from '../helpers/gpu';
 import { seedLabel, testSeed } from '../helpers/seed';
 
@@ -127,7 +128,7 @@ describe(`gridPenalty and gridArgmin on the GPU (${seedLabel(seed)})`, () => {
     const { device } = gpu();
     const kernel = await GridArgminKernel.create(device);
     const values = dataLossWithHoles();
-    const cpu = gridArgmin(values, window, G)!;
+    const cpu = defined(gridArgmin(values, window, G), 'the CPU argmin');
     // A tie later in index order must lose; one earlier must win.
     const later = cpu.j * G + cpu.i + 4000;
     values[later] = values[cpu.j * G + cpu.i];
@@ -138,7 +139,8 @@ describe(`gridPenalty and gridArgmin on the GPU (${seedLabel(seed)})`, () => {
     values[earlier] = values[cpu.j * G + cpu.i];
     const second = await kernel.run(values, window, G);
     expect(second.minimum).toEqual(gridArgmin(values, window, G));
-    expect(second.minimum!.i + G * second.minimum!.j).toBe(earlier);
+    const tie = defined(second.minimum, 'the GPU argmin');
+    expect(tie.i + G * tie.j).toBe(earlier);
   });
 
   it('returns no minimum when no cell is finite', async () => {
@@ -153,12 +155,17 @@ describe(`gridPenalty and gridArgmin on the GPU (${seedLabel(seed)})`, () => {
 });
 
 describe(`the regularization engine (${seedLabel(seed)})`, () => {
-  let engine: RegularizationEngine | undefined;
-  afterAll(() => engine?.destroy());
+  let shared: RegularizationEngine | undefined;
+  afterAll(() => shared?.destroy());
+  /** One engine for the cases below (pipelines compile once). */
+  const sharedEngine = async () => {
+    shared ??= await RegularizationEngine.create(gpu().device);
+    return shared;
+  };
 
   it('reruns only gridPenalty + gridArgmin when λ, the penalty or the mix change', async () => {
     const { device } = gpu();
-    engine = await RegularizationEngine.create(device);
+    const engine = await sharedEngine();
     const encode = vi.spyOn(GridLossPass.prototype, 'encode');
     const base = validateRegularizationConfig({
       model: 'linear',
@@ -168,7 +175,7 @@ describe(`the regularization engine (${seedLabel(seed)})`, () => {
       penalty: 'l1',
       lambda: 0.5,
     });
-    const first = await withErrorScopes(device, () => engine!.evaluate(base));
+    const first = await withErrorScopes(device, () => engine.evaluate(base));
     expect(first.dispatchedGridLoss).toBe(true);
     expect(engine.gridLossDispatches).toBe(1);
     expect(encode).toHaveBeenCalledTimes(1);
@@ -180,7 +187,7 @@ describe(`the regularization engine (${seedLabel(seed)})`, () => {
       { alpha: 0.2, steps: 5 },
     ]) {
       const config = { ...base, ...change };
-      const result = await withErrorScopes(device, () => engine!.evaluate(config, { extraPenalties: ['l1', 'l2'] }));
+      const result = await withErrorScopes(device, () => engine.evaluate(config, { extraPenalties: ['l1', 'l2'] }));
       expect(result.dispatchedGridLoss, JSON.stringify(change)).toBe(false);
       // The cached J is still the J of this config, and the cheap pass used the new λ.
       expect(result.dataLoss).toEqual(first.dataLoss);
@@ -218,7 +225,7 @@ describe(`the regularization engine (${seedLabel(seed)})`, () => {
 
   it('counts and reports cells whose loss overflows f32, and still finds a finite minimum', async () => {
     const { device } = gpu();
-    engine ??= await RegularizationEngine.create(device);
+    const engine = await sharedEngine();
     // Beale's (w1·w2³)² reaches 1e48 at |w| = 1e6: far beyond f32's 3.4e38.
     const config = validateRegularizationConfig({
       model: 'beale',
@@ -230,19 +237,19 @@ describe(`the regularization engine (${seedLabel(seed)})`, () => {
       penalty: 'l2',
       lambda: 1,
     });
-    const result = await withErrorScopes(device, () => engine!.evaluate(config));
+    const result = await withErrorScopes(device, () => engine.evaluate(config));
     const counted = result.dataLoss.filter((value) => !Number.isFinite(value)).length;
     expect(counted).toBeGreaterThan(0);
     expect(result.nonFinite.dataLoss).toBe(counted);
     expect(result.nonFinite.penalized).toBe(result.penalized.filter((value) => !Number.isFinite(value)).length);
     expect(result.notices.join('\n')).toMatch(new RegExp(`${counted} of 4096 cells of J are not finite`));
     expect(result.minima.J.grid).toEqual(gridArgmin(result.dataLoss, result.window, 64));
-    expect(Number.isFinite(result.minima.J.grid!.value)).toBe(true);
+    expect(Number.isFinite(defined(result.minima.J.grid, 'the grid minimum of J').value)).toBe(true);
   });
 
   it('puts the separable quadratic minimizers within one grid step of the closed forms, refined to 1e-6, L1 exactly 0', async () => {
     const { device } = gpu();
-    engine ??= await RegularizationEngine.create(device);
+    const engine = await sharedEngine();
     // THEORY.md: J = ½h(w − a)² per coordinate. L2: w* = h·a / (h + 2λ); L1: w* = sign(a)·max(|a| − λ/h, 0).
     const h = [2, 0.5];
     const a = [1.5, -0.4];
@@ -263,26 +270,24 @@ describe(`the regularization engine (${seedLabel(seed)})`, () => {
         penalty: 'l1',
         lambda,
       });
-      const result = await withErrorScopes(device, () => engine!.evaluate(config, { extraPenalties: ['l2'] }));
+      const result = await withErrorScopes(device, () => engine.evaluate(config, { extraPenalties: ['l2'] }));
       const [l1Surface, l2Surface] = result.surfaces;
+      const l1Grid = defined(l1Surface.minimum.grid, 'the L1 grid minimum');
+      const l2Grid = defined(l2Surface.minimum.grid, 'the L2 grid minimum');
+      const l1Refined = defined(l1Surface.minimum.refined, 'the refined L1 minimum');
+      const l2Refined = defined(l2Surface.minimum.refined, 'the refined L2 minimum');
       for (let k = 0; k < 2; k++) {
         const l1Closed = Math.sign(a[k]) * Math.max(Math.abs(a[k]) - lambda / h[k], 0);
         const l2Closed = (h[k] * a[k]) / (h[k] + 2 * lambda);
-        expect(
-          Math.abs(l1Surface.minimum.grid!.w[k] - l1Closed),
-          `L1 grid, λ = ${lambda}, w${k + 1}`,
-        ).toBeLessThanOrEqual(step);
-        expect(
-          Math.abs(l2Surface.minimum.grid!.w[k] - l2Closed),
-          `L2 grid, λ = ${lambda}, w${k + 1}`,
-        ).toBeLessThanOrEqual(step);
-        expect(Math.abs(l1Surface.minimum.refined!.w[k] - l1Closed)).toBeLessThan(1e-6);
-        expect(Math.abs(l2Surface.minimum.refined!.w[k] - l2Closed)).toBeLessThan(1e-6);
-        if (Math.abs(a[k]) * h[k] < lambda)
-          expect(l1Surface.minimum.refined!.w[k], `L1 zero above λ = |a|·h, w${k + 1}`).toBe(0);
+        expect(Math.abs(l1Grid.w[k] - l1Closed), `L1 grid, λ = ${lambda}, w${k + 1}`).toBeLessThanOrEqual(step);
+        expect(Math.abs(l2Grid.w[k] - l2Closed), `L2 grid, λ = ${lambda}, w${k + 1}`).toBeLessThanOrEqual(step);
+        expect(Math.abs(l1Refined.w[k] - l1Closed)).toBeLessThan(1e-6);
+        expect(Math.abs(l2Refined.w[k] - l2Closed)).toBeLessThan(1e-6);
+        if (Math.abs(a[k]) * h[k] < lambda) expect(l1Refined.w[k], `L1 zero above λ = |a|·h, w${k + 1}`).toBe(0);
       }
-      expect(result.minima.J.refined!.w[0]).toBeCloseTo(a[0], 6);
-      expect(result.minima.J.refined!.w[1]).toBeCloseTo(a[1], 6);
+      const refinedJ = defined(result.minima.J.refined, 'the refined minimum of J');
+      expect(refinedJ.w[0]).toBeCloseTo(a[0], 6);
+      expect(refinedJ.w[1]).toBeCloseTo(a[1], 6);
     }
   });
 });

@@ -8,6 +8,7 @@ import { inputValue } from '../../src/core/schemes';
 import type { LayerAccumulators, QuantityAccumulator } from '../../src/core/stats';
 import { withErrorScopes } from '../../src/gpu/device';
 import { InitStatsEngine, type InitStatsRun } from '../../src/gpu/initStats';
+import { defined } from '../helpers/defined';
 import { useTestGpu } from '../helpers/gpu';
 import { seedLabel, testSeed } from '../helpers/seed';
 
@@ -116,13 +117,15 @@ function expectLayersClose(
 const PARITY_CASES: Partial<Record<keyof InitConfig, unknown>>[] = [
   { activation: 'tanh', scheme: 'xavier-normal' },
   { activation: 'tanh', scheme: 'xavier-uniform', width: 9, inputWidth: 7 },
-  { activation: 'tanh', scheme: 'he-uniform', width: 32, inputWidth: 16, biasStd: 0.2 }, // rows back to back (ld = width): initWeights' contiguous path
+  // Rows back to back (ld = width): initWeights' contiguous path.
+  { activation: 'tanh', scheme: 'he-uniform', width: 32, inputWidth: 16, biasStd: 0.2 },
   { activation: 'sigmoid', scheme: 'glorot-normal', biasStd: 0.5 },
   { activation: 'sigmoid', scheme: 'glorot-uniform' },
   { activation: 'relu', scheme: 'he-normal' },
   { activation: 'relu', scheme: 'he-uniform', batch: 3 },
   { activation: 'tanh', scheme: 'he-normal', batch: 9, width: 20 }, // 8-row batch tiles, one padded
-  { activation: 'sigmoid', scheme: 'xavier-uniform', batch: 19, width: 17, biasStd: 0.3 }, // 16-row batch tiles, one padded
+  // 16-row batch tiles, one padded.
+  { activation: 'sigmoid', scheme: 'xavier-uniform', batch: 19, width: 17, biasStd: 0.3 },
   { activation: 'linear', scheme: 'normal', scale: 0.3 },
   { activation: 'linear', scheme: 'uniform', scale: 0.5 },
   { activation: 'tanh', scheme: 'zeros' },
@@ -242,7 +245,7 @@ describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
 });
 
 describe(`science on the GPU path (${seedLabel(seed)})`, () => {
-  /** Standard error of a mean square of layer l in a linear net: √(2(l+1)/(n·B·K)) (see tests/unit/initStats.test.ts). */
+  /** Standard error of a mean square of layer l in a linear net: √(2(l+1)/(n·B·K)) (tests/unit/initStats.test.ts). */
   const standardError = (l: number, cfg: InitConfig) => Math.sqrt((2 * (l + 1)) / (cfg.width * cfg.batch * cfg.inits));
 
   it('linear + Xavier keeps Var(a) at 1 over 20 layers (4 standard errors)', async () => {
@@ -257,7 +260,7 @@ describe(`science on the GPU path (${seedLabel(seed)})`, () => {
     });
     const { result } = await runOnGpu(cfg);
     for (const layer of result.layers) {
-      expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(
+      expect(Math.abs(defined(layer.a.meanSquare, 'E[a²]') - 1), `layer ${layer.layer}`).toBeLessThan(
         4 * standardError(layer.layer, cfg),
       );
     }
@@ -276,9 +279,10 @@ describe(`science on the GPU path (${seedLabel(seed)})`, () => {
     });
     const { result } = await runOnGpu(cfg);
     for (const layer of result.layers) {
-      expect(Math.abs(layer.a.meanSquare! / 4 ** layer.layer - 1), `layer ${layer.layer}`).toBeLessThan(
-        4 * standardError(layer.layer, cfg),
-      );
+      expect(
+        Math.abs(defined(layer.a.meanSquare, 'E[a²]') / 4 ** layer.layer - 1),
+        `layer ${layer.layer}`,
+      ).toBeLessThan(4 * standardError(layer.layer, cfg));
     }
   });
 
@@ -294,9 +298,10 @@ describe(`science on the GPU path (${seedLabel(seed)})`, () => {
     });
     const { result } = await runOnGpu(cfg);
     for (const layer of result.layers) {
-      expect(Math.abs(layer.z.meanSquare! / layer.theory.zMeanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(
-        4 * standardError(layer.layer, cfg),
-      );
+      expect(
+        Math.abs(defined(layer.z.meanSquare, 'E[z²]') / defined(layer.theory.zMeanSquare, 'the theory of E[z²]') - 1),
+        `layer ${layer.layer}`,
+      ).toBeLessThan(4 * standardError(layer.layer, cfg));
     }
   });
 
@@ -322,7 +327,7 @@ describe(`science on the GPU path (${seedLabel(seed)})`, () => {
     });
     const { result } = await runOnGpu(cfg);
     for (const layer of result.layers)
-      expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(0.1);
+      expect(Math.abs(defined(layer.a.meanSquare, 'E[a²]') - 1), `layer ${layer.layer}`).toBeLessThan(0.1);
   });
 
   it('bins a layer whose range is too narrow for f32 bin arithmetic (bins/(hi − lo) > 3.4e38) like the CPU twin', async () => {
@@ -346,7 +351,8 @@ describe(`science on the GPU path (${seedLabel(seed)})`, () => {
     // Below the smallest normal f32 (1.18e-38) the software adapter may flush values to zero, which
     // moves them to the bin beside 0: compare the bins outside that zone one by one, the zone as a whole.
     const edge = (bin: number) => -range / 2 + (bin * range) / cfg.bins;
-    const inZone = (bin: number) => Math.min(Math.abs(edge(bin)), Math.abs(edge(bin + 1))) < 1.2e-38; // any part of the bin
+    // Any part of the bin in the zone.
+    const inZone = (bin: number) => Math.min(Math.abs(edge(bin)), Math.abs(edge(bin + 1))) < 1.2e-38;
     let zoneGpu = 0;
     let zoneCpu = 0;
     let moved = 0;

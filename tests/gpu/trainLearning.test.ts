@@ -9,6 +9,7 @@ import { trainLayout } from '../../src/core/trainLayout';
 import type { TrainingCheckpoint } from '../../src/core/trainStats';
 import { withErrorScopes } from '../../src/gpu/device';
 import { TrainingEngine } from '../../src/gpu/trainingEngine';
+import { defined } from '../helpers/defined';
 import { useTestGpu } from '../helpers/gpu';
 import { seedLabel, testSeed } from '../helpers/seed';
 
@@ -46,12 +47,13 @@ describe(`learning on the GPU (${seedLabel(seed)})`, () => {
       });
       const last = checkpoints[checkpoints.length - 1];
       console.info(
-        `[train] ${scheme} + ${activation}: ${last.aboveTarget * 100}% of copies ≥ 90% test accuracy at step ${last.step}`,
+        `[train] ${scheme} + ${activation}: ${last.aboveTarget * 100}% of copies ≥ 90% test accuracy ` +
+          `at step ${last.step}`,
       );
       expect(last.step).toBe(100);
       expect(last.diverged).toBe(0);
       expect(last.aboveTarget).toBeGreaterThanOrEqual(0.95);
-      expect(last.trainLoss.p50!).toBeLessThan(checkpoints[0].trainLoss.p50!);
+      expect(last.trainLoss.p50 ?? Number.NaN).toBeLessThan(checkpoints[0].trainLoss.p50 ?? Number.NaN);
     },
   );
 
@@ -95,8 +97,10 @@ describe(`learning on the GPU (${seedLabel(seed)})`, () => {
 
   it('L1 proximal with a large λ gives more exact zeros than L2 with the same λ', async () => {
     const shape = { dataset: 'moons', points: 100, hidden: '8,8', copies: 16, steps: 100, every: 100, lambda: 0.05 };
-    const l1 = (await train({ ...shape, penalty: 'l1' })).checkpoints.at(-1)!.weights.zeroShare;
-    const l2 = (await train({ ...shape, penalty: 'l2' })).checkpoints.at(-1)!.weights.zeroShare;
+    const last = async (penalty: string) =>
+      defined((await train({ ...shape, penalty })).checkpoints.at(-1), 'a checkpoint');
+    const l1 = (await last('l1')).weights.zeroShare;
+    const l2 = (await last('l2')).weights.zeroShare;
     console.info(`[train] exact zeros after 100 steps, λ = 0.05: L1 proximal ${l1}, L2 ${l2}`);
     expect(l1).toBeGreaterThan(0.3);
     expect(l2).toBeLessThan(l1 / 10);

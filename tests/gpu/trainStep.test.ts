@@ -22,9 +22,12 @@ type Kernels = 'unrolled' | 'tiled';
 const engines = new Map<Kernels, Promise<TrainingEngine>>();
 /** One engine per kernel family for the file (pipelines compile once), outputs poisoned. */
 function engine(kernels: Kernels = 'unrolled'): Promise<TrainingEngine> {
-  if (!engines.has(kernels))
-    engines.set(kernels, TrainingEngine.create(gpu().device, { poisonOutputs: true, kernels }));
-  return engines.get(kernels)!;
+  let created = engines.get(kernels);
+  if (!created) {
+    created = TrainingEngine.create(gpu().device, { poisonOutputs: true, kernels });
+    engines.set(kernels, created);
+  }
+  return created;
 }
 
 function worstError(
@@ -136,7 +139,8 @@ describe(`training engine on the GPU (${seedLabel(seed)})`, () => {
     const weightError = worstError(weights, cpuParams, (x) => Math.max(1, Math.abs(x)));
     const metricAfterError = worstError(metricsAfter, cpuMetricsAfter, (x) => Math.max(1, Math.abs(x)));
     console.info(
-      `[train ${kernels}] ${JSON.stringify(raw)}: metrics ${metricError.toExponential(2)} → ${metricAfterError.toExponential(2)}, weights ${weightError.toExponential(2)}`,
+      `[train ${kernels}] ${JSON.stringify(raw)}: metrics ${metricError.toExponential(2)} → ` +
+        `${metricAfterError.toExponential(2)}, weights ${weightError.toExponential(2)}`,
     );
     expect(metricError).toBeLessThan(lossTolerance);
     expect(weightError).toBeLessThan(weightTolerance);
