@@ -34,7 +34,7 @@ export function benchCommand(suites: readonly BenchSuite[]): CliCommand {
           rows.push(...(await suite.run(gpu, { log })));
         }
       } finally {
-        gpu.device.destroy();
+        gpu.release();
       }
       const table = benchTable(rows);
       if (flags.values.json) return { adapter: adapterJson(gpu), rows };

@@ -3,8 +3,19 @@ import { describeAdapter, type GpuContext, requestGpu } from '../gpu/device';
 import { nodeGpu } from '../gpu/nodeGpu';
 
 export async function openCliGpu(): Promise<GpuContext> {
-  // Timestamp queries where the adapter has them: the benchmark reports GPU time per kernel.
-  const gpu = await requestGpu(await nodeGpu(), { label: 'cli device', optionalFeatures: ['timestamp-query'] });
+  // Timestamp queries where the adapter has them: the benchmark reports GPU time per kernel. A loss
+  // other than the command's own release() at the end means the numbers are incomplete: exit 1.
+  const gpu = await requestGpu(await nodeGpu(), {
+    label: 'cli device',
+    optionalFeatures: ['timestamp-query'],
+    onLost: (info) => {
+      process.stderr.write(
+        `The GPU device was lost while running ${process.argv.slice(2).join(' ')} ` +
+          `(${info.reason || 'unknown reason'}: ${info.message || 'no message'}); the results are not valid.\n`,
+      );
+      process.exit(1);
+    },
+  });
   process.stderr.write(`adapter: ${describeAdapter(gpu.adapter)}\n`);
   // An error no error scope caught means the printed numbers cannot be trusted: say so, exit non-zero.
   gpu.device.addEventListener('uncapturederror', (event) => {

@@ -198,7 +198,7 @@ export const regularizationCommand: CliCommand = {
       try {
         ({ outcome, data } = await evaluateOnGpu(gpu, config));
       } finally {
-        gpu.device.destroy();
+        gpu.release();
       }
     }
     for (const notice of outcome.notices) process.stderr.write(`notice: ${notice}\n`);

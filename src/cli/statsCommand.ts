@@ -29,7 +29,7 @@ export const statsCommand: CliCommand = {
       engine.destroy();
       return { config, adapter: adapterJson(gpu), timeMs: run.timeMs, layers: run.result.layers };
     } finally {
-      gpu.device.destroy();
+      gpu.release();
     }
   },
 };

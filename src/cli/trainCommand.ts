@@ -75,7 +75,7 @@ export const trainCommand: CliCommand = {
       });
     } finally {
       if (runner instanceof TrainingEngine) runner.destroy();
-      gpu?.device.destroy();
+      gpu?.release();
     }
     const seconds = (performance.now() - start) / 1000;
     const last = checkpoints[checkpoints.length - 1];
