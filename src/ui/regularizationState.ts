@@ -18,7 +18,7 @@ import {
 } from '../core/regularizationConfig';
 import { defaultWindow, REGULARIZATION_MODEL_INFO, type RegularizationModel } from '../core/regularizationModels';
 import { errorMessage } from './kit/dom';
-import { readUrl, writeUrl } from './kit/urlState';
+import { lastValues, readUrl, writeUrl } from './kit/urlState';
 
 export type HeightMode = 'log' | 'linear';
 export interface RegularizationView {
@@ -64,7 +64,7 @@ export function readRegularizationUrl(
   software: boolean,
 ): { config: RegularizationConfig; view: RegularizationView; notices: string[] } {
   const modelSpec = REGULARIZATION_PARAMS[0];
-  const model = parseParam(modelSpec, search.get(modelSpec.key) ?? undefined).value as RegularizationModel;
+  const model = parseParam(modelSpec, lastValues(search).get(modelSpec.key) ?? undefined).value as RegularizationModel;
   const { values, notices } = readUrl([...regularizationTable(model, software), ...VIEW_PARAMS], search);
   const { height, ...knobs } = values;
   let config: RegularizationConfig;

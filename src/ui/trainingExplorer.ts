@@ -24,7 +24,7 @@ import { errorMessage } from './kit/dom';
 import { explorerFrame } from './kit/frame';
 import { LatestRunner, type RunContext } from './kit/latest';
 import { ParamGui } from './kit/paramGui';
-import { announce, halveSizes, readUrl, writeUrl } from './kit/urlState';
+import { announce, halveSizes, lastValues, readUrl, writeUrl } from './kit/urlState';
 import { TrainingPanels } from './trainingPanels';
 
 /** What the panels show, not what is trained: which copy's boundary and network. */
@@ -67,7 +67,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   const software = context.gpu.adapter.software;
   const table = tableForAdapter(TRAIN_PARAMS, software);
   const url = readUrl([...table, ...VIEW_PARAMS], context.params, ['hidden']);
-  const fitted = fitTrainConfig({ ...url.values, hidden: context.params.get('hidden') ?? undefined });
+  const fitted = fitTrainConfig({ ...url.values, hidden: lastValues(context.params).get('hidden') ?? undefined });
   announce([...url.notices, ...fitted.notices], context.notify);
   let config = fitted.config;
   const view = { copy: url.values.copy as string, index: url.values.index as number, grid: software ? 48 : 128 };

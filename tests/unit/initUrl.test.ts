@@ -142,8 +142,8 @@ describe('malformed input', () => {
     expect(readInitUrl(new URLSearchParams('seed=4294967296'), true).config.seed).toBe(4294967295);
     expect(readInitUrl(new URLSearchParams('seed=-1'), true).config.seed).toBe(0);
     expect(readInitUrl(new URLSearchParams('depth=3&depth=5'), true)).toMatchObject({
-      config: { depth: 3 },
-      notices: ['depth is given 2 times; using the first ("3")'],
+      config: { depth: 5 },
+      notices: ['depth is given 2 times; using the last ("5")'],
     });
   });
 });

@@ -82,12 +82,12 @@ describe('regularization URL', () => {
     expect(text).toMatch(/height: "3d"/);
   });
 
-  it('notices keys no table knows and keys given twice (the first value wins)', () => {
-    const read = readRegularizationUrl(new URLSearchParams('lambda=0.2&lambda=3&zoom=2&height=linear'), false);
+  it('notices keys no table knows and keys given twice (the last value wins)', () => {
+    const read = readRegularizationUrl(new URLSearchParams('lambda=3&lambda=0.2&zoom=2&height=linear'), false);
     expect(read.config.lambda).toBe(0.2);
     expect(read.view.height).toBe('linear');
     expect(read.notices.join('\n')).toMatch(/unknown parameter "zoom" ignored/);
-    expect(read.notices.join('\n')).toMatch(/lambda is given 2 times; using the first \("0.2"\)/);
+    expect(read.notices.join('\n')).toMatch(/lambda is given 2 times; using the last \("0.2"\)/);
   });
 });
 

@@ -1,7 +1,7 @@
 // URL state for every view, read and written the same way: each knob of the view's table is read
 // from the query string (clamped or replaced with a notice: readParams), keys no table knows and keys
-// given twice get a notice of their own (the first value wins), and the state written back omits
-// values at their defaults. The shell keeps `view`.
+// given twice get a notice of their own (the last value wins, as it would for a link someone edited by
+// appending), and the state written back omits values at their defaults. The shell keeps `view`.
 
 import { type ParamSpec, type ParamValues, readParams, tableForAdapter, writeParams } from '../../core/params';
 import type { NoticeKind } from '../explorer';
@@ -19,13 +19,21 @@ export function urlKeyNotices(search: URLSearchParams, known: ReadonlySet<string
   for (const key of search.keys()) counts.set(key, (counts.get(key) ?? 0) + 1);
   for (const [key, count] of counts) {
     if (!known.has(key)) notices.push(`unknown parameter ${JSON.stringify(key)} ignored`);
-    else if (count > 1)
-      notices.push(`${key} is given ${count} times; using the first (${JSON.stringify(search.get(key))})`);
+    else if (count > 1) {
+      notices.push(`${key} is given ${count} times; using the last (${JSON.stringify(search.getAll(key).at(-1))})`);
+    }
   }
   return notices;
 }
 
-/** Every knob of `table` from the query string; `extraKeys` are read by the view itself. */
+/** The query string with one value per key: the last one given. Views read keys of their own from it. */
+export function lastValues(search: URLSearchParams): URLSearchParams {
+  const last = new URLSearchParams();
+  for (const key of new Set(search.keys())) last.set(key, search.getAll(key).at(-1) ?? '');
+  return last;
+}
+
+/** Every knob of `table` from the query string (the last value of a repeated key); `extraKeys` are the view's. */
 export function readUrl(
   table: readonly ParamSpec[],
   search: URLSearchParams,
@@ -33,7 +41,7 @@ export function readUrl(
 ): UrlRead {
   const known = new Set([...table.map((spec) => spec.key), ...extraKeys]);
   const keyNotices = urlKeyNotices(search, known);
-  const { values, notices } = readParams(table, search);
+  const { values, notices } = readParams(table, lastValues(search));
   return { values, notices: [...keyNotices, ...notices] };
 }
 
