@@ -68,7 +68,11 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   const table = tableForAdapter(TRAIN_PARAMS, software);
   const url = readUrl([...table, ...VIEW_PARAMS], context.params, ['hidden']);
   const fitted = fitTrainConfig({ ...url.values, hidden: lastValues(context.params).get('hidden') ?? undefined });
-  announce([...url.notices, ...fitted.notices], context.notify);
+  const pairNotice =
+    context.params.has('hidden') && (context.params.has('depth') || context.params.has('width'))
+      ? ['hidden gives every hidden width, so depth and width are ignored (the CLI refuses the pair)']
+      : [];
+  announce([...url.notices, ...pairNotice, ...fitted.notices], context.notify);
   let config = fitted.config;
   const view = { copy: url.values.copy as string, index: url.values.index as number, grid: software ? 48 : 128 };
   const engine = await TrainingEngine.create(context.gpu.device);

@@ -65,6 +65,17 @@ it("draws the moons boundary and the chosen copy's network; re-seed moves on, re
   expect(errors).toEqual([]);
 });
 
+it('says that hidden=8,4 replaces depth and width given beside it, and trains 8–4', async () => {
+  const { page, errors } = await browser.open('/?view=training&hidden=8,4&depth=3&steps=10&every=10&copies=4');
+  const status = page.locator('#training-status');
+  await expect.poll(() => status.getAttribute('data-state'), { timeout: 150_000, interval: 250 }).toBe('done');
+  expect(await page.locator('#notices').textContent()).toContain('depth and width are ignored');
+  expect(await page.locator('#training-network-caption').textContent()).toContain('8–4 hidden units');
+  expect(new URL(page.url()).searchParams.get('hidden')).toBe('8,4');
+  expect(await page.locator('#training-command').textContent()).toContain('--hidden=8,4');
+  expect(errors).toEqual([]);
+});
+
 it('keeps every hidden unit of a layer identical under a zeros initialization and says so', async () => {
   const { page, errors } = await browser.open(
     '/?view=training&dataset=moons&steps=60&every=20&copies=16&scheme=zeros',
