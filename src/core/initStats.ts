@@ -38,11 +38,14 @@ export function initPass(config: InitConfig, k: number): InitPass {
   for (let l = 1; l <= L; l++) {
     const nIn = n[l - 1];
     const nOut = n[l];
-    const weights = (W[l] = fillWeights(seed, scheme, scale, l, k, nIn, nOut));
+    const weights = fillWeights(seed, scheme, scale, l, k, nIn, nOut);
+    W[l] = weights;
     const bias = Float64Array.from({ length: nOut }, (_, i) => initBias(seed, biasStd, l, k, i));
     const below = a[l - 1];
-    const zLayer = (z[l] = new Float64Array(B * nOut));
-    const aLayer = (a[l] = new Float64Array(B * nOut));
+    const zLayer = new Float64Array(B * nOut);
+    const aLayer = new Float64Array(B * nOut);
+    z[l] = zLayer;
+    a[l] = aLayer;
     for (let b = 0; b < B; b++) {
       for (let i = 0; i < nOut; i++) {
         let sum = 0;
@@ -66,7 +69,8 @@ export function initPass(config: InitConfig, k: number): InitPass {
     const weights = W[l];
     const above = delta[l];
     const zBelow = z[l - 1];
-    const deltaBelow = (delta[l - 1] = new Float64Array(B * nIn));
+    const deltaBelow = new Float64Array(B * nIn);
+    delta[l - 1] = deltaBelow;
     const back = new Float64Array(nIn); // (W[l]ᵀ δ_b[l])_j
     for (let b = 0; b < B; b++) {
       back.fill(0);

@@ -183,6 +183,13 @@ export function tableForAdapter<Spec extends ParamSpec>(table: readonly Spec[], 
   });
 }
 
+/** The spec of `key` in the table; throws naming the key and the table's keys when it has none. */
+export function paramSpec<Spec extends ParamSpec>(table: readonly Spec[], key: string): Spec {
+  const spec = table.find((candidate) => candidate.key === key);
+  if (!spec) throw new Error(`no parameter ${key} in the table (keys: ${table.map((s) => s.key).join(', ')})`);
+  return spec;
+}
+
 /** kebab-case flag name of a camelCase table key: biasStd → bias-std. */
 export function flagName(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);

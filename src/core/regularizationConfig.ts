@@ -4,7 +4,7 @@
 import { DESCENT_RULES, type DescentRule } from './descent';
 import { type GridWindow, PENALTIES, type Penalty } from './gridLoss';
 import { ConfigError } from './initConfig';
-import { checkParam, type ParamSpec } from './params';
+import { checkParam, type ParamSpec, paramSpec } from './params';
 import {
   DEFAULT_QUADRATIC,
   DEFAULT_TRUE_W,
@@ -323,7 +323,7 @@ export function validateRegularizationConfig(raw: Record<string, unknown>): Regu
       `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`,
     );
   }
-  const modelSpec = REGULARIZATION_PARAMS.find((spec) => spec.key === 'model')!;
+  const modelSpec = paramSpec(REGULARIZATION_PARAMS, 'model');
   const model = (raw.model === undefined ? modelSpec.default : checked(modelSpec, raw.model)) as RegularizationModel;
   const byModel: Partial<Record<string, number>> = modelDefaults(model);
 

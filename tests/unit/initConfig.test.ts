@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, INIT_PARAMS, validateInitConfig } from '../../src/core/initConfig';
-import { type ParamSpec, parseParam, readParams, writeParams } from '../../src/core/params';
+import { type ParamSpec, paramSpec, parseParam, readParams, writeParams } from '../../src/core/params';
+import { defined } from '../helpers/defined';
 
 function configError(raw: Record<string, unknown>): ConfigError {
   try {
@@ -12,7 +13,7 @@ function configError(raw: Record<string, unknown>): ConfigError {
   throw new Error(`no ConfigError for ${JSON.stringify(raw)}`);
 }
 
-const spec = (key: string): ParamSpec => INIT_PARAMS.find((p) => p.key === key)!;
+const spec = (key: string): ParamSpec => paramSpec(INIT_PARAMS, key);
 
 describe('validateInitConfig', () => {
   it('fills defaults from the table; inputWidth defaults to width', () => {
@@ -54,7 +55,7 @@ describe('validateInitConfig', () => {
   it('rejects each numeric field just outside its table range (the table is the only copy of the ranges)', () => {
     for (const p of INIT_PARAMS) {
       if (p.kind !== 'int' && p.kind !== 'float') continue;
-      for (const bad of [p.min! - 1, p.max! + 1]) {
+      for (const bad of [defined(p.min, `${p.key}'s min`) - 1, defined(p.max, `${p.key}'s max`) + 1]) {
         const error = configError({ [p.key]: bad });
         expect(error.field).toBe(p.key);
         expect(error.message).toContain(`${p.key} must be`);

@@ -6,6 +6,7 @@ import { meanFieldTheory } from '../../src/core/meanField';
 import { applyPreset, findPreset, INIT_PRESETS, matchingPreset } from '../../src/ui/initPresets';
 import { defaultInitConfig } from '../../src/ui/initUrl';
 import { classifyGain, gradientVerdict, measuredGradientGain } from '../../src/ui/initVerdict';
+import { defined } from '../helpers/defined';
 
 describe('INIT_PRESETS', () => {
   it('has unique, file-name-safe ids and the course cases, He for ReLU and sigmoid with Xavier', () => {
@@ -51,7 +52,8 @@ describe('INIT_PRESETS', () => {
     for (const preset of INIT_PRESETS) {
       expect(gradientVerdict(applyPreset(base, preset)).verdict, preset.id).toBe(preset.verdict);
     }
-    const layer1 = (id: string): number => meanFieldTheory(applyPreset(base, findPreset(id)!))[0].deltaMeanSquare;
+    const layer1 = (id: string): number =>
+      meanFieldTheory(applyPreset(base, defined(findPreset(id), `preset ${id}`)))[0].deltaMeanSquare;
     expect(layer1('too-large')).toBeGreaterThan(100 * layer1('appropriate'));
     expect(layer1('too-small')).toBeLessThan(layer1('appropriate') / 100);
     expect(layer1('zero')).toBe(0);
@@ -61,11 +63,11 @@ describe('INIT_PRESETS', () => {
 describe('gradientVerdict', () => {
   it('separates the linear step-6 reading from the mean-field one where the derivation breaks', () => {
     const base = defaultInitConfig(true);
-    const sigmoid = gradientVerdict(applyPreset(base, findPreset('sigmoid-xavier')!));
+    const sigmoid = gradientVerdict(applyPreset(base, defined(findPreset('sigmoid-xavier'), 'preset sigmoid-xavier')));
     expect(sigmoid.linearProduct).toBeCloseTo(1, 12);
     expect(sigmoid.linearVerdict).toBe('stable');
     expect(sigmoid.verdict).toBe('vanishing');
-    const he = gradientVerdict(applyPreset(base, findPreset('he-relu')!));
+    const he = gradientVerdict(applyPreset(base, defined(findPreset('he-relu'), 'preset he-relu')));
     expect(he.linearGain).toBeCloseTo(2, 12);
     expect(he.chiStar).toBeCloseTo(1, 12);
     expect(he.verdict).toBe('stable');

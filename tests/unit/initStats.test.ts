@@ -3,6 +3,7 @@ import { type InitConfig, validateInitConfig } from '../../src/core/initConfig';
 import { initPass, initStats, initStatsAccumulators } from '../../src/core/initStats';
 import { meanFieldTheory } from '../../src/core/meanField';
 import { initWeight, readoutValue } from '../../src/core/schemes';
+import { defined } from '../helpers/defined';
 
 /**
  * Standard error of a measured mean square relative to its expectation, for a linear net (and, as an
@@ -17,9 +18,9 @@ function relativeStandardError(l: number, config: InitConfig): number {
 
 function walkNumbers(value: unknown, visit: (x: number) => void): void {
   if (typeof value === 'number') visit(value);
-  else if (Array.isArray(value)) value.forEach((item) => walkNumbers(item, visit));
+  else if (Array.isArray(value)) for (const item of value) walkNumbers(item, visit);
   else if (value !== null && typeof value === 'object')
-    Object.values(value).forEach((item) => walkNumbers(item, visit));
+    for (const item of Object.values(value)) walkNumbers(item, visit);
 }
 
 describe('initStats: the science', () => {
@@ -36,7 +37,8 @@ describe('initStats: the science', () => {
     for (const layer of result.layers) {
       // 4σ grows from 4.4% at layer 1 to 14% at layer 20 for this sample (B·K = 128 inputs): a flat 5%
       // would be a 1.4σ bound at depth 20.
-      expect(Math.abs(layer.a.meanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(
+      const measured = defined(layer.a.meanSquare, `layer ${layer.layer} E[a²]`);
+      expect(Math.abs(measured - 1), `layer ${layer.layer}`).toBeLessThan(
         4 * relativeStandardError(layer.layer, config),
       );
     }
@@ -45,7 +47,8 @@ describe('initStats: the science', () => {
   it('linear with scale 2 grows E[a²] ≈ 4^l (within 4 standard errors, ≤ 10.4% at depth 10)', () => {
     const config = validateInitConfig({ activation: 'linear', scale: 2, width: 256, batch: 16, inits: 8, depth: 10 });
     for (const layer of initStats(config).layers) {
-      expect(Math.abs(layer.a.meanSquare! / 4 ** layer.layer - 1), `layer ${layer.layer}`).toBeLessThan(
+      const measured = defined(layer.a.meanSquare, `layer ${layer.layer} E[a²]`);
+      expect(Math.abs(measured / 4 ** layer.layer - 1), `layer ${layer.layer}`).toBeLessThan(
         4 * relativeStandardError(layer.layer, config),
       );
     }
@@ -54,10 +57,11 @@ describe('initStats: the science', () => {
   it('tanh + Xavier, width 256: measured E[z²] follows the mean-field curve', () => {
     const config = validateInitConfig({ activation: 'tanh', width: 256, batch: 16, inits: 8, depth: 10 });
     for (const layer of initStats(config).layers) {
-      const theory = layer.theory.zMeanSquare!;
+      const theory = defined(layer.theory.zMeanSquare, `layer ${layer.layer} theory E[z²]`);
       // tanh contracts, so the linear net's standard error bounds the sampling error; the O(1/n)
       // finite-width correction (0.4%) is well inside.
-      expect(Math.abs(layer.z.meanSquare! / theory - 1), `layer ${layer.layer}`).toBeLessThan(
+      const measured = defined(layer.z.meanSquare, `layer ${layer.layer} E[z²]`);
+      expect(Math.abs(measured / theory - 1), `layer ${layer.layer}`).toBeLessThan(
         4 * relativeStandardError(layer.layer, config),
       );
     }
@@ -124,8 +128,13 @@ describe('initStats: the science', () => {
     });
     for (const layer of initStats(config).layers) {
       // Relative standard error of a Gaussian mean square over N samples: √(2/N) = 1.6%.
-      expect(Math.abs(layer.z.meanSquare! / layer.theory.zMeanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(0.07);
-      expect(Math.abs(layer.a.meanSquare! / layer.theory.aMeanSquare! - 1), `layer ${layer.layer}`).toBeLessThan(0.07);
+      const what = `layer ${layer.layer}`;
+      const zRatio =
+        defined(layer.z.meanSquare, `${what} E[z²]`) / defined(layer.theory.zMeanSquare, `${what} theory E[z²]`);
+      const aRatio =
+        defined(layer.a.meanSquare, `${what} E[a²]`) / defined(layer.theory.aMeanSquare, `${what} theory E[a²]`);
+      expect(Math.abs(zRatio - 1), what).toBeLessThan(0.07);
+      expect(Math.abs(aRatio - 1), what).toBeLessThan(0.07);
     }
   });
 
@@ -148,7 +157,9 @@ describe('initStats: the science', () => {
     expect(layers[199].z.nan).toBeGreaterThan(0);
     expect(layers[0].z.count).toBe(total);
     let nanInResult = 0;
-    walkNumbers(result, (x) => (nanInResult += Number.isNaN(x) ? 1 : 0));
+    walkNumbers(result, (x) => {
+      if (Number.isNaN(x)) nanInResult++;
+    });
     expect(nanInResult).toBe(0);
     expect(JSON.stringify(result)).not.toContain('NaN');
     // Statistics of the finite values are finite while their squares fit in f64 (|z| < 1e154, up to
@@ -161,7 +172,7 @@ describe('initStats: the science', () => {
     // At depth 30 f64 does not overflow yet (E[z²] ≈ 1e60): all finite.
     const deep30 = initStats({ ...config, depth: 30 });
     expect(deep30.layers[29].z.count).toBe(total);
-    expect(deep30.layers[29].z.meanSquare! / 1e60).toBeGreaterThan(1e-3);
+    expect(defined(deep30.layers[29].z.meanSquare, 'layer 30 E[z²]') / 1e60).toBeGreaterThan(1e-3);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/initConfig';
+import { paramSpec } from '../../src/core/params';
 import {
   defaultRegularizationConfig,
   modelDefaults,
@@ -10,6 +11,7 @@ import {
   validateRegularizationConfig,
 } from '../../src/core/regularizationConfig';
 import { defaultStart, defaultWindow, generateRegularizationData } from '../../src/core/regularizationModels';
+import { defined } from '../helpers/defined';
 
 describe('REGULARIZATION_PARAMS', () => {
   it('lists every config field once, with defaults inside their own ranges', () => {
@@ -19,8 +21,8 @@ describe('REGULARIZATION_PARAMS', () => {
     for (const spec of REGULARIZATION_PARAMS) {
       if (spec.kind === 'choice') expect(spec.choices).toContain(spec.default);
       else {
-        expect(spec.default).toBeGreaterThanOrEqual(spec.min!);
-        expect(spec.default).toBeLessThanOrEqual(spec.max!);
+        expect(spec.default).toBeGreaterThanOrEqual(defined(spec.min, `${spec.key}'s min`));
+        expect(spec.default).toBeLessThanOrEqual(defined(spec.max, `${spec.key}'s max`));
       }
       expect(spec.help.length).toBeGreaterThan(0);
     }
@@ -127,7 +129,7 @@ describe('validateRegularizationConfig', () => {
   });
 
   it('lets λ be 0 although its log slider starts at 1e-4', () => {
-    const lambda = REGULARIZATION_PARAMS.find((spec) => spec.key === 'lambda')!;
+    const lambda = paramSpec(REGULARIZATION_PARAMS, 'lambda');
     expect(lambda.sliderMin).toBe(1e-4);
     expect(validateRegularizationConfig({ lambda: 0 }).lambda).toBe(0);
   });

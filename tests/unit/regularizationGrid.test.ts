@@ -10,6 +10,7 @@ import {
   refineMinimizer,
 } from '../../src/core/gridLoss';
 import { generateRegularizationData, modelGradient, modelLoss } from '../../src/core/regularizationModels';
+import { defined } from '../helpers/defined';
 
 // THEORY.md closed forms for J = ½h(w − a)² per coordinate, h = (2, 0.5), a = (1.5, −0.4).
 const H = [2, 0.5];
@@ -96,7 +97,7 @@ describe('gridArgmin', () => {
   it('ignores NaN and ±Infinity and returns the grid weights of the minimum', () => {
     const G = 3;
     const values = Float64Array.of(NaN, 5, -Infinity, 4, Infinity, 2, NaN, 3, 7);
-    const minimum = gridArgmin(values, { w1Min: 0, w1Max: 2, w2Min: 0, w2Max: 2 }, G)!;
+    const minimum = defined(gridArgmin(values, { w1Min: 0, w1Max: 2, w2Min: 0, w2Max: 2 }, G), 'the finite minimum');
     expect(minimum).toEqual({ i: 2, j: 1, w: [2, 1], value: 2 });
     expect(gridArgmin(Float64Array.of(NaN, NaN, NaN, NaN), SYMMETRIC, 2)).toBeNull();
   });
@@ -106,8 +107,14 @@ describe('gridArgmin', () => {
     const step = 4 / (G - 1);
     const dataLoss = gridLoss('quadratic', quadratic, SYMMETRIC, G);
     for (const lambda of [0.1, 0.5, 1]) {
-      const l2 = gridArgmin(gridPenalty(dataLoss, SYMMETRIC, G, 'l2', lambda, 0), SYMMETRIC, G)!;
-      const l1 = gridArgmin(gridPenalty(dataLoss, SYMMETRIC, G, 'l1', lambda, 0), SYMMETRIC, G)!;
+      const l2 = defined(
+        gridArgmin(gridPenalty(dataLoss, SYMMETRIC, G, 'l2', lambda, 0), SYMMETRIC, G),
+        'the L2 minimum',
+      );
+      const l1 = defined(
+        gridArgmin(gridPenalty(dataLoss, SYMMETRIC, G, 'l1', lambda, 0), SYMMETRIC, G),
+        'the L1 minimum',
+      );
       for (let k = 0; k < 2; k++) {
         expect(Math.abs(l2.w[k] - l2Closed(lambda, k))).toBeLessThanOrEqual(step);
         expect(Math.abs(l1.w[k] - l1Closed(lambda, k))).toBeLessThanOrEqual(step);
@@ -228,7 +235,7 @@ describe('refineMinimizer on data and non-convex models', () => {
     const window: GridWindow = { w1Min: -5, w1Max: 5, w2Min: -5, w2Max: 5 };
     const G = 101;
     const grid = gridLoss('himmelblau', quadratic, window, G);
-    const start = gridArgmin(grid, window, G)!;
+    const start = defined(gridArgmin(grid, window, G), 'the grid minimum');
     const himmelblau = refineMinimizer('himmelblau', quadratic, 'none', 0, 0, start.w);
     expect(himmelblau.value).toBeLessThan(1e-16);
     expect(himmelblau.value).toBeLessThanOrEqual(start.value);
