@@ -58,6 +58,28 @@ const FRAME_COLOR = 0x6f7d99;
 const PATH_ANIMATION_MS = 1600;
 const LIFT = 0.006; // lines float this far above the surface so they are not hidden in it
 
+// ---- grid ↔ world ----
+
+function xOf(window: GridWindow, w1: number): number {
+  return -1 + (2 * (w1 - window.w1Min)) / (window.w1Max - window.w1Min);
+}
+
+function zOf(window: GridWindow, w2: number): number {
+  return 1 - (2 * (w2 - window.w2Min)) / (window.w2Max - window.w2Min);
+}
+
+/** Fractional coordinates (i, j) of weights in the D×D display grid over the window. */
+function gridCoordinates(window: GridWindow, D: number, w: readonly [number, number]): [number, number] {
+  return [
+    ((w[0] - window.w1Min) / (window.w1Max - window.w1Min)) * (D - 1),
+    ((w[1] - window.w2Min) / (window.w2Max - window.w2Min)) * (D - 1),
+  ];
+}
+
+function inWindow(window: GridWindow, w: readonly [number, number]): boolean {
+  return w[0] >= window.w1Min && w[0] <= window.w1Max && w[1] >= window.w2Min && w[1] <= window.w2Max;
+}
+
 export class LandscapeScene {
   private readonly surfaceGroup = new THREE.Group();
   private readonly markerGroup = new THREE.Group();
@@ -104,32 +126,6 @@ export class LandscapeScene {
       labelBound: 1.05,
     });
     return new LandscapeScene(view, container, options);
-  }
-
-  // ---- grid ↔ world ----
-
-  private xOf(w1: number): number {
-    const { w1Min, w1Max } = this.surface!.window;
-    return -1 + (2 * (w1 - w1Min)) / (w1Max - w1Min);
-  }
-
-  private zOf(w2: number): number {
-    const { w2Min, w2Max } = this.surface!.window;
-    return 1 - (2 * (w2 - w2Min)) / (w2Max - w2Min);
-  }
-
-  /** Fractional display-grid coordinates (i, j) of weights. */
-  private gridCoordinates(w: readonly [number, number]): [number, number] {
-    const { window, D } = this.surface!;
-    return [
-      ((w[0] - window.w1Min) / (window.w1Max - window.w1Min)) * (D - 1),
-      ((w[1] - window.w2Min) / (window.w2Max - window.w2Min)) * (D - 1),
-    ];
-  }
-
-  private inWindow(w: readonly [number, number]): boolean {
-    const { window } = this.surface!;
-    return w[0] >= window.w1Min && w[0] <= window.w1Max && w[1] >= window.w2Min && w[1] <= window.w2Max;
   }
 
   // ---- content ----
@@ -185,13 +181,13 @@ export class LandscapeScene {
     // The coordinate axes w1 = 0 and w2 = 0, draped over the surface: where L1 minimizers land.
     const axisLines: number[] = [];
     if (window.w1Min < 0 && window.w1Max > 0) {
-      const i = this.gridCoordinates([0, window.w2Min])[0];
+      const i = gridCoordinates(window, D, [0, window.w2Min])[0];
       for (let j = 0; j + 1 < D; j++) axisLines.push(...toWorld(i, j), ...toWorld(i, j + 1));
       const [x, y, z] = toWorld(i, D - 1);
       this.view.addLabel('w1 = 0', x, y + 0.06, z - 0.04, 'axis-zero', 'surface');
     }
     if (window.w2Min < 0 && window.w2Max > 0) {
-      const j = this.gridCoordinates([window.w1Min, 0])[1];
+      const j = gridCoordinates(window, D, [window.w1Min, 0])[1];
       for (let i = 0; i + 1 < D; i++) axisLines.push(...toWorld(i, j), ...toWorld(i + 1, j));
       const [x, y, z] = toWorld(D - 1, j);
       this.view.addLabel('w2 = 0', x + 0.1, y + 0.04, z, 'axis-zero', 'surface');
@@ -226,13 +222,13 @@ export class LandscapeScene {
     segment([-1, 0, -1], [-1, 0, 1]);
     // w1 ticks along the front edge, w2 ticks along the left edge.
     for (const w1 of niceTicks(window.w1Min, window.w1Max, 6)) {
-      const x = this.xOf(w1);
+      const x = xOf(window, w1);
       segment([x, 0, 1], [x, 0, 1.06]);
       this.view.addLabel(formatTick(w1), x, 0, 1.16, '', 'surface');
     }
     this.view.addLabel('w1 →', 0, 0, 1.34, 'axis-title', 'surface');
     for (const w2 of niceTicks(window.w2Min, window.w2Max, 6)) {
-      const z = this.zOf(w2);
+      const z = zOf(window, w2);
       segment([-1, 0, z], [-1.06, 0, z]);
       this.view.addLabel(formatTick(w2), -1.17, 0, z, '', 'surface');
     }
@@ -275,18 +271,18 @@ export class LandscapeScene {
   private placeMarkers(): void {
     clearGroup(this.markerGroup);
     this.view.clearLabels('marker');
-    if (!this.surface) return;
+    if (!this.surface || !this.heights) return;
     const sphere = new THREE.SphereGeometry(0.032, 20, 12);
-    const heights = this.heights!;
-    const { D } = this.surface;
+    const heights = this.heights;
+    const { window, D } = this.surface;
     this.markers.forEach((marker, index) => {
-      if (!this.inWindow(marker.w)) return;
+      if (!inWindow(window, marker.w)) return;
       // On the drawn mesh (bilinear in the display grid), not at the exact value: with log heights the
       // true minimum lies in a funnel the mesh cannot resolve, and the marker would hide under it.
-      const [i, j] = this.gridCoordinates(marker.w);
+      const [i, j] = gridCoordinates(window, D, marker.w);
       const y = sampleGrid(heights, D, i, j) * HEIGHT;
       const mesh = new THREE.Mesh(sphere.clone(), new THREE.MeshBasicMaterial({ color: marker.color }));
-      mesh.position.set(this.xOf(marker.w[0]), y + 0.02, this.zOf(marker.w[1]));
+      mesh.position.set(xOf(window, marker.w[0]), y + 0.02, zOf(window, marker.w[1]));
       mesh.name = `marker ${marker.key}`;
       this.markerGroup.add(mesh);
       // A stalk down to the floor shows where the minimizer sits in (w1, w2).
@@ -327,8 +323,8 @@ export class LandscapeScene {
       // Outside the window the path is pinned to the border (the status line says it left).
       const w1 = Math.min(window.w1Max, Math.max(window.w1Min, point[0]));
       const w2 = Math.min(window.w2Max, Math.max(window.w2Min, point[1]));
-      const [i, j] = this.gridCoordinates([w1, w2]);
-      positions.set([this.xOf(w1), sampleGrid(heights, D, i, j) * HEIGHT + 2 * LIFT, this.zOf(w2)], index * 3);
+      const [i, j] = gridCoordinates(window, D, [w1, w2]);
+      positions.set([xOf(window, w1), sampleGrid(heights, D, i, j) * HEIGHT + 2 * LIFT, zOf(window, w2)], index * 3);
     });
     this.pathPositions = positions;
     const geometry = new THREE.BufferGeometry();

@@ -11,6 +11,7 @@ import { regularizationConfigFromFlags } from '../../src/cli/regularizationComma
 import { defaultStart } from '../../src/core/regularizationModels';
 import { readRegularizationUrl } from '../../src/ui/regularizationState';
 import { downloadFrom, isPng, SCREENSHOTS, useBrowser } from '../helpers/browser';
+import { defined } from '../helpers/defined';
 
 const browser = useBrowser();
 
@@ -54,7 +55,7 @@ it('moves the L1 minimizer onto an axis when λ passes the threshold, and explai
   await page.waitForTimeout(2500);
   // λ through the GUI: the log slider spans log₁₀ λ from −4 to 1; 74% of the way is λ ≈ 0.5.
   const slider = page.locator('[data-key="lambda"] .lil-slider');
-  const box = (await slider.boundingBox())!;
+  const box = defined(await slider.boundingBox(), 'the λ slider box');
   const before = await updatesSoFar(page);
   await page.mouse.click(box.x + box.width * 0.74, box.y + box.height / 2);
   await waitForResult(page, before + 1);
@@ -111,7 +112,7 @@ it('round-trips its URL and reports clamped URL values', async () => {
   expect(await page.locator('#l1-minimizer').getAttribute('data-w2')).toBe('0');
 
   // A click on the surface (raycast) moves the descent start there: the URL gets the new start.
-  const viewport = (await page.locator('#landscape-viewport canvas').boundingBox())!;
+  const viewport = defined(await page.locator('#landscape-viewport canvas').boundingBox(), 'the landscape canvas box');
   await page.mouse.click(viewport.x + viewport.width / 2, viewport.y + viewport.height * 0.4);
   await expect.poll(() => new URL(page.url()).searchParams.has('startW1'), { timeout: 10_000 }).toBe(true);
   const start = [
