@@ -177,8 +177,10 @@ export const regularizationCommand: CliCommand = {
       `  --rule also takes ${Object.entries(RULE_ALIASES)
         .map(([alias, rule]) => `${alias} (${rule})`)
         .join(', ')}`,
-      '  --path            compute the descent path from --start with --rule, --alpha, --steps ("path" is [] without it)',
-      `  --reg-path        add w*(λ) for L1 and L2 at ${REG_PATH_LAMBDAS.length} λ from ${LAMBDA_LOG_FLOOR} to 10 (log-spaced)`,
+      '  --path            compute the descent path from --start with --rule, --alpha, --steps' +
+        ' ("path" is [] without it)',
+      `  --reg-path        add w*(λ) for L1 and L2 at ${REG_PATH_LAMBDAS.length} λ` +
+        ` from ${LAMBDA_LOG_FLOOR} to 10 (log-spaced)`,
       '  --cpu             run the CPU twin (f64, one thread) instead of the GPU kernels',
       '',
       'Penalties: L1 = λ(|w1|+|w2|), L2 = λ(w1²+w2²) with no ½ (L2 decay factor 1 − 2αλ).',

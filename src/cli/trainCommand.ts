@@ -50,7 +50,8 @@ export const trainCommand: CliCommand = {
   help: () =>
     [
       helpForTable(TRAIN_PARAMS),
-      `  --${'hidden'.padEnd(14)} comma-separated hidden widths, 1–8 layers of 1–64 (e.g. 8,4); replaces --depth and --width`,
+      `  --${'hidden'.padEnd(14)} comma-separated hidden widths, 1–8 layers of 1–64 (e.g. 8,4);` +
+        ' replaces --depth and --width',
       `  --${'cpu'.padEnd(14)} run the CPU twin (f64, single thread) instead of the GPU`,
     ].join('\n'),
   async run(flags: ParsedFlags) {

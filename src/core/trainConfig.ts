@@ -248,7 +248,9 @@ export const TRAIN_PARAMS: readonly TrainParamSpec[] = [
 export function parseHidden(raw: unknown): number[] {
   const parts =
     typeof raw === 'string' ? raw.split(',').map((part) => part.trim()) : Array.isArray(raw) ? raw : undefined;
-  const problem = `hidden must be 1–${MAX_HIDDEN_LAYERS} comma-separated integers in 1–${MAX_HIDDEN_WIDTH} (got ${JSON.stringify(raw)})`;
+  const problem =
+    `hidden must be 1–${MAX_HIDDEN_LAYERS} comma-separated integers in 1–${MAX_HIDDEN_WIDTH}` +
+    ` (got ${JSON.stringify(raw)})`;
   if (parts === undefined || parts.length < 1 || parts.length > MAX_HIDDEN_LAYERS)
     throw new ConfigError('hidden', problem);
   return parts.map((part) => {
@@ -268,14 +270,16 @@ function crossCheck(config: TrainConfig): void {
   if (config.penalty === 'l2' && 2 * config.alpha * config.lambda >= 1) {
     throw new ConfigError(
       'lambda',
-      `L2 weight decay multiplies w by 1 − 2αλ, which must stay positive (α = ${config.alpha}, λ = ${config.lambda} give ${1 - 2 * config.alpha * config.lambda})`,
+      'L2 weight decay multiplies w by 1 − 2αλ, which must stay positive' +
+        ` (α = ${config.alpha}, λ = ${config.lambda} give ${1 - 2 * config.alpha * config.lambda})`,
     );
   }
   const maxCopies = maxCopiesFor(trainLayout(config.hidden));
   if (config.copies > maxCopies) {
     throw new ConfigError(
       'copies',
-      `${config.copies} copies of a network with hidden layers ${config.hidden.join(',')} need more than the 128 MiB buffers every adapter offers; at most ${maxCopies}`,
+      `${config.copies} copies of a network with hidden layers ${config.hidden.join(',')}` +
+        ` need more than the 128 MiB buffers every adapter offers; at most ${maxCopies}`,
     );
   }
 }

@@ -147,7 +147,8 @@ export async function startApp(root: HTMLElement): Promise<void> {
   const initial = EXPLORERS.find((candidate) => candidate.id === selectedId());
   if (selectedId() && !initial) {
     notify(
-      `Unknown view "${selectedId()}" in the URL; allowed: ${EXPLORERS.map((e) => e.id).join(', ')}. Showing the overview.`,
+      `Unknown view "${selectedId()}" in the URL;` +
+        ` allowed: ${EXPLORERS.map((e) => e.id).join(', ')}. Showing the overview.`,
     );
   }
   const params = new URLSearchParams(location.search);

@@ -62,15 +62,17 @@ export function derivationReadings(result: InitStatsResult, layer: number, verdi
   };
   const sum = times(gain, below.meanSquare);
   const predictedZ = sum === null ? null : sum + biasVariance;
+  const biasTerm = biasVariance > 0 ? ' + σ_b²' : '';
   const step2: StepReading = {
-    text: `n·Var(W)·E[a[${l - 1}]²]${biasVariance > 0 ? ' + σ_b²' : ''} = ${f(predictedZ)}; measured Var(z[${l}]) = ${f(here.z.variance)}`,
+    text: `n·Var(W)·E[a[${l - 1}]²]${biasTerm} = ${f(predictedZ)}; measured Var(z[${l}]) = ${f(here.z.variance)}`,
     holds: agrees(predictedZ, here.z.variance),
     predicted: predictedZ,
     measured: here.z.variance,
   };
   const zeroMeanShare = below.variance !== null && below.meanSquare ? below.variance / below.meanSquare : null;
+  const notZeroMean = zeroMeanShare !== null && zeroMeanShare < 0.8 ? ' (not zero-mean)' : '';
   const step3: StepReading = {
-    text: `E[a[${l - 1}]] = ${f(below.mean)}: Var(a)/E[a²] = ${f(zeroMeanShare)}${zeroMeanShare !== null && zeroMeanShare < 0.8 ? ' (not zero-mean)' : ''}`,
+    text: `E[a[${l - 1}]] = ${f(below.mean)}: Var(a)/E[a²] = ${f(zeroMeanShare)}${notZeroMean}`,
     holds: zeroMeanShare === null ? null : zeroMeanShare > 0.8,
     predicted: 1,
     measured: zeroMeanShare,
@@ -104,8 +106,10 @@ export function derivationReadings(result: InitStatsResult, layer: number, verdi
     const upper = layers[ratioLayer].delta.meanSquare;
     const ratio = lower !== null && upper !== null && upper > 0 ? lower / upper : null;
     const chiHere = verdict.chiPerLayer[ratioLayer - 1];
+    const widthGain = config.width * weightVariance(config.scheme, config.scale, config.width, config.width);
+    const chiTerm = chiHere !== undefined ? `, χ = ${f(chiHere)}` : '';
     step7 = {
-      text: `E[δ[${ratioLayer}]²]/E[δ[${ratioLayer + 1}]²] = ${f(ratio)}; n·Var(W) = ${f(config.width * weightVariance(config.scheme, config.scale, config.width, config.width))}${chiHere !== undefined ? `, χ = ${f(chiHere)}` : ''}`,
+      text: `E[δ[${ratioLayer}]²]/E[δ[${ratioLayer + 1}]²] = ${f(ratio)}; n·Var(W) = ${f(widthGain)}${chiTerm}`,
       holds: ratio === null ? null : Math.abs(Math.log(ratio)) < Math.log(1.25),
       predicted: 1,
       measured: ratio,
@@ -145,13 +149,17 @@ export function verdictText(
   const symmetric = config.scheme === 'zeros' || config.scheme === 'constant';
   let headline: string;
   if (config.scheme === 'zeros') {
-    headline = `${VERDICT_WORDS.vanishing} and the symmetry is never broken: with all weights 0 every unit is 0 and every gradient below the top layer is exactly 0.`;
+    headline =
+      `${VERDICT_WORDS.vanishing} and the symmetry is never broken: ` +
+      'with all weights 0 every unit is 0 and every gradient below the top layer is exactly 0.';
   } else if (config.scheme === 'constant') {
     headline =
       `Symmetric: every unit of a layer is a copy of its neighbours, so training can never make them differ ` +
       `(the gradient sizes are fine, ×${formatNumber(verdict.chiStar)} per layer).`;
   } else {
-    headline = `${VERDICT_WORDS[verdict.verdict]}: E[δ²] is multiplied by χ ≈ ${formatNumber(verdict.chiStar)} per layer going down.`;
+    headline =
+      `${VERDICT_WORDS[verdict.verdict]}: ` +
+      `E[δ²] is multiplied by χ ≈ ${formatNumber(verdict.chiStar)} per layer going down.`;
   }
   const details: string[] = [];
   if (result && result.layers.length >= 2) {
@@ -159,12 +167,12 @@ export function verdictText(
     const bottom = result.layers[0].delta.meanSquare;
     const topValue = result.layers[result.layers.length - 1].delta.meanSquare;
     const ratio = bottom !== null && topValue !== null && topValue > 0 ? bottom / topValue : null;
-    details.push(
-      `Measured: E[δ[1]²]/E[δ[L]²] = ${formatNumber(ratio)}${gain !== null ? ` (×${formatNumber(gain)} per layer)` : ''}.`,
-    );
+    const perLayer = gain !== null ? ` (×${formatNumber(gain)} per layer)` : '';
+    details.push(`Measured: E[δ[1]²]/E[δ[L]²] = ${formatNumber(ratio)}${perLayer}.`);
     if (!symmetric && verdict.verdict === 'stable' && gain !== null && gain < 0.9) {
       details.push(
-        'Near χ = 1 (the critical point) E[δ²] drifts only slowly with depth, like a power of l, not exponentially: compare “too small”.',
+        'Near χ = 1 (the critical point) E[δ²] drifts only slowly with depth, like a power of l, ' +
+          'not exponentially: compare “too small”.',
       );
     }
   }

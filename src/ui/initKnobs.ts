@@ -14,7 +14,10 @@ import type { ExplorerFrame } from './kit/frame';
 import { ParamGui } from './kit/paramGui';
 
 export interface KnobHooks {
-  /** The experiment changed (state.config is the new one): run it after `debounceMs` (the runner's default when absent). */
+  /**
+   * The experiment changed (state.config is the new one): run it after `debounceMs` (the runner's default
+   * when absent).
+   */
   run(config: InitConfig, debounceMs?: number): void;
   /** A View knob moved (state.view is the new one). */
   redraw(): void;

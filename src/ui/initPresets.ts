@@ -25,7 +25,8 @@ export const INIT_PRESETS: readonly InitPreset[] = [
     values: { activation: 'tanh', scheme: 'zeros', scale: 1, biasStd: 0 },
     verdict: 'vanishing',
     story:
-      'All weights 0: every z and a is 0, and every gradient below the top layer is exactly 0; the symmetry is never broken.',
+      'All weights 0: every z and a is 0, and every gradient below the top layer is exactly 0; ' +
+      'the symmetry is never broken.',
   },
   {
     id: 'too-small',
@@ -33,7 +34,8 @@ export const INIT_PRESETS: readonly InitPreset[] = [
     values: { activation: 'tanh', scheme: 'xavier-normal', scale: 0.5, biasStd: 0 },
     verdict: 'vanishing',
     story:
-      'Xavier std × 0.5: each layer multiplies the variance by about 0.25, so activations collapse onto 0 and gradients vanish.',
+      'Xavier std × 0.5: each layer multiplies the variance by about 0.25, ' +
+      'so activations collapse onto 0 and gradients vanish.',
   },
   {
     id: 'appropriate',
@@ -56,7 +58,8 @@ export const INIT_PRESETS: readonly InitPreset[] = [
     values: { activation: 'tanh', scheme: 'constant', scale: 1, biasStd: 0 },
     verdict: 'stable',
     story:
-      'Every weight equal (c = 1/n[l−1]): magnitudes are fine, but all units of a layer are copies of one another, forever.',
+      'Every weight equal (c = 1/n[l−1]): magnitudes are fine, ' +
+      'but all units of a layer are copies of one another, forever.',
   },
   {
     id: 'he-relu',
@@ -71,7 +74,8 @@ export const INIT_PRESETS: readonly InitPreset[] = [
     values: { activation: 'sigmoid', scheme: 'xavier-normal', scale: 1, biasStd: 0 },
     verdict: 'vanishing',
     story:
-      'Sigmoid outputs have mean ½, not 0, and slope ≤ ¼: the zero-mean step of the derivation fails and gradients vanish.',
+      'Sigmoid outputs have mean ½, not 0, and slope ≤ ¼: ' +
+      'the zero-mean step of the derivation fails and gradients vanish.',
   },
 ];
 

@@ -73,7 +73,8 @@ export class DerivationBox {
   /** The steps at the layer under the cursor (`hovered`) or the inspected one. */
   draw({ config, result, verdict, view }: InitShown, hovered: number | null): void {
     const layer = hovered ?? inspectedLayer(view, result?.layers.length ?? config.depth);
-    this.panel.heading.textContent = `Xavier's derivation, measured at layer ${layer}${hovered ? ' (under the cursor)' : ''}`;
+    const where = hovered ? ' (under the cursor)' : '';
+    this.panel.heading.textContent = `Xavier's derivation, measured at layer ${layer}${where}`;
     if (!result) return;
     const run = result.config;
     const text = verdictText(run, result, verdict);

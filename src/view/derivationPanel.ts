@@ -29,7 +29,9 @@ export const DERIVATION_STEPS: readonly { tex: string; why: string }[] = [
     why: 'terms independent (biases 0)',
   },
   {
-    tex: String.raw`\mathrm{Var}(XY) = E[X]^2\mathrm{Var}(Y) + \mathrm{Var}(X)E[Y]^2 + \mathrm{Var}(X)\mathrm{Var}(Y) = \mathrm{Var}(X)\mathrm{Var}(Y)`,
+    tex:
+      String.raw`\mathrm{Var}(XY) = E[X]^2\mathrm{Var}(Y) + \mathrm{Var}(X)E[Y]^2 + \mathrm{Var}(X)\mathrm{Var}(Y)` +
+      String.raw` = \mathrm{Var}(X)\mathrm{Var}(Y)`,
     why: 'when both are zero-mean',
   },
   {
@@ -42,7 +44,9 @@ export const DERIVATION_STEPS: readonly { tex: string; why: string }[] = [
     why: 'factor < 1 vanishes, = 1 holds, > 1 explodes',
   },
   {
-    tex: String.raw`\text{backward: } \mathrm{Var}(W^{[l]}) = \frac{1}{n^{[l]}}, \quad \text{Glorot: } \frac{2}{n^{[l-1]} + n^{[l]}}`,
+    tex:
+      String.raw`\text{backward: } \mathrm{Var}(W^{[l]}) = \frac{1}{n^{[l]}}, ` +
+      String.raw`\quad \text{Glorot: } \frac{2}{n^{[l-1]} + n^{[l]}}`,
     why: 'the same argument on δ',
   },
 ];

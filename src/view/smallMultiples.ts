@@ -63,7 +63,9 @@ export class SmallMultiples {
     const figures = items.map((item) => this.figure(item, axis, density, max, item.layer === selectedLayer));
     this.grid.replaceChildren(...figures);
     this.note.textContent = items.length < depth ? `Showing ${items.length} of ${depth} layers (evenly spaced). ` : '';
-    this.note.textContent += `Common value axis ${formatEnd(axis.lo)} … ${formatEnd(axis.hi)}; red edge bars: values beyond it. Click a layer to inspect it in the derivation.`;
+    this.note.textContent +=
+      `Common value axis ${formatEnd(axis.lo)} … ${formatEnd(axis.hi)}; red edge bars: values beyond it. ` +
+      'Click a layer to inspect it in the derivation.';
   }
 
   private figure(

@@ -234,9 +234,8 @@ export class VarianceChart {
       const note = gaps > 0 ? ` <span style="color:#ef5d5d">(${why})</span>` : '';
       return `<span><b style="color:${s.color}">━</b> ${s.label}${note}</span>`;
     });
-    entries.push(
-      '<span>━ measured · <b>╌</b> mean-field theory · <span style="background:rgba(230,235,245,0.16);padding:0 0.4em">band</span> 5–95% over initializations</span>',
-    );
+    const bandSwatch = '<span style="background:rgba(230,235,245,0.16);padding:0 0.4em">band</span>';
+    entries.push(`<span>━ measured · <b>╌</b> mean-field theory · ${bandSwatch} 5–95% over initializations</span>`);
     this.legend.innerHTML = entries.join('');
   }
 

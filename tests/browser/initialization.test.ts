@@ -154,7 +154,7 @@ describe('Initialization explorer', () => {
     expect(errors).toEqual([]);
   });
 
-  it('exports each panel: the landscape PNG and JSON, the moments CSV, the steps, the spreads, the command', async () => {
+  it('exports each panel: landscape PNG and JSON, moments CSV, the steps, the spreads, the command', async () => {
     const { page, errors } = await browser.open(`/?view=init&${SMALL}`);
     await waitForRun(page, 32);
     const command = page.locator('#init-command');

@@ -36,7 +36,7 @@ it('trains K copies to the last checkpoint, shows exact zeros under L1 and repor
   expect(errors).toEqual([]);
 });
 
-it("draws the moons boundary and the chosen copy's network; re-seed moves on, reset keeps the seed, step adds T", async () => {
+it("draws the moons boundary and chosen copy's network; re-seed moves on, reset keeps seed, step adds T", async () => {
   const { page, errors } = await browser.open(
     '/?view=training&dataset=moons&steps=60&every=20&copies=16&scheme=xavier-normal',
     {
@@ -90,7 +90,7 @@ it('keeps every hidden unit of a layer identical under a zeros initialization an
   expect(errors).toEqual([]);
 });
 
-it('exports the loss bands (CSV), the boundary (JSON), the network (PNG), and a command line that reproduces them', async () => {
+it('exports the loss bands (CSV), boundary (JSON), network (PNG) and a command line that reproduces them', async () => {
   const { page, errors } = await browser.open('/?view=training&dataset=moons&steps=20&every=10&copies=8&seed=7');
   const status = page.locator('#training-status');
   await expect.poll(() => status.getAttribute('data-state'), { timeout: 150_000, interval: 250 }).toBe('done');
