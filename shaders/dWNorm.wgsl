@@ -4,7 +4,8 @@
 // Each invocation computes a 4×4 tile of both Gram matrices (rows b0..b0+3 against c0..c0+3) with
 // sixteen named accumulators, the register tiling of layerForward: 8 vec4 loads feed 16 dot products.
 // The sum is symmetric in (b, c): only tiles with c0 ≥ b0 are computed (numbered over the upper
-// triangle), off-diagonal tiles count twice. Padded batch rows (b ≥ B) may hold stale values from an earlier run and are masked out.
+// triangle), off-diagonal tiles count twice. Padded batch rows (b ≥ B) may hold stale values from an
+// earlier run and are masked out.
 // Each workgroup of WORKGROUP tiles of one init writes one partial that the CPU adds in f64 and divides by
 // B² (the loss averages over the batch). Values are scaled by powers of two (deltaScale, aScale) so
 // the products stay inside f32; the CPU undoes them.
@@ -121,7 +122,9 @@ fn dWNorm(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) 
     let gd = gram_delta(kc, b0, c0);
     let ga = gram_below(kc, b0, c0);
     // select, not a multiplication by 0: a stale padded row may hold NaN or Inf.
-    let colsLive = vec4<bool>(c0 < params.batch, c0 + 1u < params.batch, c0 + 2u < params.batch, c0 + 3u < params.batch);
+    let colsLive = vec4<bool>(
+      c0 < params.batch, c0 + 1u < params.batch, c0 + 2u < params.batch, c0 + 3u < params.batch
+    );
     var tileSum = 0.0;
     for (var u = 0u; u < 4u; u++) {
       let products = select(vec4f(0.0), gd[u] * ga[u], colsLive);

@@ -129,7 +129,9 @@ fn trainStep(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_inde
       if (tile + 1u < tiles) {
         gradients[w_base + p] = g;
       } else {
-        weights[w_base + p] = update_param(weights[w_base + p], g, place.y == 1u, params.penalty, params.alpha, params.alphaLambda, params.decay);
+        weights[w_base + p] = update_param(
+          weights[w_base + p], g, place.y == 1u, params.penalty, params.alpha, params.alphaLambda, params.decay
+        );
       }
     }
     storageBarrier();

@@ -90,7 +90,8 @@ fn cos_sin_turns(u: f32) -> vec2f {
   let theta = (quarters - quadrant - 0.5) * 1.5707963267948966;
   let t2 = theta * theta;
   let sin_theta = theta * (1.0 + t2 * (-1.0 / 6.0 + t2 * (1.0 / 120.0 + t2 * (-1.0 / 5040.0 + t2 * (1.0 / 362880.0)))));
-  let cos_theta = 1.0 + t2 * (-0.5 + t2 * (1.0 / 24.0 + t2 * (-1.0 / 720.0 + t2 * (1.0 / 40320.0 + t2 * (-1.0 / 3628800.0)))));
+  let cos_theta = 1.0 + t2 * (-0.5 + t2 * (1.0 / 24.0 + t2 * (-1.0 / 720.0
+    + t2 * (1.0 / 40320.0 + t2 * (-1.0 / 3628800.0)))));
   // The angle within the quadrant is π/4 + θ.
   let c = (cos_theta - sin_theta) * 0.7071067811865476;
   let s = (cos_theta + sin_theta) * 0.7071067811865476;
@@ -117,7 +118,8 @@ fn log_unit(u: f32) -> f32 {
   let e = select(exponent, exponent + 1.0, high);
   let t = (m - 1.0) / (m + 1.0);
   let t2 = t * t;
-  let atanh_t = t * (1.0 + t2 * (1.0 / 3.0 + t2 * (1.0 / 5.0 + t2 * (1.0 / 7.0 + t2 * (1.0 / 9.0 + t2 * (1.0 / 11.0))))));
+  let atanh_t = t * (1.0 + t2 * (1.0 / 3.0 + t2 * (1.0 / 5.0
+    + t2 * (1.0 / 7.0 + t2 * (1.0 / 9.0 + t2 * (1.0 / 11.0))))));
   return 2.0 * atanh_t + e * 0.6931471805599453;
 }
 

@@ -79,7 +79,8 @@ export function describeAdapter(adapter: AdapterSummary): string {
   const name = [adapter.vendor, adapter.architecture, adapter.device || adapter.description]
     .filter(Boolean)
     .join(' · ');
-  return `${name || 'unnamed adapter'} (${adapter.software ? 'software: CPU emulation, small defaults' : 'hardware GPU'})`;
+  const kind = adapter.software ? 'software: CPU emulation, small defaults' : 'hardware GPU';
+  return `${name || 'unnamed adapter'} (${kind})`;
 }
 
 export interface RequestGpuOptions {

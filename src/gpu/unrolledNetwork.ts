@@ -70,7 +70,8 @@ export function finiteLines(layout: TrainLayout): string[] {
 export function updateLines(layout: TrainLayout): string[] {
   return unrolledParameters(layout).map(
     ({ p, name, isBias }) =>
-      `weights[base + ${p}u] = update_param(${name}, g${name}, ${isBias}, params.penalty, params.alpha, params.alphaLambda, params.decay);`,
+      `weights[base + ${p}u] = update_param(${name}, g${name}, ${isBias}, ` +
+      'params.penalty, params.alpha, params.alphaLambda, params.decay);',
   );
 }
 

@@ -247,7 +247,7 @@ describe(`the regularization engine (${seedLabel(seed)})`, () => {
     expect(Number.isFinite(defined(result.minima.J.grid, 'the grid minimum of J').value)).toBe(true);
   });
 
-  it('puts the separable quadratic minimizers within one grid step of the closed forms, refined to 1e-6, L1 exactly 0', async () => {
+  it('puts quadratic minimizers within a grid step of the closed forms, refined to 1e-6, L1 exactly 0', async () => {
     const { device } = gpu();
     const engine = await sharedEngine();
     // THEORY.md: J = ½h(w − a)² per coordinate. L2: w* = h·a / (h + 2λ); L1: w* = sign(a)·max(|a| − λ/h, 0).

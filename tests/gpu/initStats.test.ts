@@ -152,7 +152,7 @@ describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
     });
   }
 
-  it("gives the CPU twin's numbers with the GPU-sized reduction workgroups (64 lanes; the software adapter uses 8)", async () => {
+  it('matches the CPU twin with GPU-sized reduction workgroups (64 lanes; the software adapter uses 8)', async () => {
     const cfg = config({ activation: 'sigmoid', scheme: 'he-normal', width: 40, biasStd: 0.3 });
     const wide = await InitStatsEngine.create(gpu().device, { reductionLanes: 64, compileDefaults: false });
     try {
@@ -163,7 +163,7 @@ describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
     }
   });
 
-  it('gives the same numbers whatever the chunking (1, 2 or all inits per chunk) and with W kept or redrawn', async () => {
+  it('gives the same numbers for any chunking (1, 2 or all inits per chunk) and with W kept or redrawn', async () => {
     const cfg = config({ inits: 5, activation: 'tanh', scheme: 'he-normal' });
     const whole = (await runOnGpu(cfg)).accumulators;
     expect(engine.plan(cfg).cacheWeights).toBe(true);
@@ -184,7 +184,7 @@ describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
     }
   });
 
-  it('runs width 4096 forward+backward on one init and matches the CPU twin, also when W is drawn in row blocks', async () => {
+  it('runs width 4096 forward+backward on one init like the CPU twin, also when W is drawn in row blocks', async () => {
     const cfg = config({ width: 4096, depth: 2, batch: 4, inits: 1, bins: 64 });
     const cpu = initStatsAccumulators(cfg);
     expectLayersClose(cfg, (await runOnGpu(cfg)).accumulators, cpu);
@@ -330,7 +330,7 @@ describe(`science on the GPU path (${seedLabel(seed)})`, () => {
       expect(Math.abs(defined(layer.a.meanSquare, 'E[a²]') - 1), `layer ${layer.layer}`).toBeLessThan(0.1);
   });
 
-  it('bins a layer whose range is too narrow for f32 bin arithmetic (bins/(hi − lo) > 3.4e38) like the CPU twin', async () => {
+  it('bins a range too narrow for f32 bin arithmetic (bins/(hi − lo) > 3.4e38) like the CPU twin', async () => {
     // Zero weights and σ_b = 5e-38: z = b, so E[z²] = 2.5e-75 and 256 bins over ±4 rms give
     // bins/(hi − lo) = 6.4e38, past the f32 maximum: binned unscaled, every value went to an edge bin.
     // The values are still (mostly) normal f32 numbers, so the GPU must bin them as the CPU twin does.
@@ -371,7 +371,7 @@ describe(`science on the GPU path (${seedLabel(seed)})`, () => {
     expect([gpuZ.underflow, gpuZ.overflow]).toEqual([cpuZ.underflow, cpuZ.overflow]);
   });
 
-  it('exploding to Inf/NaN (linear, scale 100, depth 30): non-finite values counted, statistics of the finite ones kept', async () => {
+  it('exploding (linear, scale 100, depth 30): Inf/NaN counted, statistics of the finite values kept', async () => {
     const cfg = config({
       activation: 'linear',
       scheme: 'xavier-normal',
