@@ -21,7 +21,10 @@ export function moments(values: ArrayLike<number>): { mean: number; variance: nu
   return { mean, variance: m2, skew: m3 / m2 ** 1.5, kurtosis: m4 / (m2 * m2) - 3 };
 }
 
-/** Standard normal CDF via erf (Abramowitz–Stegun 7.1.26 is too coarse for KS at 1e6; use a series/continued fraction). */
+/**
+ * Standard normal CDF via erf (Abramowitz–Stegun 7.1.26 is too coarse for KS at 1e6; use a series/continued
+ * fraction).
+ */
 export function normalCdf(x: number): number {
   return 0.5 * erfc(-x / Math.SQRT2);
 }

@@ -138,7 +138,7 @@ describe('initStats: the science', () => {
     }
   });
 
-  it('exploding (linear, scale 100, depth 200): Inf and NaN are counted, statistics stay finite, JSON has no NaN', () => {
+  it('exploding (linear, scale 100, depth 200): Inf and NaN counted, statistics stay finite, JSON has no NaN', () => {
     // f64 overflows near layer 155 (100^l); on the f32 GPU the same happens near layer 19.
     const config = validateInitConfig({ activation: 'linear', scale: 100, width: 8, batch: 4, inits: 4, depth: 200 });
     const layers = initStatsAccumulators(config);

@@ -24,7 +24,8 @@ describe('descent update rules (THEORY.md, one coordinate)', () => {
     expect(descentUpdate('l1-proximal', w, g, lambda, alpha)).toBeCloseTo(w - alpha * g - alpha * lambda, 15);
     expect(descentUpdate('l1-proximal', 0.04, 0, lambda, alpha)).toBe(0); // |u| ≤ αλ lands on +0
     expect(descentUpdate('l2-decay', w, g, lambda, alpha)).toBe((1 - 2 * alpha * lambda) * w - alpha * g);
-    for (const rule of DESCENT_RULES) expect(descentUpdate(rule, w, NaN, lambda, alpha), rule).toBeNaN(); // never an exact 0
+    // A NaN gradient gives NaN under every rule, never an exact 0.
+    for (const rule of DESCENT_RULES) expect(descentUpdate(rule, w, NaN, lambda, alpha), rule).toBeNaN();
   });
 });
 

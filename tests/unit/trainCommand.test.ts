@@ -16,9 +16,10 @@ describe('train command flags', () => {
   it("reads the issue's example", () => {
     const config = trainConfigFromFlags(
       parseFlags(
-        '--dataset=moons --hidden=8,8 --activation=tanh --scheme=xavier-normal --scale=1 --penalty=l2 --lambda=0.001 --alpha=0.5 --steps=500 --copies=256 --points=256 --seed=1 --cpu'.split(
-          ' ',
-        ),
+        (
+          '--dataset=moons --hidden=8,8 --activation=tanh --scheme=xavier-normal --scale=1 --penalty=l2 ' +
+          '--lambda=0.001 --alpha=0.5 --steps=500 --copies=256 --points=256 --seed=1 --cpu'
+        ).split(' '),
       ),
     );
     expect(config).toMatchObject({

@@ -125,7 +125,7 @@ describe('trainStep (CPU twin)', () => {
     expect(iterate({ penalty: 'l1', l1Update: 'proximal', lambda: 0.8, alpha: 0.1 })).toBe(0);
   });
 
-  it('with zeros or constant init every hidden unit of a layer stays identical (symmetry is never broken)', async () => {
+  it('with zeros or constant init every hidden unit of a layer stays identical (symmetry never broken)', async () => {
     for (const scheme of ['zeros', 'constant'] as const) {
       const engine = new CpuTrainingEngine();
       const config = validateTrainConfig({
