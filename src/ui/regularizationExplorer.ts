@@ -255,7 +255,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   const frame = explorerFrame(container, context, {
     id: 'regularization',
     intro: INTRO,
-    controlsTitle: 'Landscape',
+    controlsTitle: 'Settings',
     table: REGULARIZATION_PARAMS,
     command: () => regularizationCommand(session?.settings ?? url.config),
   });

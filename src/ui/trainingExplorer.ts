@@ -85,7 +85,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   const frame = explorerFrame(container, context, {
     id: 'training',
     intro: INTRO,
-    controlsTitle: 'Training',
+    controlsTitle: 'Settings',
     table: TRAIN_PARAMS,
     command: () => {
       const hidden = unevenHidden(config);
