@@ -123,26 +123,40 @@ export function initStatsAccumulators(
   options: { signal?: AbortSignal } = {},
   theory: TheoryLayer[] = meanFieldTheory(config),
 ): LayerAccumulators[] {
-  const { depth: L, batch: B, inits: K, bins } = config;
+  return initChunkAccumulators(config, theory, 0, config.inits, options.signal);
+}
+
+/**
+ * The accumulators of inits firstInit … firstInit + inits − 1 only, per-init entries 0 … inits − 1: one chunk
+ * of a run (addChunk in core/stats.ts puts chunks together; the page's CPU backend runs chunks in a worker).
+ */
+export function initChunkAccumulators(
+  config: InitConfig,
+  theory: TheoryLayer[],
+  firstInit: number,
+  inits: number,
+  signal?: AbortSignal,
+): LayerAccumulators[] {
+  const { depth: L, batch: B, bins } = config;
   const n = layerWidths(config);
-  const layers = Array.from({ length: L }, () => createLayerAccumulators(bins, K));
+  const layers = Array.from({ length: L }, () => createLayerAccumulators(bins, inits));
   const ranges = layers.map((_, index) => ({
     z: histogramRange(config, theory, index + 1, 'z'),
     a: histogramRange(config, theory, index + 1, 'a'),
     delta: histogramRange(config, theory, index + 1, 'delta'),
   }));
-  for (let k = 0; k < K; k++) {
-    options.signal?.throwIfAborted();
-    const pass = initPass(config, k);
+  for (let slot = 0; slot < inits; slot++) {
+    signal?.throwIfAborted();
+    const pass = initPass(config, firstInit + slot);
     for (let l = 1; l <= L; l++) {
       const acc = layers[l - 1];
       const range = ranges[l - 1];
       for (let e = 0; e < B * n[l]; e++) {
-        addValue(acc.z, pass.z[l][e], k, range.z);
-        addValue(acc.a, pass.a[l][e], k, range.a);
-        addValue(acc.delta, pass.delta[l][e], k, range.delta);
+        addValue(acc.z, pass.z[l][e], slot, range.z);
+        addValue(acc.a, pass.a[l][e], slot, range.a);
+        addValue(acc.delta, pass.delta[l][e], slot, range.delta);
       }
-      acc.dWNormSquared[k] = dWNormSquared(pass.delta[l], pass.a[l - 1], B, n[l], n[l - 1]);
+      acc.dWNormSquared[slot] = dWNormSquared(pass.delta[l], pass.a[l - 1], B, n[l], n[l - 1]);
       acc.symmetry = Math.max(acc.symmetry, symmetryOf(pass.z[l], pass.delta[l], B, n[l]));
     }
   }

@@ -276,3 +276,64 @@ export function summarize(config: InitConfig, theory: TheoryLayer[], layers: Lay
   });
   return { config, layers: stats };
 }
+
+function addQuantityChunk(acc: QuantityAccumulator, chunk: QuantityAccumulator, firstInit: number): void {
+  acc.count += chunk.count;
+  acc.sum += chunk.sum;
+  acc.sumSquares += chunk.sumSquares;
+  acc.nan += chunk.nan;
+  acc.posInf += chunk.posInf;
+  acc.negInf += chunk.negInf;
+  acc.underflow += chunk.underflow;
+  acc.overflow += chunk.overflow;
+  for (let bin = 0; bin < acc.histogram.length; bin++) acc.histogram[bin] += chunk.histogram[bin];
+  acc.initCount.set(chunk.initCount, firstInit);
+  acc.initSum.set(chunk.initSum, firstInit);
+  acc.initSumSquares.set(chunk.initSumSquares, firstInit);
+}
+
+/**
+ * Adds the accumulators of one chunk of inits (its per-init entries 0, 1, … are inits firstInit, firstInit + 1,
+ * …) into those of the whole run: counts, sums and bins add up, per-init values land at their inits.
+ */
+export function addChunk(layers: LayerAccumulators[], chunk: readonly LayerAccumulators[], firstInit: number): void {
+  if (chunk.length !== layers.length) throw new RangeError(`a chunk of ${chunk.length} layers for ${layers.length}`);
+  layers.forEach((acc, index) => {
+    const part = chunk[index];
+    addQuantityChunk(acc.z, part.z, firstInit);
+    addQuantityChunk(acc.a, part.a, firstInit);
+    addQuantityChunk(acc.delta, part.delta, firstInit);
+    acc.dWNormSquared.set(part.dWNormSquared, firstInit);
+    acc.symmetry = Math.max(acc.symmetry, part.symmetry);
+  });
+}
+
+function firstInits<T extends { initCount: Float64Array; initSum: Float64Array; initSumSquares: Float64Array }>(
+  acc: T,
+  done: number,
+): T {
+  return {
+    ...acc,
+    initCount: acc.initCount.subarray(0, done),
+    initSum: acc.initSum.subarray(0, done),
+    initSumSquares: acc.initSumSquares.subarray(0, done),
+  };
+}
+
+/** The summary over the first `done` inits of a run in flight (the later inits' entries are still empty). */
+export function summarizeFirst(
+  config: InitConfig,
+  theory: TheoryLayer[],
+  layers: LayerAccumulators[],
+  done: number,
+): InitStatsResult {
+  if (done === config.inits) return summarize(config, theory, layers);
+  const partialLayers = layers.map((layer) => ({
+    ...layer,
+    z: firstInits(layer.z, done),
+    a: firstInits(layer.a, done),
+    delta: firstInits(layer.delta, done),
+    dWNormSquared: layer.dWNormSquared.subarray(0, done),
+  }));
+  return summarize({ ...config, inits: done }, theory, partialLayers);
+}
