@@ -6,6 +6,12 @@ export type ParamKind = 'int' | 'float' | 'choice' | 'bool';
 export type ParamValue = number | string | boolean;
 export type ParamValues = Record<string, ParamValue>;
 
+/**
+ * What runs the kernels, for the page's defaults: a GPU, a software adapter (SwiftShader: WebGPU emulated
+ * on the CPU), or no WebGPU at all (the CPU twins of core/ in a Web Worker).
+ */
+export type BackendKind = 'gpu' | 'software' | 'cpu';
+
 export interface ParamSpec {
   key: string;
   label: string;
@@ -32,6 +38,11 @@ export interface ParamSpec {
    * (a quick CLI run): the Initialization explorer starts at n = K = 1024 there, the CLI at 128 and 64.
    */
   gpuDefault?: ParamValue;
+  /**
+   * The default of the page without WebGPU, where the CPU twins run in a Web Worker: sizes whose default run
+   * takes about 2 s there. `softwareDefault` when absent (small enough for most tables).
+   */
+  cpuDefault?: ParamValue;
   /** Values a log-scale integer knob offers (its select); powers of two in range when absent. */
   ticks?: readonly number[];
   help: string;
@@ -172,14 +183,27 @@ export function writeParams(table: readonly ParamSpec[], values: ParamValues): U
   return search;
 }
 
+/** The page's default of a spec on this backend, when it has one of its own (else the table's `default`). */
+export function backendDefault(spec: ParamSpec, backend: BackendKind): ParamValue | undefined {
+  switch (backend) {
+    case 'gpu':
+      return spec.gpuDefault;
+    case 'software':
+      return spec.softwareDefault;
+    case 'cpu':
+      return spec.cpuDefault ?? spec.softwareDefault;
+  }
+}
+
 /**
- * The table with the page's defaults on this kind of adapter: `softwareDefault` replaces `default` on a
- * software one, `gpuDefault` on a GPU; specs without one keep the command line's `default`.
+ * The table with the page's defaults on this backend: `gpuDefault` replaces `default` on a GPU,
+ * `softwareDefault` on a software adapter, `cpuDefault` (else `softwareDefault`) without WebGPU; specs
+ * without one keep the command line's `default`.
  */
-export function tableForAdapter<Spec extends ParamSpec>(table: readonly Spec[], software: boolean): Spec[] {
+export function tableForAdapter<Spec extends ParamSpec>(table: readonly Spec[], backend: BackendKind): Spec[] {
   return table.map((spec) => {
-    const adapterDefault = software ? spec.softwareDefault : spec.gpuDefault;
-    return adapterDefault === undefined ? spec : { ...spec, default: adapterDefault };
+    const pageDefault = backendDefault(spec, backend);
+    return pageDefault === undefined ? spec : { ...spec, default: pageDefault };
   });
 }
 

@@ -1,9 +1,11 @@
-// The page shell: header with the adapter in use, one tab per explorer, notices, and the
-// friendly explanation when WebGPU is missing. Explorers plug in through ui/explorer.ts.
+// The page shell: header with the backend in use, one tab per explorer, notices, and, when WebGPU is
+// missing, the CPU backend (every view on the CPU twins in a worker, small sizes) with the friendly
+// explanation of how to get WebGPU in a collapsible box above the view. Explorers plug in through ui/explorer.ts.
 import { describeAdapter, type GpuContext, GpuUnavailableError, requestGpu } from '../gpu/device';
-import type { Explorer, ExplorerContext, NoticeKind } from './explorer';
+import { backendKind, type ComputeBackend, type Explorer, type ExplorerContext, type NoticeKind } from './explorer';
 import { EXPLORERS } from './explorers';
 import { element, errorMessage } from './kit/dom';
+import { CPU_BACKEND_LABEL } from './kit/frame';
 import { LOSS_LIMIT, type LossDecision, LossPolicy } from './recovery';
 
 const VIEW_KEY = 'view';
@@ -16,8 +18,10 @@ export async function startApp(root: HTMLElement): Promise<void> {
   const adapterLine = element('div', { class: 'adapter-line', id: 'adapter-line' }, 'Looking for a WebGPU adapter…');
   header.append(title, tabs, adapterLine);
   const notices = element('ul', { class: 'notices', id: 'notices' });
+  /** Where the explanation of how to get WebGPU goes when the page runs without it. */
+  const backendNotice = element('div', { class: 'backend-notice', id: 'backend-notice' });
   const main = element('main');
-  root.replaceChildren(header, notices, main);
+  root.replaceChildren(header, notices, backendNotice, main);
 
   const notify = (message: string, kind: NoticeKind = 'warning'): void => {
     const item = element('li', { class: kind }, message);
@@ -26,12 +30,17 @@ export async function startApp(root: HTMLElement): Promise<void> {
   };
 
   const losses = new LossPolicy();
-  let gpu: GpuContext;
+  /** Without WebGPU (or without an adapter or device), every view runs on the CPU twins: the notice says why. */
+  const cpuBackend = (error: unknown): ComputeBackend => {
+    showCpuBackend(adapterLine);
+    showGpuMissing(backendNotice, error);
+    return 'cpu';
+  };
+  let backend: ComputeBackend;
   try {
-    gpu = await connect(adapterLine, notify, (info) => void onDeviceLost(info));
+    backend = await connect(adapterLine, notify, (info) => void onDeviceLost(info));
   } catch (error) {
-    showGpuMissing(main, adapterLine, error);
-    return;
+    backend = cpuBackend(error);
   }
 
   let teardown: (() => void) | undefined;
@@ -58,7 +67,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
     const container = element('section', { class: 'explorer-root', 'data-explorer': explorer.id });
     main.append(container);
     const context: ExplorerContext = {
-      gpu,
+      backend,
       params,
       setParams: (next) => {
         if (mine !== generation) return;
@@ -118,15 +127,16 @@ export async function startApp(root: HTMLElement): Promise<void> {
     );
     main.replaceChildren(element('p', { class: 'caption', id: 'recovering' }, `GPU device lost; restarting…`));
     await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+    let reconnected: ComputeBackend;
     try {
-      gpu = await connect(adapterLine, notify, (next) => void onDeviceLost(next));
+      reconnected = await connect(adapterLine, notify, (next) => void onDeviceLost(next));
     } catch (error) {
-      showGpuMissing(main, adapterLine, error);
-      return;
+      reconnected = cpuBackend(error); // no new device: the view goes on with the CPU twins
     }
+    backend = reconnected;
     const params = new URLSearchParams(location.search);
     params.delete(VIEW_KEY);
-    await show(explorer, explorer ? explorer.reduce(params, gpu.adapter.software) : params);
+    await show(explorer, explorer ? explorer.reduce(params, backendKind(backend)) : params);
   }
 
   const home = element('button', { role: 'tab', 'data-view': 'home' }, 'Overview');
@@ -180,6 +190,7 @@ async function connect(
   adapterLine.dataset.vendor = adapter.vendor;
   adapterLine.dataset.architecture = adapter.architecture;
   adapterLine.dataset.software = String(adapter.software);
+  adapterLine.dataset.backend = adapter.software ? 'software' : 'gpu';
   const badge = element(
     'span',
     { class: `badge ${adapter.software ? 'software' : 'hardware'}` },
@@ -248,13 +259,24 @@ function showGaveUp(
   main.replaceChildren(box);
 }
 
-function showGpuMissing(main: HTMLElement, adapterLine: HTMLElement, error: unknown): void {
-  adapterLine.textContent = 'No WebGPU adapter';
+/** The header without WebGPU: the CPU backend's label and badge. */
+function showCpuBackend(adapterLine: HTMLElement): void {
+  adapterLine.textContent = CPU_BACKEND_LABEL;
   adapterLine.dataset.software = 'none';
+  adapterLine.dataset.backend = 'cpu';
+  adapterLine.append(element('span', { class: 'badge software' }, 'CPU'));
+}
+
+/**
+ * Why there is no WebGPU and how to get it, as a collapsible box above the view (the views run on the CPU
+ * meanwhile). The text is the page's own; the reason goes in as text.
+ */
+function showGpuMissing(host: HTMLElement, error: unknown): void {
   const reason = error instanceof GpuUnavailableError ? error.message : `Unexpected error: ${errorMessage(error)}`;
-  const box = element('section', { class: 'gpu-missing', id: 'gpu-missing' });
+  const box = element('details', { class: 'gpu-missing gpu-notice', id: 'gpu-missing' });
   box.innerHTML = `
-    <h2>This lab needs WebGPU</h2>
+    <summary>No WebGPU here: every view runs on the CPU twins at small sizes. How to get WebGPU…</summary>
+    <h2>This lab needs WebGPU for its full sizes</h2>
     <p class="reason"></p>
     <p>What you need:</p>
     <ul>
@@ -265,10 +287,12 @@ function showGpuMissing(main: HTMLElement, adapterLine: HTMLElement, error: unkn
       or turn on <code>chrome://flags/#enable-unsafe-webgpu</code>. Without a GPU driver, add
       <code>--use-webgpu-adapter=swiftshader</code> to run on the CPU (slow but complete).</li>
       <li>Check <code>chrome://gpu</code>: “WebGPU: Hardware accelerated” means you are set.</li>
-    </ul>`;
+    </ul>
+    <p>Meanwhile the CPU twins (the f64 reference code the GPU kernels are tested against) run in a Web
+    Worker with small default sizes, and the 3D views draw through WebGL 2.</p>`;
   const reasonLine = box.querySelector('.reason');
   if (reasonLine) reasonLine.textContent = reason;
   // A browser without WebGPU will not grow it on a reload; a timeout or a refused device may pass.
   if (!(error instanceof GpuUnavailableError && error.failure === 'no-webgpu')) box.append(tryAgainButton());
-  main.replaceChildren(box);
+  host.replaceChildren(box);
 }

@@ -96,7 +96,7 @@ class LandscapePanel {
     this.panel.body.append(this.viewport, this.colorKey, this.caption);
   }
 
-  async start(device: GPUDevice): Promise<void> {
+  async start(device: GPUDevice | undefined): Promise<void> {
     this.landscape = await HistogramLandscape.create(this.viewport, device);
   }
 
@@ -208,10 +208,13 @@ export class InitPanels {
     );
   }
 
-  /** The panels placed in the frame; `read` says what to draw, `onSelectLayer` hears a click on a small multiple. */
+  /**
+   * The panels placed in the frame (the landscape on `device`, or through WebGL 2 without one); `read` says
+   * what to draw, `onSelectLayer` hears a click on a small multiple.
+   */
   static async create(
     frame: ExplorerFrame,
-    device: GPUDevice,
+    device: GPUDevice | undefined,
     read: () => InitShown,
     onSelectLayer: (layer: number) => void,
   ): Promise<InitPanels> {

@@ -6,7 +6,8 @@
 import type { InitConfig } from '../core/initConfig';
 import { meanFieldTheory, type TheoryLayer } from '../core/meanField';
 import type { InitStatsResult } from '../core/stats';
-import { type InitStatsEngine, type InitStatsRun, initStatsFlops } from '../gpu/initStats';
+import { type InitStatsRun, initStatsFlops } from '../gpu/initStats';
+import type { InitEngine } from './initEngines';
 import {
   doneText,
   initsPerChunk,
@@ -42,7 +43,7 @@ export class InitRunner {
 
   /** `show` hears every result to draw: undefined when a run starts, partial ones, the final one. */
   constructor(
-    private readonly engine: InitStatsEngine,
+    private readonly engine: InitEngine,
     private readonly status: StatusLine,
     private readonly show: (result: InitStatsResult | undefined) => void,
     notify: (message: string) => void,

@@ -1,11 +1,18 @@
 // URL state and knob rules of the Initialization explorer: the experiment (INIT_PARAMS, with the
-// page's defaults for this adapter: tableForAdapter applies the table's softwareDefault or gpuDefault)
+// page's defaults for this backend: tableForAdapter applies the table's gpuDefault, softwareDefault or cpuDefault)
 // plus the view toggles (INIT_VIEW_PARAMS), read and written through the kit (clamping, notices,
 // defaults omitted), the knob rule that keeps inputWidth in step with width, and the `stats` command
 // line of a config (the CLI's own defaults omitted). Pure: no DOM, unit-tested.
 
 import { ConfigError, INIT_PARAMS, type InitConfig, type InitParamSpec, validateInitConfig } from '../core/initConfig';
-import { commandLine, type ParamSpec, type ParamValue, parseParam, tableForAdapter } from '../core/params';
+import {
+  type BackendKind,
+  commandLine,
+  type ParamSpec,
+  type ParamValue,
+  parseParam,
+  tableForAdapter,
+} from '../core/params';
 import { nextSeed } from '../core/rng';
 import type { Quantity } from '../core/stats';
 import { readUrl, writeUrl } from './kit/urlState';
@@ -54,14 +61,14 @@ export const INIT_VIEW_PARAMS: readonly ParamSpec[] = [
 
 export const VIEW_KEYS: ReadonlySet<string> = new Set(INIT_VIEW_PARAMS.map((spec) => spec.key));
 
-/** INIT_PARAMS with the page's defaults on this kind of adapter (ranges unchanged: they live in the table). */
-export function initParamTable(software: boolean): InitParamSpec[] {
-  return tableForAdapter(INIT_PARAMS, software);
+/** INIT_PARAMS with the page's defaults on this backend (ranges unchanged: they live in the table). */
+export function initParamTable(backend: BackendKind): InitParamSpec[] {
+  return tableForAdapter(INIT_PARAMS, backend);
 }
 
-export function defaultInitConfig(software: boolean): InitConfig {
+export function defaultInitConfig(backend: BackendKind): InitConfig {
   const values: Record<string, unknown> = {};
-  for (const spec of initParamTable(software)) {
+  for (const spec of initParamTable(backend)) {
     if (spec.defaultFrom === undefined) values[spec.key] = spec.default;
   }
   return validateInitConfig(values);
@@ -75,8 +82,8 @@ export interface InitUrlState {
 }
 
 /** The explorer's state from its URL parameters: never throws; bad values become notices. */
-export function readInitUrl(search: URLSearchParams, software: boolean): InitUrlState {
-  const { values, notices } = readUrl([...initParamTable(software), ...INIT_VIEW_PARAMS], search);
+export function readInitUrl(search: URLSearchParams, backend: BackendKind): InitUrlState {
+  const { values, notices } = readUrl([...initParamTable(backend), ...INIT_VIEW_PARAMS], search);
   const experiment = Object.fromEntries(INIT_PARAMS.map((spec) => [spec.key, values[spec.key]]));
   let config: InitConfig;
   try {
@@ -85,7 +92,7 @@ export function readInitUrl(search: URLSearchParams, software: boolean): InitUrl
     // readUrl already clamps every value into the table's ranges; this is a safety net.
     if (!(error instanceof ConfigError)) throw error;
     notices.push(`${error.message}; using the defaults`);
-    config = defaultInitConfig(software);
+    config = defaultInitConfig(backend);
   }
   const view: InitViewState = {
     quantity: values.quantity as Quantity,
@@ -95,9 +102,9 @@ export function readInitUrl(search: URLSearchParams, software: boolean): InitUrl
   return { config, view, notices };
 }
 
-/** The URL parameters of a state: only values that differ from their (adapter's) defaults. */
-export function writeInitUrl(config: InitConfig, view: InitViewState, software: boolean): URLSearchParams {
-  return writeUrl([...initParamTable(software), ...INIT_VIEW_PARAMS], { ...config, ...view });
+/** The URL parameters of a state: only values that differ from their (backend's) defaults. */
+export function writeInitUrl(config: InitConfig, view: InitViewState, backend: BackendKind): URLSearchParams {
+  return writeUrl([...initParamTable(backend), ...INIT_VIEW_PARAMS], { ...config, ...view });
 }
 
 /** `npm run cli -- stats …`: the same run headless (flags at the CLI's defaults omitted). */

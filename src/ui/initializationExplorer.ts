@@ -1,13 +1,13 @@
-// The Initialization explorer: K random initializations of a deep net run by the GPU engine
-// (src/gpu/initStats.ts), their per-layer histograms, moments and symmetry drawn as they come in
-// (src/ui/initPanels.ts), with presets and the Xavier derivation measured step by step. This file
-// composes the kit: URL state (initUrl.ts) → frame → panels (initPanels.ts) → the runs
-// (initRunner.ts: the kit's LatestRunner over the theory and the engine's chunks) → presets and
-// knobs (initKnobs.ts: ParamGui over INIT_PARAMS with the adapter's defaults, and the View folder).
+// The Initialization explorer: K random initializations of a deep net run by the engine of the backend
+// (initEngines.ts: the GPU engine of src/gpu/initStats.ts, or without WebGPU its CPU twin in a worker), their
+// per-layer histograms, moments and symmetry drawn as they come in (src/ui/initPanels.ts), with presets and the
+// Xavier derivation measured step by step. This file composes the kit: URL state (initUrl.ts) → frame → panels
+// (initPanels.ts) → the runs (initRunner.ts: the kit's LatestRunner over the theory and the engine's chunks) →
+// presets and knobs (initKnobs.ts: ParamGui over INIT_PARAMS with the backend's defaults, and the View folder).
 
 import { INIT_PARAMS } from '../core/initConfig';
-import { InitStatsEngine } from '../gpu/initStats';
-import type { Explorer, ExplorerContext } from './explorer';
+import { backendDevice, backendKind, type Explorer, type ExplorerContext } from './explorer';
+import { createInitEngine, type InitEngine } from './initEngines';
 import { InitKnobs } from './initKnobs';
 import { InitPanels, type InitShown } from './initPanels';
 import { InitRunner } from './initRunner';
@@ -18,8 +18,8 @@ import { explorerFrame } from './kit/frame';
 import { announce, halveSizes } from './kit/urlState';
 
 async function mount(container: HTMLElement, context: ExplorerContext): Promise<() => void> {
-  const software = context.gpu.adapter.software;
-  const url = readInitUrl(context.params, software);
+  const backend = backendKind(context.backend);
+  const url = readInitUrl(context.params, backend);
   announce(url.notices, context.notify);
   /** What runs and what is shown: the knobs write it, the runner's results land in it, the panels read it. */
   const state: InitShown = {
@@ -37,13 +37,13 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   });
   const panels = await InitPanels.create(
     frame,
-    context.gpu.device,
+    backendDevice(context.backend),
     () => state,
     (layer) => knobs.setView('layer', layer),
   );
-  let engine: InitStatsEngine;
+  let engine: InitEngine;
   try {
-    engine = await InitStatsEngine.create(context.gpu.device);
+    engine = await createInitEngine(context.backend);
   } catch (error) {
     panels.destroy();
     throw error;
@@ -58,11 +58,11 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     },
     notify,
   );
-  const knobs = new InitKnobs(frame, initParamTable(software), state, {
+  const knobs = new InitKnobs(frame, initParamTable(backend), state, {
     run: (config, debounceMs) => runner.request(config, debounceMs),
     redraw: () => panels.requestDraw(),
     save: () => {
-      context.setParams(writeInitUrl(state.config, state.view, software));
+      context.setParams(writeInitUrl(state.config, state.view, backend));
       frame.refreshCommand();
     },
     notify,
@@ -83,5 +83,5 @@ export const initializationExplorer: Explorer = {
     'Turn the init scale and watch thousands of random initializations of a wide, deep net vanish, hold or ' +
     'explode, with the Xavier derivation measured step by step.',
   mount,
-  reduce: (params, software) => halveSizes(INIT_PARAMS, params, ['inits', 'width'], software),
+  reduce: (params, backend) => halveSizes(INIT_PARAMS, params, ['inits', 'width'], backend),
 };

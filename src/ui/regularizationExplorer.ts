@@ -1,21 +1,23 @@
-// The Regularization explorer: loss landscapes J(w1, w2) of two-weight models on a G×G grid on the GPU
-// (src/gpu/regularization.ts), the penalized surfaces J + λ·L1 and J + λ·L2, their minimizers, a descent
-// path, and the regularization path w*(λ). This file composes the kit: knobs from REGULARIZATION_PARAMS
-// and the view table, URL state, one LatestRunner whose run is a GPU evaluation and the refinement of its
-// minima (src/ui/regularizationRuns.ts), and the panels (src/ui/regularizationPanels.ts,
-// regularizationPathPanels.ts). While an evaluation runs only the latest settings wait; a stale result
-// is still drawn (feedback while a slider moves), only the latest is refined.
+// The Regularization explorer: loss landscapes J(w1, w2) of two-weight models on a G×G grid, the penalized
+// surfaces J + λ·L1 and J + λ·L2, their minimizers, a descent path, and the regularization path w*(λ). The grid
+// passes run on the backend's engine (regularizationEngines.ts: the GPU engine of src/gpu/regularization.ts, or
+// without WebGPU the CPU twins in a worker). This file composes the kit: knobs from REGULARIZATION_PARAMS and the
+// view table, URL state, one LatestRunner whose run is an evaluation and the refinement of its minima
+// (src/ui/regularizationRuns.ts), and the panels (src/ui/regularizationPanels.ts, regularizationPathPanels.ts).
+// While an evaluation runs only the latest settings wait; a stale result is still drawn (feedback while a
+// slider moves), only the latest is refined.
 
 import type { Controller } from 'lil-gui';
 import type { ParamValue } from '../core/params';
 import { REGULARIZATION_PARAMS, type RegularizationConfig } from '../core/regularizationConfig';
-import { RegularizationEngine, type RegularizationResult } from '../gpu/regularization';
-import type { Explorer, ExplorerContext } from './explorer';
+import type { RegularizationResult } from '../gpu/regularization';
+import { backendDevice, backendKind, type Explorer, type ExplorerContext } from './explorer';
 import { errorMessage } from './kit/dom';
 import { type ExplorerFrame, explorerFrame } from './kit/frame';
 import { LatestRunner, type RunState } from './kit/latest';
 import { type GuiFolderSpec, ParamGui } from './kit/paramGui';
 import { announce, halveSizes } from './kit/urlState';
+import { createRegularizationEngine, type RegularizationEvaluator } from './regularizationEngines';
 import { RegularizationPanels } from './regularizationPanels';
 import { DescentPaths, descentJob, MinimizerRefiner, RegPathSweep } from './regularizationRuns';
 import { descentNotes, mapInputs, mapOfRule, statusText } from './regularizationShown';
@@ -78,7 +80,7 @@ class RegularizationSession {
     private readonly context: ExplorerContext,
     private readonly frame: ExplorerFrame,
     private readonly panels: RegularizationPanels,
-    private readonly engine: RegularizationEngine,
+    private readonly engine: RegularizationEvaluator,
     private config: RegularizationConfig,
     private view: RegularizationView,
   ) {
@@ -87,7 +89,8 @@ class RegularizationSession {
     this.runner = new LatestRunner({
       presentStale: true,
       run: async (settings, run) => {
-        const result = await engine.evaluate(settings, { extraPenalties: ['l1', 'l2'], refine: false });
+        const options = { extraPenalties: ['l1', 'l2'] as const, refine: false as const, signal: run.signal };
+        const result = await engine.evaluate(settings, options);
         if (run.isCurrent()) await this.refiner.refine(result, run.signal); // only the latest is refined
         return result;
       },
@@ -142,7 +145,7 @@ class RegularizationSession {
 
   /** One knob through the table (clamped or refused with a notice), then the work it needs. */
   private change(key: keyof RegularizationConfig, value: ParamValue): void {
-    const fitted = applyChange(this.config, key, value, this.context.gpu.adapter.software);
+    const fitted = applyChange(this.config, key, value, backendKind(this.context.backend));
     for (const notice of fitted.notices) this.context.notify(notice, 'warning');
     if (fitted.applied) this.config = fitted.config;
     if (this.config.lambda > 0) this.lastNonzeroLambda = this.config.lambda;
@@ -164,8 +167,7 @@ class RegularizationSession {
   }
 
   private writeState(): void {
-    const software = this.context.gpu.adapter.software;
-    this.context.setParams(writeRegularizationUrl(this.config, this.view, software));
+    this.context.setParams(writeRegularizationUrl(this.config, this.view, backendKind(this.context.backend)));
     this.frame.refreshCommand();
   }
 
@@ -249,7 +251,7 @@ class RegularizationSession {
 }
 
 async function mount(container: HTMLElement, context: ExplorerContext): Promise<() => void> {
-  const url = readRegularizationUrl(context.params, context.gpu.adapter.software);
+  const url = readRegularizationUrl(context.params, backendKind(context.backend));
   announce(url.notices, context.notify);
   let session: RegularizationSession | undefined;
   const frame = explorerFrame(container, context, {
@@ -259,13 +261,13 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     table: REGULARIZATION_PARAMS,
     command: () => regularizationCommand(session?.settings ?? url.config),
   });
-  frame.status.show('starting the GPU engine…');
+  frame.status.show(context.backend === 'cpu' ? 'starting the CPU twins…' : 'starting the GPU engine…');
   frame.status.element.dataset.updates = '0';
   const panels = new RegularizationPanels(frame);
-  let engine: RegularizationEngine | undefined;
+  let engine: RegularizationEvaluator | undefined;
   try {
-    engine = await RegularizationEngine.create(context.gpu.device);
-    await panels.surface.start(context.gpu.device, (w) => session?.pickStart(w));
+    engine = await createRegularizationEngine(context.backend);
+    await panels.surface.start(backendDevice(context.backend), (w) => session?.pickStart(w));
   } catch (error) {
     engine?.destroy();
     panels.destroy();
@@ -282,5 +284,5 @@ export const regularizationExplorer: Explorer = {
     'Loss landscapes of two weights with λ·L1 and λ·L2 penalties, computed on the GPU: watch the L1 minimizer snap ' +
     'onto an axis while L2 only shrinks it, and follow gradient descent on the surface.',
   mount,
-  reduce: (params, software) => halveSizes(REGULARIZATION_PARAMS, params, ['grid', 'points'], software),
+  reduce: (params, backend) => halveSizes(REGULARIZATION_PARAMS, params, ['grid', 'points'], backend),
 };

@@ -75,7 +75,7 @@ export class SurfacePanel {
   }
 
   /** Starts the 3D scene (once the panel is on the page: it sizes itself to the viewport). */
-  async start(device: GPUDevice, onPick: (w: [number, number]) => void): Promise<void> {
+  async start(device: GPUDevice | undefined, onPick: (w: [number, number]) => void): Promise<void> {
     this.scene = await LandscapeScene.create(this.viewport, device, { onPick });
   }
 
@@ -190,7 +190,7 @@ export class MinimizersPanel {
   private rows: MinimizerRow[] = [];
 
   constructor(frame: ExplorerFrame) {
-    this.panel = frame.panel('Minimizers (refined on the CPU from the GPU grid minimum)', 'regularization-minimizers', {
+    this.panel = frame.panel('Minimizers (refined on the CPU from the grid minimum)', 'regularization-minimizers', {
       name: 'regularization-minimizers',
       csv: () => (this.rows.length ? minimizersCsv(this.rows) : undefined),
     });

@@ -1,12 +1,19 @@
 // URL state and small pure decisions of the Regularization explorer: the parameter table as the GUI
-// and the URL see it (window and start default to the chosen model's; a software adapter gets the
-// table's softwareDefault, a smaller grid), the view table (height scale), reading and writing the
+// and the URL see it (window and start default to the chosen model's; a software adapter and the CPU
+// backend get the table's softwareDefault, a smaller grid), the view table (height scale), reading and writing the
 // query string through the kit, a knob change fitted into a configuration, the command line that
 // reproduces the numbers headless, and which knobs need which work.
 
 import type { DescentRule } from '../core/descent';
 import type { Penalty } from '../core/gridLoss';
-import { commandLine, type ParamSpec, type ParamValue, parseParam, tableForAdapter } from '../core/params';
+import {
+  type BackendKind,
+  commandLine,
+  type ParamSpec,
+  type ParamValue,
+  parseParam,
+  tableForAdapter,
+} from '../core/params';
 import {
   modelDefaults,
   REGULARIZATION_PARAMS,
@@ -49,9 +56,9 @@ function modelTable(model: RegularizationModel): RegularizationParamSpec[] {
   });
 }
 
-/** The page's table: the model's window and start, and the adapter's defaults (a smaller grid on software). */
-export function regularizationTable(model: RegularizationModel, software: boolean): RegularizationParamSpec[] {
-  return tableForAdapter(modelTable(model), software);
+/** The page's table: the model's window and start, and the backend's defaults (a smaller grid on software). */
+export function regularizationTable(model: RegularizationModel, backend: BackendKind): RegularizationParamSpec[] {
+  return tableForAdapter(modelTable(model), backend);
 }
 
 /**
@@ -61,11 +68,11 @@ export function regularizationTable(model: RegularizationModel, software: boolea
  */
 export function readRegularizationUrl(
   search: URLSearchParams,
-  software: boolean,
+  backend: BackendKind,
 ): { config: RegularizationConfig; view: RegularizationView; notices: string[] } {
   const modelSpec = REGULARIZATION_PARAMS[0];
   const model = parseParam(modelSpec, lastValues(search).get(modelSpec.key) ?? undefined).value as RegularizationModel;
-  const { values, notices } = readUrl([...regularizationTable(model, software), ...VIEW_PARAMS], search);
+  const { values, notices } = readUrl([...regularizationTable(model, backend), ...VIEW_PARAMS], search);
   const { height, ...knobs } = values;
   let config: RegularizationConfig;
   try {
@@ -86,9 +93,9 @@ function windowOf(model: RegularizationModel): Partial<RegularizationConfig> {
 export function writeRegularizationUrl(
   config: RegularizationConfig,
   view: RegularizationView,
-  software: boolean,
+  backend: BackendKind,
 ): URLSearchParams {
-  return writeUrl([...regularizationTable(config.model, software), ...VIEW_PARAMS], { ...config, ...view });
+  return writeUrl([...regularizationTable(config.model, backend), ...VIEW_PARAMS], { ...config, ...view });
 }
 
 const WINDOW_KEYS = ['w1Min', 'w1Max', 'w2Min', 'w2Max'] as const;
@@ -127,9 +134,9 @@ export function applyChange(
   config: RegularizationConfig,
   key: keyof RegularizationConfig,
   raw: ParamValue,
-  software: boolean,
+  backend: BackendKind,
 ): FittedChange {
-  const spec = regularizationTable(config.model, software).find((candidate) => candidate.key === key);
+  const spec = regularizationTable(config.model, backend).find((candidate) => candidate.key === key);
   if (!spec) return { config, notices: [], applied: false };
   const parsed = parseParam(spec, raw, config[key]);
   const notices = parsed.message ? [parsed.message] : [];

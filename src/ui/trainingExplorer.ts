@@ -1,5 +1,6 @@
 // The Training explorer: K copies of a small network trained in parallel on a 2-D data set by the
-// GPU engine (src/gpu/trainingEngine.ts). Every T steps a checkpoint gives the bands across copies
+// backend's engine (trainingEngines.ts: the GPU engine of src/gpu/trainingEngine.ts, or without WebGPU the
+// CPU twin in a worker). Every T steps a checkpoint gives the bands across copies
 // of the loss and accuracy, the share of copies at the target accuracy, the histogram of all weights
 // (exact zeros counted: L1 proximal makes them), one copy's decision boundary and its network
 // (src/ui/trainingPanels.ts). This file composes the kit: knobs from TRAIN_PARAMS, URL state, one
@@ -17,14 +18,14 @@ import { nextSeed } from '../core/rng';
 import { fitTrainConfig, TRAIN_PARAMS, type TrainConfig } from '../core/trainConfig';
 import { type TrainingData, trainingData } from '../core/trainingData';
 import { COPY_CHOICES, chooseCopy, type TrainingCheckpoint } from '../core/trainStats';
-import { TrainingEngine } from '../gpu/trainingEngine';
 import { format } from '../view/trainingCharts';
-import type { Explorer, ExplorerContext } from './explorer';
+import { backendIdle, backendKind, type Explorer, type ExplorerContext } from './explorer';
 import { errorMessage } from './kit/dom';
 import { explorerFrame } from './kit/frame';
 import { LatestRunner, type RunContext } from './kit/latest';
 import { ParamGui } from './kit/paramGui';
 import { announce, halveSizes, lastValues, readUrl, writeUrl } from './kit/urlState';
+import { createTrainingEngine } from './trainingEngines';
 import { TrainingPanels } from './trainingPanels';
 
 /** What the panels show, not what is trained: which copy's boundary and network. */
@@ -64,8 +65,8 @@ const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve))
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function mount(container: HTMLElement, context: ExplorerContext): Promise<() => void> {
-  const software = context.gpu.adapter.software;
-  const table = tableForAdapter(TRAIN_PARAMS, software);
+  const backend = backendKind(context.backend);
+  const table = tableForAdapter(TRAIN_PARAMS, backend);
   const url = readUrl([...table, ...VIEW_PARAMS], context.params, ['hidden']);
   const fitted = fitTrainConfig({ ...url.values, hidden: lastValues(context.params).get('hidden') ?? undefined });
   const pairNotice =
@@ -74,8 +75,12 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       : [];
   announce([...url.notices, ...pairNotice, ...fitted.notices], context.notify);
   let config = fitted.config;
-  const view = { copy: url.values.copy as string, index: url.values.index as number, grid: software ? 48 : 128 };
-  const engine = await TrainingEngine.create(context.gpu.device);
+  const view = {
+    copy: url.values.copy as string,
+    index: url.values.index as number,
+    grid: backend === 'gpu' ? 128 : 48,
+  };
+  const engine = await createTrainingEngine(context.backend);
 
   /** The table's values, without depth and width when the hidden list is uneven (it replaces them). */
   const values = (): ParamValues => {
@@ -247,7 +252,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     panels.destroy();
     gui.destroy();
     // Let the retired run and any in-flight submission finish before the buffers go.
-    void runner.settled.then(() => context.gpu.device.queue.onSubmittedWorkDone()).then(() => engine.destroy());
+    void runner.settled.then(() => backendIdle(context.backend)).then(() => engine.destroy());
   };
 }
 
@@ -258,5 +263,5 @@ export const trainingExplorer: Explorer = {
     'Train K copies of a small network at once: loss and accuracy bands across copies, exact zeros under L1, ' +
     'decision boundaries.',
   mount,
-  reduce: (params, software) => halveSizes(TRAIN_PARAMS, params, ['copies', 'points'], software),
+  reduce: (params, backend) => halveSizes(TRAIN_PARAMS, params, ['copies', 'points'], backend),
 };

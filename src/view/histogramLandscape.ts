@@ -49,8 +49,8 @@ export class HistogramLandscape {
     view.scene.add(this.content);
   }
 
-  /** A landscape drawn into `container` with the app's GPU device (three.js never destroys a device it was given). */
-  static async create(container: HTMLElement, device: GPUDevice): Promise<HistogramLandscape> {
+  /** A landscape drawn into `container` with the app's GPU device, or through WebGL 2 without one (Scene3D). */
+  static async create(container: HTMLElement, device: GPUDevice | undefined): Promise<HistogramLandscape> {
     const view = await Scene3D.create(container, device, {
       ariaLabel: 'histogram landscape, drag to orbit, wheel to zoom',
       camera: { fov: 38, near: 0.1, far: 200, position: [-16.5, 7.5, 6], target: [1.2, -0.5, 0.3] },

@@ -112,10 +112,10 @@ export class LandscapeScene {
     view.renderer.domElement.addEventListener('pointerup', this.onPointerUp);
   }
 
-  /** A scene drawn into `container` on the app's GPU device (three.js never destroys a device it was given). */
+  /** A scene drawn into `container` on the app's GPU device, or through WebGL 2 without one (Scene3D). */
   static async create(
     container: HTMLElement,
-    device: GPUDevice,
+    device: GPUDevice | undefined,
     options: LandscapeSceneOptions = {},
   ): Promise<LandscapeScene> {
     const view = await Scene3D.create(container, device, {

@@ -1,8 +1,8 @@
 // The scene plumbing shared by the 3D views (view/histogramLandscape.ts, view/landscapeScene.ts):
-// a three.js WebGPURenderer on the app's device, a perspective camera with OrbitControls, two
-// lights, resize handling, redraws coalesced into one animation frame, and HTML labels projected
-// from 3D onto an overlay. Each view supplies its camera, lights and label layer; the content is
-// its own. Drawing only: renders on demand (requestRender), never in a loop.
+// a three.js WebGPURenderer on the app's device (without one, a page without WebGPU, on three.js's WebGL 2
+// backend), a perspective camera with OrbitControls, two lights, resize handling, redraws coalesced into one
+// animation frame, and HTML labels projected from 3D onto an overlay. Each view supplies its camera, lights
+// and label layer; the content is its own. Drawing only: renders on demand (requestRender), never in a loop.
 
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import * as THREE from 'three/webgpu';
@@ -103,9 +103,18 @@ export class Scene3D {
     this.resize();
   }
 
-  /** A scene drawn into `container` with the app's GPU device (three.js never destroys a device it was given). */
-  static async create(container: HTMLElement, device: GPUDevice, options: Scene3DOptions): Promise<Scene3D> {
-    const renderer = new THREE.WebGPURenderer({ device, antialias: true });
+  /**
+   * A scene drawn into `container` with the app's GPU device (three.js never destroys a device it was given),
+   * or, without one (a page without WebGPU), through three.js's WebGL 2 backend.
+   */
+  static async create(
+    container: HTMLElement,
+    device: GPUDevice | undefined,
+    options: Scene3DOptions,
+  ): Promise<Scene3D> {
+    const renderer = new THREE.WebGPURenderer(
+      device ? { device, antialias: true } : { forceWebGL: true, antialias: true },
+    );
     await renderer.init();
     renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     return new Scene3D(container, renderer, options);
@@ -155,7 +164,7 @@ export class Scene3D {
   }
 
   /**
-   * The scene drawn now, with its labels, on a 2D canvas (for a PNG export): a WebGPU canvas can
+   * The scene drawn now, with its labels, on a 2D canvas (for a PNG export): a WebGPU (or WebGL) canvas can
    * only be read in the task that drew it, so this renders and copies at once.
    */
   snapshot(): HTMLCanvasElement {

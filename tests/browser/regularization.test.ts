@@ -225,7 +225,7 @@ it('exports every panel (PNG, JSON, CSV) with the numbers it shows, and the comm
     expect(command.split(' ')).toContain(flag);
   }
   const fromCommand = regularizationConfigFromFlags(parseFlags(command.split(' regularization ')[1].split(' ')));
-  const fromPage = readRegularizationUrl(new URL(page.url()).searchParams, true).config;
+  const fromPage = readRegularizationUrl(new URL(page.url()).searchParams, 'software').config;
   expect(fromCommand).toEqual(fromPage);
   expect(fromCommand.startW1).toBe(-1.5);
   expect(errors).toEqual([]);

@@ -30,15 +30,15 @@ describe('INIT_PRESETS', () => {
     for (const preset of INIT_PRESETS) {
       for (const key of Object.keys(preset.values)) expect(keys.has(key)).toBe(true);
       expect(() => validateInitConfig({ ...preset.values })).not.toThrow();
-      for (const software of [true, false]) {
-        const config = applyPreset(defaultInitConfig(software), preset);
+      for (const backend of ['software', 'gpu'] as const) {
+        const config = applyPreset(defaultInitConfig(backend), preset);
         expect(validateInitConfig({ ...config })).toEqual(config);
       }
     }
   });
 
   it('keeps sizes and seed, and is recognised again by matchingPreset', () => {
-    const base = { ...defaultInitConfig(true), depth: 7, width: 300, seed: 42 };
+    const base = { ...defaultInitConfig('software'), depth: 7, width: 300, seed: 42 };
     for (const preset of INIT_PRESETS) {
       const config = applyPreset(base, preset);
       expect(config).toMatchObject({ depth: 7, width: 300, seed: 42, inits: base.inits, batch: base.batch });
@@ -48,7 +48,7 @@ describe('INIT_PRESETS', () => {
   });
 
   it('states the verdict the mean-field theory gives (too small < appropriate < too large in E[δ²] of layer 1)', () => {
-    const base = defaultInitConfig(true);
+    const base = defaultInitConfig('software');
     for (const preset of INIT_PRESETS) {
       expect(gradientVerdict(applyPreset(base, preset)).verdict, preset.id).toBe(preset.verdict);
     }
@@ -62,7 +62,7 @@ describe('INIT_PRESETS', () => {
 
 describe('gradientVerdict', () => {
   it('separates the linear step-6 reading from the mean-field one where the derivation breaks', () => {
-    const base = defaultInitConfig(true);
+    const base = defaultInitConfig('software');
     const sigmoid = gradientVerdict(applyPreset(base, defined(findPreset('sigmoid-xavier'), 'preset sigmoid-xavier')));
     expect(sigmoid.linearProduct).toBeCloseTo(1, 12);
     expect(sigmoid.linearVerdict).toBe('stable');

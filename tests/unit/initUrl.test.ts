@@ -26,12 +26,12 @@ const HARDWARE_DEFAULTS = { width: spec('width')?.gpuDefault, inits: spec('inits
 
 describe('adapter defaults', () => {
   it('software adapters start small, GPUs large (K ≥ 1024, n ≥ 1024); ranges stay the table’s', () => {
-    expect(defaultInitConfig(true)).toMatchObject({
+    expect(defaultInitConfig('software')).toMatchObject({
       width: SOFTWARE_DEFAULTS.width,
       inputWidth: SOFTWARE_DEFAULTS.width,
       inits: SOFTWARE_DEFAULTS.inits,
     });
-    expect(defaultInitConfig(false)).toMatchObject({
+    expect(defaultInitConfig('gpu')).toMatchObject({
       width: HARDWARE_DEFAULTS.width,
       inputWidth: HARDWARE_DEFAULTS.width,
       inits: HARDWARE_DEFAULTS.inits,
@@ -39,13 +39,13 @@ describe('adapter defaults', () => {
     expect(HARDWARE_DEFAULTS.width).toBeGreaterThanOrEqual(1024);
     expect(HARDWARE_DEFAULTS.inits).toBeGreaterThanOrEqual(1024);
     expect(SOFTWARE_DEFAULTS.inits).toBeLessThanOrEqual(64);
-    for (const software of [true, false]) {
-      initParamTable(software).forEach((spec, index) => {
+    for (const backend of ['software', 'gpu'] as const) {
+      initParamTable(backend).forEach((spec, index) => {
         const original = INIT_PARAMS[index];
         expect({ ...spec, default: original.default }).toEqual(original);
       });
     }
-    expect(initParamTable(false).find((spec) => spec.key === 'width')?.max).toBe(16384);
+    expect(initParamTable('gpu').find((spec) => spec.key === 'width')?.max).toBe(16384);
     // The command line keeps its own defaults (n = 128, K = 64): the page's live in softwareDefault/gpuDefault.
     expect(validateInitConfig({})).toMatchObject({ width: 128, inits: 64 });
   });
@@ -55,10 +55,10 @@ describe('adapter defaults', () => {
   });
 
   it('an empty query gives the defaults, no notices, and writes back to an empty query', () => {
-    for (const software of [true, false]) {
-      const state = readInitUrl(new URLSearchParams(), software);
-      expect(state).toEqual({ config: defaultInitConfig(software), view: VIEW, notices: [] });
-      expect(writeInitUrl(state.config, state.view, software).toString()).toBe('');
+    for (const backend of ['software', 'gpu'] as const) {
+      const state = readInitUrl(new URLSearchParams(), backend);
+      expect(state).toEqual({ config: defaultInitConfig(backend), view: VIEW, notices: [] });
+      expect(writeInitUrl(state.config, state.view, backend).toString()).toBe('');
     }
   });
 });
@@ -79,24 +79,24 @@ describe('round trip', () => {
       bins: 200,
     });
     const view: InitViewState = { quantity: 'delta', density: 'linear', layer: 17 };
-    for (const software of [true, false]) {
-      const search = writeInitUrl(config, view, software);
-      const back = readInitUrl(new URLSearchParams(search.toString()), software);
+    for (const backend of ['software', 'gpu'] as const) {
+      const search = writeInitUrl(config, view, backend);
+      const back = readInitUrl(new URLSearchParams(search.toString()), backend);
       expect(back).toEqual({ config, view, notices: [] });
     }
   });
 
   it('omits defaults and keeps inputWidth tied to width unless set apart', () => {
-    const config = { ...defaultInitConfig(true), width: 256, inputWidth: 256, scale: 3 };
-    const search = writeInitUrl(config, VIEW, true);
+    const config = { ...defaultInitConfig('software'), width: 256, inputWidth: 256, scale: 3 };
+    const search = writeInitUrl(config, VIEW, 'software');
     expect(search.toString()).toBe('width=256&scale=3');
-    expect(readInitUrl(search, true).config.inputWidth).toBe(256);
+    expect(readInitUrl(search, 'software').config.inputWidth).toBe(256);
   });
 });
 
 describe('malformed input', () => {
   it('clamps out-of-range numbers and rounds integers, with a notice each', () => {
-    const state = readInitUrl(new URLSearchParams('depth=999&width=0&scale=1e9&inits=2.6&layer=-3'), true);
+    const state = readInitUrl(new URLSearchParams('depth=999&width=0&scale=1e9&inits=2.6&layer=-3'), 'software');
     expect(state.config).toMatchObject({ depth: 200, width: 1, inputWidth: 1, scale: 100, inits: 3 });
     expect(state.view.layer).toBe(0);
     expect(state.notices).toEqual([
@@ -111,9 +111,9 @@ describe('malformed input', () => {
   it('replaces garbage by the default with a notice, and names unknown keys', () => {
     const state = readInitUrl(
       new URLSearchParams('activation=softmax&width=wide&scale=NaN&density=cubic&quantity=w&widht=5'),
-      false,
+      'gpu',
     );
-    expect(state.config).toEqual(defaultInitConfig(false));
+    expect(state.config).toEqual(defaultInitConfig('gpu'));
     expect(state.view).toEqual(VIEW);
     expect(state.notices).toEqual([
       'unknown parameter "widht" ignored',
@@ -136,12 +136,12 @@ describe('malformed input', () => {
       'depth=1,2',
       'depth=&depth=5',
     ]) {
-      const state = readInitUrl(new URLSearchParams(query), true);
+      const state = readInitUrl(new URLSearchParams(query), 'software');
       expect(() => validateInitConfig({ ...state.config })).not.toThrow();
     }
-    expect(readInitUrl(new URLSearchParams('seed=4294967296'), true).config.seed).toBe(4294967295);
-    expect(readInitUrl(new URLSearchParams('seed=-1'), true).config.seed).toBe(0);
-    expect(readInitUrl(new URLSearchParams('depth=3&depth=5'), true)).toMatchObject({
+    expect(readInitUrl(new URLSearchParams('seed=4294967296'), 'software').config.seed).toBe(4294967295);
+    expect(readInitUrl(new URLSearchParams('seed=-1'), 'software').config.seed).toBe(0);
+    expect(readInitUrl(new URLSearchParams('depth=3&depth=5'), 'software')).toMatchObject({
       config: { depth: 5 },
       notices: ['depth is given 2 times; using the last ("5")'],
     });
@@ -149,8 +149,8 @@ describe('malformed input', () => {
 });
 
 describe('knobs and the command line', () => {
-  const table = initParamTable(true);
-  const base = defaultInitConfig(true);
+  const table = initParamTable('software');
+  const base = defaultInitConfig('software');
 
   it('a new width carries inputWidth along unless the two were set apart', () => {
     expect(withKnob(table, base, 'width', 256).config).toMatchObject({ width: 256, inputWidth: 256 });

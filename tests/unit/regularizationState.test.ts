@@ -46,11 +46,11 @@ describe('regularization URL', () => {
         seed: 4000000000,
       }),
     ];
-    for (const software of [false, true]) {
+    for (const backend of ['gpu', 'software'] as const) {
       for (const config of configs) {
         for (const height of ['log', 'linear'] as const) {
-          const search = writeRegularizationUrl(config, { height }, software);
-          const read = readRegularizationUrl(new URLSearchParams(search.toString()), software);
+          const search = writeRegularizationUrl(config, { height }, backend);
+          const read = readRegularizationUrl(new URLSearchParams(search.toString()), backend);
           expect(read.notices).toEqual([]);
           expect(read.view.height).toBe(height);
           // The software default grid is 128: a config with the full default 256 keeps it explicitly.
@@ -58,18 +58,18 @@ describe('regularization URL', () => {
         }
       }
     }
-    expect(writeRegularizationUrl(validateRegularizationConfig({}), { height: 'log' }, false).toString()).toBe('');
+    expect(writeRegularizationUrl(validateRegularizationConfig({}), { height: 'log' }, 'gpu').toString()).toBe('');
     expect(
-      writeRegularizationUrl(validateRegularizationConfig({ model: 'beale' }), { height: 'log' }, false).toString(),
+      writeRegularizationUrl(validateRegularizationConfig({ model: 'beale' }), { height: 'log' }, 'gpu').toString(),
     ).toBe('model=beale');
   });
 
   it('gives a software adapter a 128 grid by default and reports clamped or broken values', () => {
-    expect(readRegularizationUrl(new URLSearchParams(''), true).config.grid).toBe(128);
-    expect(readRegularizationUrl(new URLSearchParams(''), false).config.grid).toBe(256);
+    expect(readRegularizationUrl(new URLSearchParams(''), 'software').config.grid).toBe(128);
+    expect(readRegularizationUrl(new URLSearchParams(''), 'gpu').config.grid).toBe(256);
     const read = readRegularizationUrl(
       new URLSearchParams('lambda=99&grid=10&model=nope&height=3d&w1Min=5&w1Max=1'),
-      false,
+      'gpu',
     );
     expect(read.config.lambda).toBe(10);
     expect(read.config.grid).toBe(64);
@@ -83,7 +83,7 @@ describe('regularization URL', () => {
   });
 
   it('notices keys no table knows and keys given twice (the last value wins)', () => {
-    const read = readRegularizationUrl(new URLSearchParams('lambda=3&lambda=0.2&zoom=2&height=linear'), false);
+    const read = readRegularizationUrl(new URLSearchParams('lambda=3&lambda=0.2&zoom=2&height=linear'), 'gpu');
     expect(read.config.lambda).toBe(0.2);
     expect(read.view.height).toBe('linear');
     expect(read.notices.join('\n')).toMatch(/unknown parameter "zoom" ignored/);
@@ -115,14 +115,14 @@ describe('regularization command line', () => {
 describe('regularization knob changes', () => {
   it('clamps through the table, brings a new model its window and start, and refuses an empty window', () => {
     const linear = defaultRegularizationConfig();
-    const clamped = applyChange(linear, 'lambda', 99, false);
+    const clamped = applyChange(linear, 'lambda', 99, 'gpu');
     expect(clamped.applied).toBe(true);
     expect(clamped.config.lambda).toBe(10);
     expect(clamped.notices.join()).toMatch(/clamped to 10/);
-    const beale = applyChange({ ...linear, w1Min: -1 }, 'model', 'beale', false).config;
+    const beale = applyChange({ ...linear, w1Min: -1 }, 'model', 'beale', 'gpu').config;
     expect([beale.w1Min, beale.w1Max, beale.w2Min, beale.w2Max]).toEqual(defaultWindow('beale'));
     expect([beale.startW1, beale.startW2]).toEqual(defaultStart('beale'));
-    const refused = applyChange(linear, 'w1Min', 5, false);
+    const refused = applyChange(linear, 'w1Min', 5, 'gpu');
     expect(refused.applied).toBe(false);
     expect(refused.config).toBe(linear);
     expect(refused.notices.join()).toMatch(/window: min must be below max.*not applied/);

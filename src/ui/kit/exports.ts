@@ -97,11 +97,15 @@ export function addExports(target: Panel, exports: PanelExports, notify: (messag
 
 /**
  * "Copy as command": the `npm run cli -- …` line that computes the same numbers headless, shown
- * (selectable) and copied to the clipboard on a click.
+ * (selectable) and copied to the clipboard on a click; `caption` says what runs it.
  */
-export function commandBox(id: string, command: () => string): { root: HTMLElement; refresh(): void } {
+export function commandBox(
+  id: string,
+  command: () => string,
+  caption = 'The same numbers headless (Node, Dawn):',
+): { root: HTMLElement; refresh(): void } {
   const box = element('div', { class: 'command-box' });
-  const label = element('span', { class: 'caption' }, 'The same numbers headless (Node, Dawn):');
+  const label = element('span', { class: 'caption' }, caption);
   const code = element('code', { id, class: 'command-line' });
   const button = element(
     'button',

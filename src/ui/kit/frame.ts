@@ -1,10 +1,11 @@
 // The frame every explorer is built in: the two-column layout, an intro line, the side column with
-// the knobs (lil-gui host), the status line, the software-adapter note, and "copy as command";
-// panels are added with their export buttons. An explorer composes its panels into this frame.
+// the knobs (lil-gui host), the status line, the adapter note (what runs the numbers, and the sizes a
+// software adapter or the CPU backend shrinks), and "copy as command" (with --cpu where the CPU twins
+// run); panels are added with their export buttons. An explorer composes its panels into this frame.
 
-import type { ParamSpec } from '../../core/params';
+import { type BackendKind, backendDefault, type ParamSpec } from '../../core/params';
 import { describeAdapter } from '../../gpu/device';
-import type { ExplorerContext } from '../explorer';
+import { backendKind, type ExplorerContext } from '../explorer';
 import { element, explorerLayout, type Panel, panel } from './dom';
 import { addExports, commandBox, type PanelExports } from './exports';
 import { StatusLine } from './latest';
@@ -18,7 +19,7 @@ export interface FrameOptions {
   controlsTitle: string;
   /** The command line reproducing the current numbers headless. */
   command: () => string;
-  /** The view's table as written (not tableForAdapter's): its softwareDefaults are named in the software note. */
+  /** The view's table as written (not tableForAdapter's): its shrunk defaults are named in the adapter note. */
   table: readonly ParamSpec[];
 }
 
@@ -35,13 +36,52 @@ export interface ExplorerFrame {
   panel(title: string, id: string, exports?: PanelExports): Panel;
 }
 
-/** "width n 64 (GPU 1024), initializations K 64 (GPU 1024)": the sizes a software adapter shrinks. */
-export function shrunkSizes(table: readonly ParamSpec[]): string {
+/** The label of the page without WebGPU (the header and every adapter note say it). */
+export const CPU_BACKEND_LABEL = 'CPU (no WebGPU): small sizes';
+
+/**
+ * "width n 64 (GPU 1024), initializations K 64 (GPU 1024)": the sizes a software adapter (or the CPU
+ * backend) shrinks, against the page's on a GPU.
+ */
+export function shrunkSizes(table: readonly ParamSpec[], backend: BackendKind = 'software'): string {
   const gpu = (spec: ParamSpec) => spec.gpuDefault ?? spec.default;
   return table
-    .filter((spec) => spec.softwareDefault !== undefined && spec.softwareDefault !== gpu(spec))
-    .map((spec) => `${spec.label} ${String(spec.softwareDefault)} (GPU ${String(gpu(spec))})`)
+    .map((spec) => ({ spec, value: backendDefault(spec, backend) }))
+    .filter(({ spec, value }) => value !== undefined && value !== gpu(spec))
+    .map(({ spec, value }) => `${spec.label} ${String(value)} (GPU ${String(gpu(spec))})`)
     .join(', ');
+}
+
+/** The command line as the backend computes it: the CLI's --cpu runs the same CPU twins as the CPU backend. */
+export function backendCommand(command: string, backend: BackendKind): string {
+  return backend === 'cpu' ? `${command} --cpu` : command;
+}
+
+function adapterNote(context: ExplorerContext, table: readonly ParamSpec[], id: string): HTMLElement {
+  const note = element('p', { class: 'caption', id: `${id}-adapter-note` });
+  const { backend } = context;
+  const kind = backendKind(backend);
+  note.dataset.backend = kind;
+  if (backend === 'cpu') {
+    note.classList.add('software-note');
+    const sizes = shrunkSizes(table, 'cpu');
+    note.textContent =
+      `${CPU_BACKEND_LABEL}. Without WebGPU the CPU twins (f64) run in a Web Worker, far slower than a GPU` +
+      (sizes ? `, so the defaults shrink: ${sizes}.` : '.') +
+      ' The 3D views draw through WebGL 2. Every size is still selectable; big ones take minutes.';
+  } else if (backend.adapter.software) {
+    const { adapter } = backend;
+    note.classList.add('software-note');
+    const sizes = shrunkSizes(table, 'software');
+    const name = [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || 'CPU emulation';
+    note.textContent =
+      `Software adapter (${name}): WebGPU runs on the CPU here, about 100× slower than a GPU` +
+      (sizes ? `, so the defaults shrink: ${sizes}.` : '.') +
+      ' Every size is still selectable; big ones take minutes.';
+  } else {
+    note.textContent = `GPU: ${describeAdapter(backend.adapter)}.`;
+  }
+  return note;
 }
 
 export function explorerFrame(container: HTMLElement, context: ExplorerContext, options: FrameOptions): ExplorerFrame {
@@ -52,20 +92,10 @@ export function explorerFrame(container: HTMLElement, context: ExplorerContext, 
   const controls = panel(options.controlsTitle, `${options.id}-controls`);
   const statusPanel = panel('Status', `${options.id}-status-panel`);
   const status = new StatusLine(`${options.id}-status`);
-  const adapter = context.gpu.adapter;
-  const note = element('p', { class: 'caption', id: `${options.id}-adapter-note` });
-  if (adapter.software) {
-    note.classList.add('software-note');
-    const sizes = shrunkSizes(options.table);
-    const name = [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || 'CPU emulation';
-    note.textContent =
-      `Software adapter (${name}): WebGPU runs on the CPU here, about 100× slower than a GPU` +
-      (sizes ? `, so the defaults shrink: ${sizes}.` : '.') +
-      ' Every size is still selectable; big ones take minutes.';
-  } else {
-    note.textContent = `GPU: ${describeAdapter(adapter)}.`;
-  }
-  const command = commandBox(`${options.id}-command`, options.command);
+  const note = adapterNote(context, options.table, options.id);
+  const kind = backendKind(context.backend);
+  const caption = kind === 'cpu' ? 'The same numbers headless (Node, the same CPU twins):' : undefined;
+  const command = commandBox(`${options.id}-command`, () => backendCommand(options.command(), kind), caption);
   statusPanel.body.append(status.element, note, command.root);
   side.append(controls.root, statusPanel.root);
 

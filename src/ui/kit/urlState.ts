@@ -3,7 +3,14 @@
 // given twice get a notice of their own (the last value wins, as it would for a link someone edited by
 // appending), and the state written back omits values at their defaults. The shell keeps `view`.
 
-import { type ParamSpec, type ParamValues, readParams, tableForAdapter, writeParams } from '../../core/params';
+import {
+  type BackendKind,
+  type ParamSpec,
+  type ParamValues,
+  readParams,
+  tableForAdapter,
+  writeParams,
+} from '../../core/params';
 import type { NoticeKind } from '../explorer';
 
 export interface UrlRead {
@@ -57,15 +64,15 @@ export function announce(notices: readonly string[], notify: (message: string, k
 
 /**
  * The query string with each size in `keys` halved (an explorer's reduce(), after a lost device):
- * the value in the URL, or the adapter's default when absent, halved and kept in range.
+ * the value in the URL, or the backend's default when absent, halved and kept in range.
  */
 export function halveSizes(
   table: readonly ParamSpec[],
   params: URLSearchParams,
   keys: readonly string[],
-  software: boolean,
+  backend: BackendKind,
 ): URLSearchParams {
-  const adapted = tableForAdapter(table, software);
+  const adapted = tableForAdapter(table, backend);
   const { values } = readParams(adapted, params);
   const next = new URLSearchParams(params);
   for (const key of keys) {

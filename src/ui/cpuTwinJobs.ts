@@ -1,0 +1,189 @@
+// The jobs of the page's CPU backend (no WebGPU): pieces of the CPU twins of core/ small enough to run
+// one at a time in a Web Worker (src/ui/cpuTwinWorker.ts, through src/ui/workerJobs.ts), so the page never
+// blocks, progress shows between pieces and an abort terminates the worker. Every job is stateless: it
+// carries what it needs (a configuration, the parameters so far) and returns plain data.
+// The engines built on them: initEngines.ts, regularizationEngines.ts, trainingEngines.ts.
+
+import { decisionGrid, type InputWindow } from '../core/decisionGrid';
+import { type GridMinimum, type GridWindow, gridArgmin, gridLoss, gridPenalty, type Penalty } from '../core/gridLoss';
+import type { InitConfig } from '../core/initConfig';
+import { initChunkAccumulators } from '../core/initStats';
+import type { TheoryLayer } from '../core/meanField';
+import type { RegularizationData, RegularizationModel } from '../core/regularizationModels';
+import type { LayerAccumulators } from '../core/stats';
+import type { TrainConfig } from '../core/trainConfig';
+import { trainInit } from '../core/trainInit';
+import { prepareRun } from '../core/trainingEngine';
+import { trainMetrics } from '../core/trainMetrics';
+import { trainStep } from '../core/trainStep';
+import { WorkerJobs } from './workerJobs';
+
+export interface PenaltyRequest {
+  penalty: Penalty;
+  lambda: number;
+  mix: number;
+}
+
+/** One surface of a grid job: J + λ·P in f32 (what is drawn), its grid minimum (from f64), its non-finite cells. */
+export interface GridSurface {
+  values: Float32Array;
+  minimum: GridMinimum | null;
+  nonFinite: number;
+}
+
+export type CpuTwinJob =
+  /** Inits firstInit … firstInit + inits − 1 of an initialization run (core/initStats.ts). */
+  | { kind: 'initChunk'; config: InitConfig; theory: TheoryLayer[]; firstInit: number; inits: number }
+  /** J on the grid unless given (f64), then J + λ·P, its argmin and its f32 values per request (core/gridLoss.ts). */
+  | {
+      kind: 'grid';
+      model: RegularizationModel;
+      data: RegularizationData;
+      window: GridWindow;
+      G: number;
+      requests: PenaltyRequest[];
+      dataLoss?: Float64Array;
+    }
+  /** Fresh parameters of every copy (core/trainInit.ts). */
+  | { kind: 'trainInit'; config: TrainConfig }
+  /** `count` full-batch steps from `params` (core/trainStep.ts). */
+  | { kind: 'trainSteps'; config: TrainConfig; params: Float64Array; count: number }
+  /** Loss and accuracy of every copy (core/trainMetrics.ts). */
+  | { kind: 'trainMetrics'; config: TrainConfig; params: Float64Array }
+  /** σ(z[L]) of one copy on a G×G input grid (core/decisionGrid.ts). */
+  | { kind: 'decisionGrid'; config: TrainConfig; params: Float64Array; copy: number; G: number; window: InputWindow };
+
+export interface GridJobResult {
+  dataLoss: Float64Array;
+  dataMinimum: GridMinimum | null;
+  /** Cells of J that are not finite in f32 (as drawn). */
+  dataNonFinite: number;
+  surfaces: GridSurface[];
+}
+
+export interface CpuTwinJobResult {
+  initChunk: LayerAccumulators[];
+  grid: GridJobResult;
+  trainInit: Float64Array;
+  trainSteps: Float64Array;
+  trainMetrics: Float64Array;
+  decisionGrid: Float64Array;
+}
+
+function countNonFinite(values: Float32Array): number {
+  let count = 0;
+  for (const value of values) if (!Number.isFinite(value)) count++;
+  return count;
+}
+
+function gridJob(job: Extract<CpuTwinJob, { kind: 'grid' }>): GridJobResult {
+  const { model, data, window, G } = job;
+  const dataLoss = job.dataLoss ?? gridLoss(model, data, window, G);
+  const surfaces = job.requests.map(({ penalty, lambda, mix }) => {
+    const penalized = gridPenalty(dataLoss, window, G, penalty, lambda, mix);
+    const values = Float32Array.from(penalized);
+    return { values, minimum: gridArgmin(penalized, window, G), nonFinite: countNonFinite(values) };
+  });
+  return {
+    dataLoss,
+    dataMinimum: gridArgmin(dataLoss, window, G),
+    dataNonFinite: countNonFinite(Float32Array.from(dataLoss)),
+    surfaces,
+  };
+}
+
+/** The data and layout of a training configuration, kept for the next job of the same run. */
+let preparedRun: { key: string; run: ReturnType<typeof prepareRun> } | undefined;
+
+function prepared(config: TrainConfig): ReturnType<typeof prepareRun> {
+  const key = JSON.stringify(config);
+  if (preparedRun?.key !== key) preparedRun = { key, run: prepareRun(config) };
+  return preparedRun.run;
+}
+
+/** Runs a job on this thread: the worker's body, and the fallback where workers fail. */
+export function runCpuTwinJob(job: CpuTwinJob): CpuTwinJobResult[CpuTwinJob['kind']] {
+  switch (job.kind) {
+    case 'initChunk':
+      return initChunkAccumulators(job.config, job.theory, job.firstInit, job.inits);
+    case 'grid':
+      return gridJob(job);
+    case 'trainInit': {
+      const { config } = job;
+      return trainInit(
+        prepared(config).layout,
+        config.scheme,
+        config.scale,
+        config.biasStd,
+        config.seed,
+        config.copies,
+      );
+    }
+    case 'trainSteps': {
+      const { config, params } = job;
+      const { layout, data } = prepared(config);
+      for (let s = 0; s < job.count; s++) trainStep(layout, config.activation, config, data, params, config.copies);
+      return params;
+    }
+    case 'trainMetrics': {
+      const { layout, data } = prepared(job.config);
+      return trainMetrics(layout, job.config.activation, data, job.params, job.config.copies);
+    }
+    case 'decisionGrid': {
+      const { layout } = prepared(job.config);
+      return decisionGrid(layout, job.config.activation, job.params, job.copy, job.G, job.window);
+    }
+  }
+}
+
+/** One worker of CPU twin jobs; `run` resolves with the job's result, or rejects with Error('cancelled'). */
+export class CpuTwinJobs {
+  private readonly jobs: WorkerJobs<CpuTwinJob, unknown>;
+
+  constructor(label: string) {
+    this.jobs = new WorkerJobs<CpuTwinJob, unknown>(
+      label,
+      () => new Worker(new URL('./cpuTwinWorker.ts', import.meta.url), { type: 'module', name: label }),
+      runCpuTwinJob,
+    );
+  }
+
+  run<K extends CpuTwinJob['kind']>(job: Extract<CpuTwinJob, { kind: K }>): Promise<CpuTwinJobResult[K]> {
+    return this.jobs.run(job) as Promise<CpuTwinJobResult[K]>;
+  }
+
+  /** Abandons the job in flight (its promise rejects): the worker is terminated, the next job starts a new one. */
+  cancel(): void {
+    this.jobs.cancel();
+  }
+
+  destroy(): void {
+    this.jobs.destroy();
+  }
+}
+
+/** The AbortError a CPU engine rejects with when its signal fired (the signal's own reason when it is one). */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  return new DOMException('newer settings arrived', 'AbortError');
+}
+
+/**
+ * `work` (a job of `jobs`), or an AbortError as soon as `signal` fires: the worker is terminated then, so a
+ * long job stops at once instead of finishing for nothing.
+ */
+export async function abortable<T>(jobs: CpuTwinJobs, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work();
+  signal.throwIfAborted();
+  const onAbort = () => jobs.cancel();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await work();
+  } catch (error) {
+    if (signal.aborted) throw abortReason(signal);
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
