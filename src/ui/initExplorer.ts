@@ -13,7 +13,7 @@ import { InitPanels, type InitShown } from './initPanels';
 import { InitRunner } from './initRunner';
 import { initCommand, initParamTable, readInitUrl, writeInitUrl } from './initUrl';
 import { gradientVerdict } from './initVerdict';
-import './initializationExplorer.css';
+import './initExplorer.css';
 import { explorerFrame } from './kit/frame';
 import { announce, halveSizes } from './kit/urlState';
 
@@ -76,7 +76,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   };
 }
 
-export const initializationExplorer: Explorer = {
+export const initExplorer: Explorer = {
   id: 'init',
   title: 'Initialization',
   summary:
