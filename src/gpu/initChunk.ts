@@ -2,13 +2,16 @@
 // going up draw W[l] and b[l], run layerForward and the statistics of z and a; at the top draw g into
 // δ[L] and run readoutDelta; per layer going down (re)draw W[l], run layerBackward, the statistics of δ
 // and dWNorm; then read the records back and add them to the f64 accumulators. Each layer is one
-// submit, with at most two in flight. CPU twin: initPass in src/core/initStats.ts.
+// submit (or, when one init's layer is over the time budget and W comes in row blocks, one submit per
+// few blocks: the same dispatches, so the same numbers), with at most two in flight; each is timed, so
+// the engine sizes the next chunk (src/gpu/submitBudget.ts). CPU twin: initPass in src/core/initStats.ts.
 import type { InitConfig } from '../core/initConfig';
 import type { TheoryLayer } from '../core/meanField';
 import { Stream, type StreamTag, streamKey } from '../core/rng';
 import { weightDraw, weightFactor } from '../core/schemes';
 import { histogramRange, type LayerAccumulators, type Quantity } from '../core/stats';
 import { createStorageBuffer, readBuffer } from './buffers';
+import type { ErrorWatch } from './gpuErrors';
 import type { ChunkBuffers } from './initBuffers';
 import type { DrawBlock, InitDispatcher } from './initKernels';
 import type { InitPlan } from './initPlan';
@@ -21,6 +24,7 @@ import {
   type RecordPlan,
   statsRecordLayout,
 } from './initRecords';
+import { submissionMs } from './submitBudget';
 
 /** What a chunk needs: the run's configuration, plan, theory and buffers, and which inits it holds. */
 export interface ChunkSetup {
@@ -34,9 +38,41 @@ export interface ChunkSetup {
   inits: number;
 }
 
-/** Submits command buffers keeping at most two in flight: the GPU never waits for the CPU to encode. */
+/** How the engine runs a chunk: how its layers are cut into submissions and which calls it watches. */
+export interface ChunkControl {
+  /** Row blocks of W per submission (Infinity: a layer per submission). */
+  blocksPerSubmission: number;
+  /** Guards the read-back's allocations, and every submission when `watchSubmissions` (a run's first chunk). */
+  watch: ErrorWatch;
+  watchSubmissions: boolean;
+  /** Called before the records are read back: throws when a GPU error was caught (nothing is read then). */
+  beforeRead(): Promise<void>;
+  /** After each layer's submissions (of the 2L + 1 steps: inputs, L up, readout, L − 1 down). */
+  onStep?(stepsDone: number, steps: number): void;
+}
+
+/** What the submissions of a chunk took: the heaviest layer, whole and per row block. */
+export interface ChunkTiming {
+  /** Milliseconds of the slowest layer (all its submissions), divided by the chunk's inits. */
+  msPerInit: number;
+  /** Milliseconds per row block of W of that kind of layer, divided by the inits. */
+  msPerInitBlock: number;
+  submissions: number;
+}
+
+/** A block of rows of W[l]: rows [rowOffset, rowOffset + rows). */
+interface WeightBlock {
+  rowOffset: number;
+  rows: number;
+}
+
+/** Submits command buffers, at most two in flight (the GPU never waits for the CPU to encode), timed per layer. */
 class SubmitWindow {
   private inFlight: Promise<void> = Promise.resolve();
+  private lastCompleted = -Infinity;
+  /** Milliseconds and row blocks per layer (a layer's submissions add up). */
+  readonly layers = new Map<string, { ms: number; blocks: number }>();
+  submissions = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -44,13 +80,45 @@ class SubmitWindow {
   ) {}
 
   /** An abort takes effect after the layer now running (a superseded run stops promptly). */
-  async submit(encoder: GPUCommandEncoder): Promise<void> {
+  async submit(encoder: GPUCommandEncoder, layer: string, blocks: number): Promise<void> {
+    const submittedAt = performance.now();
     this.device.queue.submit([encoder.finish()]);
+    this.submissions++;
     const previous = this.inFlight;
-    this.inFlight = this.device.queue.onSubmittedWorkDone();
+    this.inFlight = this.device.queue.onSubmittedWorkDone().then(() => {
+      const completedAt = performance.now();
+      const entry = this.layers.get(layer) ?? { ms: 0, blocks: 0 };
+      entry.ms += submissionMs(submittedAt, completedAt, this.lastCompleted);
+      entry.blocks += blocks;
+      this.layers.set(layer, entry);
+      this.lastCompleted = completedAt;
+    });
     await previous;
     this.signal?.throwIfAborted();
   }
+
+  /** Waits for the last submission. */
+  drain(): Promise<void> {
+    return this.inFlight;
+  }
+
+  timing(inits: number): ChunkTiming {
+    let msPerInit = 0;
+    let msPerInitBlock = 0;
+    for (const { ms, blocks } of this.layers.values()) {
+      msPerInit = Math.max(msPerInit, ms / inits);
+      msPerInitBlock = Math.max(msPerInitBlock, ms / Math.max(1, blocks) / inits);
+    }
+    return { msPerInit, msPerInitBlock, submissions: this.submissions };
+  }
+}
+
+/** `blocks` in groups of at most `size`, in order. */
+function groupsOf<T>(blocks: readonly T[], size: number): T[][] {
+  const groups: T[][] = [];
+  const step = Math.max(1, Number.isFinite(size) ? Math.floor(size) : blocks.length);
+  for (let at = 0; at < blocks.length; at += step) groups.push(blocks.slice(at, at + step));
+  return groups;
 }
 
 export class ChunkRun {
@@ -73,20 +141,48 @@ export class ChunkRun {
   }
 
   /** Runs the chunk and adds its statistics to `layers`; frees the chunk's own buffers either way. */
-  async run(layers: LayerAccumulators[], signal: AbortSignal | undefined): Promise<void> {
+  async run(layers: LayerAccumulators[], signal: AbortSignal | undefined, control: ChunkControl): Promise<ChunkTiming> {
     const window = new SubmitWindow(this.device, signal);
     const L = this.setup.config.depth;
+    let stepsDone = 0;
+    const submit = (label: string, layer: string, blocks: number, record: (encoder: GPUCommandEncoder) => void) => {
+      const send = () => window.submit(this.encode(label, record), layer, blocks);
+      return control.watchSubmissions ? control.watch.guard(send) : send();
+    };
+    const stepDone = () => control.onStep?.(++stepsDone, 2 * L + 1);
     try {
-      await window.submit(this.encode('inputs', (encoder) => this.encodeInputs(encoder)));
-      for (let l = 1; l <= L; l++) await window.submit(this.encode(`forward ${l}`, (e) => this.encodeForward(e, l)));
+      await submit('inputs', 'inputs', 1, (encoder) => this.encodeInputs(encoder));
+      stepDone();
+      for (let l = 1; l <= L; l++) {
+        const parts = groupsOf(this.weightBlocks(l), control.blocksPerSubmission);
+        for (const [index, part] of parts.entries()) {
+          const place = { first: index === 0, last: index === parts.length - 1 };
+          await submit(`forward ${l}`, `forward ${l}`, part.length, (e) => this.encodeForward(e, l, part, place));
+        }
+        stepDone();
+      }
       let [deltaAbove, deltaBelow] = this.setup.buffers.deltas;
-      await window.submit(this.encode('readout', (encoder) => this.encodeReadout(encoder, deltaAbove)));
+      await submit('readout', 'readout', 1, (encoder) => this.encodeReadout(encoder, deltaAbove));
+      stepDone();
       for (let l = L; l >= 2; l--) {
         const [above, below] = [deltaAbove, deltaBelow];
-        await window.submit(this.encode(`backward ${l}`, (encoder) => this.encodeBackward(encoder, l, above, below)));
+        const blocks = this.weightBlocks(l);
+        const parts = groupsOf(blocks, control.blocksPerSubmission);
+        let firstBlock = 0;
+        for (const part of parts) {
+          const at = { firstBlock, blocks: blocks.length };
+          await submit(`backward ${l}`, `backward ${l}`, part.length, (encoder) =>
+            this.encodeBackward(encoder, l, above, below, part, at),
+          );
+          firstBlock += part.length;
+        }
+        stepDone();
         [deltaAbove, deltaBelow] = [deltaBelow, deltaAbove];
       }
-      await this.readRecords(layers);
+      await window.drain();
+      await control.beforeRead();
+      await this.readRecords(layers, control.watch);
+      return window.timing(this.setup.inits);
     } finally {
       this.setup.dispatcher.release();
       for (const buffer of [this.recordBuffer, this.histogramBuffer, this.normBuffer]) buffer.destroy();
@@ -106,16 +202,26 @@ export class ChunkRun {
     this.encodeDraw(encoder, target, { ...this.streamBlock(Stream.inputs, 0), rows: this.setup.config.batch });
   }
 
-  /** Layer l going up: b[l], then per block of rows W[l] and layerForward; the statistics of z[l] and a[l]. */
-  private encodeForward(encoder: GPUCommandEncoder, l: number): void {
+  /**
+   * Layer l going up, over some of its row blocks: b[l] with the first, then per block W[l] and
+   * layerForward; the statistics of z[l] and a[l] with the last.
+   */
+  private encodeForward(
+    encoder: GPUCommandEncoder,
+    l: number,
+    blocks: readonly WeightBlock[],
+    place: { first: boolean; last: boolean },
+  ): void {
     const { config, plan, buffers, dispatcher, inits } = this.setup;
     const { widths: n, strides: ld, batchPadded, rowsPerBlock } = plan;
-    encoder.clearBuffer(buffers.bias);
-    if (config.biasStd > 0) {
-      const bias = { ...this.streamBlock(Stream.biases, l), rows: 1, rowsPadded: 1, factor: config.biasStd };
-      this.encodeDraw(encoder, buffers.bias, bias);
+    if (place.first) {
+      encoder.clearBuffer(buffers.bias);
+      if (config.biasStd > 0) {
+        const bias = { ...this.streamBlock(Stream.biases, l), rows: 1, rowsPadded: 1, factor: config.biasStd };
+        this.encodeDraw(encoder, buffers.bias, bias);
+      }
     }
-    for (const block of this.weightBlocks(l)) {
+    for (const block of blocks) {
       this.encodeWeightBlock(encoder, l, block);
       const { rowOffset } = block;
       const shape = { inits, batch: config.batch, batchPadded, rowOffset, rowsPadded: rowsPerBlock[l] };
@@ -124,6 +230,7 @@ export class ChunkRun {
       const bindings = { below, weights: buffers.weights[l], bias: buffers.bias, z: buffers.preActivations[l] };
       dispatcher.forward(encoder, { ...bindings, a: buffers.activations[l] }, { ...shape, ...layer });
     }
+    if (!place.last) return;
     this.encodeStatistics(encoder, buffers.preActivations[l], l, 'z', true);
     this.encodeStatistics(encoder, buffers.activations[l], l, 'a', false);
   }
@@ -140,12 +247,22 @@ export class ChunkRun {
     this.encodeWeightNorm(encoder, deltaTop, L);
   }
 
-  /** Layer l going down: δ[l−1] from δ[l] over the blocks of W[l]; the statistics of δ[l−1] and ‖dW[l−1]‖². */
-  private encodeBackward(encoder: GPUCommandEncoder, l: number, deltaAbove: GPUBuffer, deltaBelow: GPUBuffer): void {
+  /**
+   * Layer l going down, over some of its row blocks (the first at index `firstBlock` of `blocks`): δ[l−1]
+   * from δ[l] over those blocks of W[l]; the statistics of δ[l−1] and ‖dW[l−1]‖² after the last block.
+   */
+  private encodeBackward(
+    encoder: GPUCommandEncoder,
+    l: number,
+    deltaAbove: GPUBuffer,
+    deltaBelow: GPUBuffer,
+    part: readonly WeightBlock[],
+    at: { firstBlock: number; blocks: number },
+  ): void {
     const { config, plan, buffers, dispatcher, inits } = this.setup;
     const { widths: n, strides: ld, batchPadded, rowsPerBlock } = plan;
-    const blocks = this.weightBlocks(l);
-    blocks.forEach((block, index) => {
+    part.forEach((block, offset) => {
+      const index = at.firstBlock + offset;
       if (!plan.cacheWeights) this.encodeWeightBlock(encoder, l, block);
       const weights = buffers.weights[l];
       const bindings = { deltaAbove, weights, zBelow: buffers.preActivations[l - 1], deltaBelow };
@@ -159,17 +276,18 @@ export class ChunkRun {
         rowOffset: block.rowOffset,
         rowsPadded: rowsPerBlock[l],
         accumulate: index > 0 ? 1 : 0,
-        finalize: index === blocks.length - 1 ? 1 : 0,
+        finalize: index === at.blocks - 1 ? 1 : 0,
       });
     });
+    if (at.firstBlock + part.length < at.blocks) return;
     this.encodeStatistics(encoder, deltaBelow, l - 1, 'delta', true);
     this.encodeWeightNorm(encoder, deltaBelow, l - 1);
   }
 
   /** The rows [rowOffset, rowOffset + rows) of W[l] drawn at a time (all of them when W fits a binding). */
-  private weightBlocks(l: number): { rowOffset: number; rows: number }[] {
+  private weightBlocks(l: number): WeightBlock[] {
     const { widths: n, rowsPerBlock } = this.setup.plan;
-    const blocks: { rowOffset: number; rows: number }[] = [];
+    const blocks: WeightBlock[] = [];
     for (let rowOffset = 0; rowOffset < n[l]; rowOffset += rowsPerBlock[l]) {
       blocks.push({ rowOffset, rows: Math.min(rowsPerBlock[l], n[l] - rowOffset) });
     }
@@ -177,7 +295,7 @@ export class ChunkRun {
   }
 
   /** Draws one block of W[l] by the scheme (the padding cleared when the drawn shape changes). */
-  private encodeWeightBlock(encoder: GPUCommandEncoder, l: number, block: { rowOffset: number; rows: number }): void {
+  private encodeWeightBlock(encoder: GPUCommandEncoder, l: number, block: WeightBlock): void {
     const { config, plan, buffers } = this.setup;
     const { widths: n, strides: ld, rowsPerBlock } = plan;
     const target = buffers.weights[l];
@@ -277,15 +395,17 @@ export class ChunkRun {
     );
   }
 
-  /** Reads the chunk's records and partials back and adds them to the accumulators. */
-  private async readRecords(layers: LayerAccumulators[]): Promise<void> {
+  /** Reads the chunk's records and partials back (the staging buffers' allocations watched) and adds them up. */
+  private async readRecords(layers: LayerAccumulators[], watch: ErrorWatch): Promise<void> {
     const { device } = this;
     const { config, plan, scales, firstInit, inits } = this.setup;
-    const [records, histograms, norms] = await Promise.all([
-      readBuffer(device, this.recordBuffer),
-      readBuffer(device, this.histogramBuffer),
-      readBuffer(device, this.normBuffer),
-    ]);
+    const [records, histograms, norms] = await watch.guard(() =>
+      Promise.all([
+        readBuffer(device, this.recordBuffer),
+        readBuffer(device, this.histogramBuffer),
+        readBuffer(device, this.normBuffer),
+      ]),
+    );
     combineRecords(
       config,
       layers,

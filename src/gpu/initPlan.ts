@@ -1,10 +1,14 @@
 // How a run of the initialization engine is cut to fit the device: inits per chunk and rows per
-// weight block, from the binding limit, the buffer limit and a memory budget. Pure numbers, so the
-// plan is tested without a GPU; results never depend on it (tests/gpu/initStats.test.ts).
+// weight block, from the binding limit, the buffer limit and a memory budget; then, chunk by chunk,
+// as many inits as keep a submission under the time budget (nextInitChunk), and the message when a
+// chunk's buffers could not be allocated. Pure numbers, so the plan is tested without a GPU; results
+// never depend on it (tests/gpu/initStats.test.ts).
 import { ConfigError, type InitConfig } from '../core/initConfig';
 import { layerWidths } from '../core/meanField';
+import { formatBytes } from './gpuErrors';
 import { statsRecordLayout } from './initRecords';
 import { type BatchTile, batchTileFor, padToTile, UNIT_TILE } from './layerTiles';
+import { nextChunkSize } from './submitBudget';
 
 export interface DeviceBudget {
   maxStorageBufferBindingSize: number;
@@ -152,4 +156,74 @@ export function planInitRun(
   });
   const weightBlockBytes = Math.max(...rowsPerBlock.map((rows, l) => (l === 0 ? 0 : rows * strides[l - 1] * 4)));
   return { ...shape, rowsPerBlock, cacheWeights, bytesPerChunk: initsPerChunk * (perInit.fixed + weightBlockBytes) };
+}
+
+/** Row blocks of W in the layer that has the most (1 when every W[l] is drawn whole). */
+export function maxWeightBlocks(plan: InitPlan): number {
+  return Math.max(1, ...plan.widths.map((width, l) => (l === 0 ? 1 : Math.ceil(width / plan.rowsPerBlock[l]))));
+}
+
+/** What the next chunk holds: its inits, and the row blocks of W per submission (Infinity: a layer each). */
+export interface InitChunkSize {
+  inits: number;
+  blocksPerSubmission: number;
+}
+
+/**
+ * The next chunk from the last one's timing (src/gpu/initChunk.ts): as many inits as keep its slowest
+ * layer under the budget, within the plan's memory bound; when one init's layer is over the budget,
+ * one init and that layer's row blocks in several submissions (where W comes in blocks).
+ */
+export function nextInitChunk(
+  timing: { msPerInit: number; msPerInitBlock: number },
+  budgetMs: number,
+  plan: InitPlan,
+  last: InitChunkSize,
+): InitChunkSize {
+  const inits = nextChunkSize(timing.msPerInit, budgetMs, plan.initsPerChunk, last.inits);
+  if (!(timing.msPerInit > budgetMs)) return { inits, blocksPerSubmission: Infinity };
+  const blocks = maxWeightBlocks(plan);
+  const lastBlocks = Number.isFinite(last.blocksPerSubmission) ? last.blocksPerSubmission : blocks;
+  return { inits, blocksPerSubmission: nextChunkSize(timing.msPerInitBlock, budgetMs, blocks, lastBlocks) };
+}
+
+/** The largest single buffer of a chunk of the plan (src/gpu/initBuffers.ts and the records of initChunk.ts). */
+export function largestChunkBuffer(config: InitConfig, plan: InitPlan): number {
+  const Kc = plan.initsPerChunk;
+  const maxStride = Math.max(...plan.strides);
+  const weights = plan.rowsPerBlock.map((rows, l) => (l === 0 ? 0 : rows * plan.strides[l - 1]));
+  let records = 0;
+  for (let l = 1; l <= config.depth; l++) records += 3 * plan.slices[l] * (STATS_RECORD_WORDS + config.bins);
+  return 4 * Kc * Math.max(plan.batchPadded * maxStride, ...weights, records);
+}
+
+/**
+ * Why a chunk's allocation failed, and what fits: "a chunk of 20 of the K = 64 inits (depth 2, width 4096,
+ * batch 4) needs 2.5 GiB of GPU buffers, the largest 1.3 GiB; the GPU refused them (…). Chunks of ≤ 9
+ * inits (1.1 GiB, the largest buffer 576 MiB) fit in half of that; the engine plans them from now on: run
+ * again." `smaller` is the plan under half the memory and half the largest buffer, undefined when not
+ * even one init fits there.
+ */
+export function chunkFailureMessage(
+  config: InitConfig,
+  plan: InitPlan,
+  smaller: InitPlan | undefined,
+  gpuError: string,
+): string {
+  const shape = `depth ${config.depth}, width ${Math.max(...plan.widths)}, batch ${config.batch}`;
+  const whole = plan.initsPerChunk >= config.inits;
+  const what = whole
+    ? `K = ${config.inits} init${config.inits === 1 ? '' : 's'} (${shape}) ${config.inits === 1 ? 'needs' : 'need'}`
+    : `a chunk of ${plan.initsPerChunk} of the K = ${config.inits} inits (${shape}) needs`;
+  const fit = smaller
+    ? `Chunks of ≤ ${smaller.initsPerChunk} init${smaller.initsPerChunk === 1 ? '' : 's'}` +
+      ` (${formatBytes(smaller.bytesPerChunk)}, ` +
+      `the largest buffer ${formatBytes(largestChunkBuffer(config, smaller))})` +
+      ' fit in half of that; the engine plans them from now on: run again.'
+    : 'Not even one init fits in half of that: lower the depth, the batch or the width.';
+  const verb = gpuError.startsWith('out of memory') ? 'could not allocate' : 'refused';
+  return (
+    `${what} ${formatBytes(plan.bytesPerChunk)} of GPU buffers, the largest ` +
+    `${formatBytes(largestChunkBuffer(config, plan))}; the GPU ${verb} them (${gpuError}). ${fit}`
+  );
 }
