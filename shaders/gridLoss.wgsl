@@ -17,8 +17,8 @@ struct GridLossParams {
   w2Step: f32,
   G: u32,
   n: u32, // data points (0 for analytic models)
-  pad0: u32,
-  pad1: u32,
+  rowOffset: u32, // the first row of this dispatch's band (big grids go in bands, one submission each)
+  rowEnd: u32, // one past its last row (≤ G)
   quadratic: vec4f, // h1, h2, a1, a2 of the 'quadratic' model
 }
 
@@ -127,8 +127,8 @@ fn uses_data() -> bool {
 fn gridLoss(@builtin(global_invocation_id) id: vec3u) {
   let G = params.G;
   let i0 = id.x * CELLS_PER_INVOCATION;
-  let j = id.y;
-  if (i0 >= G || j >= G) {
+  let j = params.rowOffset + id.y;
+  if (i0 >= G || j >= params.rowEnd) {
     return;
   }
   let w2 = params.w2Min + f32(j) * params.w2Step;

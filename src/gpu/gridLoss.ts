@@ -33,6 +33,8 @@ export interface GridLossShape {
   /** Data points in the points buffer (0 for analytic models). */
   n: number;
   quadratic: QuadraticShape;
+  /** One band of rows j ∈ [first, first + count) (default: all G rows): a big grid goes in bands. */
+  rows?: { first: number; count: number };
 }
 
 /** The data as the kernel reads it: one DataPoint (x1, x2, y) per point in f32; one zero point for analytic models. */
@@ -49,11 +51,11 @@ export function packRegularizationPoints(data: RegularizationData): Float32Array
   return packed;
 }
 
-/** Workgroups of a G×G grid: x covers G / 8 invocations of 8 cells, y covers the G rows. */
-export function gridLossWorkgroups(G: number): { x: number; y: number } {
+/** Workgroups of `rows` rows of a G×G grid: x covers G / 8 invocations of 8 cells, y covers the rows. */
+export function gridLossWorkgroups(G: number, rows = G): { x: number; y: number } {
   return {
     x: Math.ceil(Math.ceil(G / GRID_LOSS_CELLS_PER_INVOCATION) / WORKGROUP_SIZE_X),
-    y: Math.ceil(G / WORKGROUP_SIZE_Y),
+    y: Math.ceil(rows / WORKGROUP_SIZE_Y),
   };
 }
 
@@ -65,11 +67,17 @@ export class GridLossPass {
     private readonly bindGroup: GPUBindGroup,
   ) {}
 
-  /** Writes the uniforms now (queue order: before the encoder is submitted) and records the dispatch. */
+  /**
+   * Writes the uniforms now (queue order: before the encoder is submitted) and records the dispatch.
+   * One set of uniforms per pass: submit each band before encoding the next.
+   */
   encode(encoder: GPUCommandEncoder, shape: GridLossShape): void {
     const { model, window, G, n, quadratic } = shape;
+    const rows = shape.rows ?? { first: 0, count: G };
     const needsData = REGULARIZATION_MODEL_INFO[model].usesData;
     if (needsData && n < 1) throw new RangeError(`gridLoss: model ${model} needs data points (n = ${n})`);
+    if (rows.first < 0 || rows.count < 1 || rows.first + rows.count > G)
+      throw new RangeError(`gridLoss: rows ${rows.first}..${rows.first + rows.count - 1} are not rows of G = ${G}`);
     uniformLayout(gridLossSource).write(this.kernel.device, this.params, {
       w1Min: window.w1Min,
       w1Step: (window.w1Max - window.w1Min) / (G - 1),
@@ -77,14 +85,14 @@ export class GridLossPass {
       w2Step: (window.w2Max - window.w2Min) / (G - 1),
       G,
       n: needsData ? n : 0,
-      pad0: 0,
-      pad1: 0,
+      rowOffset: rows.first,
+      rowEnd: rows.first + rows.count,
       quadratic: [quadratic.h1, quadratic.h2, quadratic.a1, quadratic.a2],
     });
     const dispatch = {
       pipeline: this.kernel.pipelineFor(model),
       bindGroups: [this.bindGroup],
-      workgroups: gridLossWorkgroups(G),
+      workgroups: gridLossWorkgroups(G, rows.count),
     };
     encodeComputePass(encoder, `gridLoss ${model} pass`, [dispatch]);
   }

@@ -2,6 +2,9 @@
 // (keyed by model, the data knobs the model reads, seed, grid and window) and runs the cheap passes
 // (gridPenalty + gridArgmin) for every λ / penalty / mix change. Minima are refined on the CPU twin
 // (refineMinimizer, f64) from the GPU grid argmin. CPU twins: src/core/gridLoss.ts.
+// A big J (G²·N terms) goes in bands of rows, one submission each, sized by the measured time per term
+// under the submission budget (src/gpu/submitBudget.ts). The allocations and each evaluation's first
+// submission run in error scopes: an allocation that fails frees the grid and says which G fits.
 import {
   type GridMinimum,
   type GridWindow,
@@ -20,14 +23,35 @@ import {
   type RegularizationData,
 } from '../core/regularizationModels';
 import { createStorageBuffer, readBuffer } from './buffers';
-import { type ArgminResult, argminToGridMinimum, GridArgminKernel, type GridArgminPass } from './gridArgmin';
+import { isSoftwareDevice } from './device';
+import {
+  type CaughtGpuError,
+  describeGpuError,
+  ErrorWatch,
+  formatBytes,
+  GpuRunError,
+  largestFitting,
+} from './gpuErrors';
+import {
+  ARGMIN_VALUES_PER_WORKGROUP,
+  type ArgminResult,
+  argminToGridMinimum,
+  GridArgminKernel,
+  type GridArgminPass,
+} from './gridArgmin';
 import { GridLossKernel, type GridLossPass, packRegularizationPoints } from './gridLoss';
 import { GridPenaltyKernel, type GridPenaltyPass } from './gridPenalty';
+import { nextChunkSize, submissionMs, submitBudgetMs } from './submitBudget';
 
 export interface RegularizationEngineOptions {
   /** Pretend the device allows at most this many bytes per storage buffer (tests of the grid clamp). */
   maxStorageBufferBindingSize?: number;
+  /** GPU milliseconds one submission may take (default: submitBudgetMs of the adapter's kind). */
+  submitBudgetMs?: number;
 }
+
+/** Terms (cells × data points) of the first band of a J, before the engine has measured this model. */
+export const FIRST_BAND_TERMS = 2 ** 24;
 
 export interface PenaltyRequest {
   penalty: Penalty;
@@ -71,6 +95,8 @@ export interface RegularizationResult {
   timeMs: number;
   /** Whether this evaluation ran gridLoss (false: J came from the cache, only the cheap passes ran). */
   dispatchedGridLoss: boolean;
+  /** Submissions of this evaluation (a big J goes in bands of rows, one each). */
+  submissions?: number;
 }
 
 export interface EvaluateOptions {
@@ -80,6 +106,40 @@ export interface EvaluateOptions {
   readValues?: boolean;
   /** Refine the grid minima on the CPU (default true). */
   refine?: boolean;
+  /** Stops between bands of rows of J (an AbortError; J is then not cached). */
+  signal?: AbortSignal;
+  /** Rows of J done so far, after each band. */
+  onProgress?: (progress: { rowsDone: number; rows: number }) => void;
+}
+
+/** Bytes of the GPU buffers of one evaluation: J and one surface per penalty, their argmins, the points, read-backs. */
+export function regularizationBufferBytes(G: number, surfaces: number, points: number, readValues: boolean): number {
+  const grids = (1 + surfaces) * G * G * 4;
+  const partials = (1 + surfaces) * Math.ceil((G * G) / ARGMIN_VALUES_PER_WORKGROUP) * 16;
+  return grids * (readValues ? 2 : 1) + 2 * partials + Math.max(1, points) * 16;
+}
+
+/**
+ * Why an evaluation's buffers could not be allocated, and the largest grid that fits in half of them:
+ * "grid G = 2048 with 3 surfaces and 10000 points needs 128 MiB of GPU buffers, the largest 16 MiB; the
+ * GPU could not allocate them (out of memory: …): G ≤ 1448 fits in half of that."
+ */
+export function gridFailureMessage(
+  G: number,
+  surfaces: number,
+  points: number,
+  readValues: boolean,
+  gpuError: string,
+): string {
+  const bytes = regularizationBufferBytes(G, surfaces, points, readValues);
+  const fit = largestFitting(2, G - 1, (g) => regularizationBufferBytes(g, surfaces, points, readValues) <= bytes / 2);
+  const fits = fit >= 2 ? `G ≤ ${fit} fits in half of that` : 'not even G = 2 fits in half of that';
+  const verb = gpuError.startsWith('out of memory') ? 'could not allocate' : 'refused';
+  return (
+    `grid G = ${G} with ${surfaces} surface${surfaces === 1 ? '' : 's'}` +
+    `${points > 0 ? ` and ${points} points` : ''} needs ${formatBytes(bytes)} of GPU buffers, ` +
+    `the largest ${formatBytes(G * G * 4)}; the GPU ${verb} them (${gpuError}): ${fits}.`
+  );
 }
 
 /** The largest grid whose G·G f32 values fit one storage binding and the dispatch limits. */
@@ -174,7 +234,11 @@ export class RegularizationEngine {
   private cache: CachedGrid | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private dispatches = 0;
+  /** Milliseconds per term of gridLoss by model, from the last band measured. */
+  private readonly msPerTerm = new Map<RegularizationConfig['model'], number>();
   readonly maxGrid: number;
+  /** GPU milliseconds one submission may take. */
+  readonly submitBudgetMs: number;
 
   private constructor(
     readonly device: GPUDevice,
@@ -183,6 +247,7 @@ export class RegularizationEngine {
     private readonly gridArgminKernel: GridArgminKernel,
     options: RegularizationEngineOptions,
   ) {
+    this.submitBudgetMs = options.submitBudgetMs ?? submitBudgetMs(isSoftwareDevice(device));
     const limits = device.limits;
     this.maxGrid = maxRegularizationGrid({
       maxStorageBufferBindingSize: Math.min(
@@ -294,17 +359,38 @@ export class RegularizationEngine {
     const start = performance.now();
     const readValues = options.readValues ?? true;
     const refine = options.refine ?? true;
+    options.signal?.throwIfAborted();
     const notices: string[] = [];
     const G = this.clampGrid(config.grid, notices);
     const window = regularizationWindow(config);
     const requests = penaltyRequests(config, options);
-    const grid = this.ensureGrid(G, requests.length);
     const key = regularizationDataKey(config, G);
-    const cached = this.cache?.key === key ? this.cache : undefined;
-    const data = cached?.data ?? generateRegularizationData(config.model, regularizationDataOptions(config));
-    this.encodePasses(grid, config, window, data, requests, !cached);
-    const readback = await this.readBack(grid, requests, readValues, cached);
-    const cache = this.cacheGrid(cached ?? newCache(key, data, readback, window, G), readback, config, refine);
+    const known = this.grid?.G === G && this.cache?.key === key ? this.cache : undefined;
+    const data = known?.data ?? generateRegularizationData(config.model, regularizationDataOptions(config));
+    const watch = new ErrorWatch(this.device);
+    let readback: Readback;
+    let submissions: number;
+    try {
+      const grid = watch.guard(() => this.ensureGrid(G, requests.length));
+      submissions = await this.encodePasses(grid, config, window, data, requests, !known, watch, options);
+      await this.failIfCaught(watch);
+      readback = await watch.guard(() => this.readBack(grid, requests, readValues, known));
+      await this.failIfCaught(watch);
+    } catch (error) {
+      const caught = error instanceof GpuRunError ? error.gpuError : await watch.check();
+      if (!caught) throw error;
+      // Nothing of this evaluation is kept: its buffers go, and J is computed again next time.
+      this.releaseGrid();
+      this.cache = undefined;
+      this.points?.buffer.destroy();
+      this.points = undefined;
+      const points = REGULARIZATION_MODEL_INFO[config.model].usesData ? data.n : 0;
+      throw new GpuRunError(
+        gridFailureMessage(G, requests.length, points, readValues, describeGpuError(caught)),
+        caught,
+      );
+    }
+    const cache = this.cacheGrid(known ?? newCache(key, data, readback, window, G), readback, config, refine);
     const surfaces = requests.map((request, slot) => {
       const argmin = readback.surfaceArgmins[slot];
       const values = readback.surfaceBytes ? new Float32Array(readback.surfaceBytes[slot]) : new Float32Array(0);
@@ -327,33 +413,87 @@ export class RegularizationEngine {
       minima: { J: minimumJ, penalized: surfaces[0].minimum },
       nonFinite: { dataLoss: dataArgmin.nonFinite, penalized: surfaces[0].nonFinite },
       timeMs: performance.now() - start,
-      dispatchedGridLoss: !cached,
+      dispatchedGridLoss: !known,
+      submissions,
     };
   }
 
-  /** Records gridLoss and its argmin (when J is not cached), then gridPenalty and gridArgmin per surface; submits. */
-  private encodePasses(
+  private async failIfCaught(watch: ErrorWatch): Promise<void> {
+    const caught: CaughtGpuError | undefined = await watch.check();
+    if (caught) throw new GpuRunError(caught.message, caught);
+  }
+
+  /**
+   * Records gridLoss and its argmin (when J is not cached), then gridPenalty and gridArgmin per surface,
+   * and submits them: J in bands of rows, each under the submission budget at the measured time per
+   * term (the first band of a model not measured yet holds FIRST_BAND_TERMS), the cheap passes with the
+   * last band. The first submission runs in the watch's error scopes. Returns the submissions made.
+   */
+  private async encodePasses(
     grid: GridBuffers,
     config: RegularizationConfig,
     window: GridWindow,
     data: RegularizationData,
     requests: readonly PenaltyRequest[],
     withGridLoss: boolean,
-  ): void {
+    watch: ErrorWatch,
+    options: EvaluateOptions,
+  ): Promise<number> {
     const { G } = grid;
-    const encoder = this.device.createCommandEncoder({ label: 'regularization evaluate' });
-    if (withGridLoss) {
-      this.cache = undefined;
-      const gridLossPass = this.uploadPoints(grid, data);
-      gridLossPass.encode(encoder, { model: config.model, window, G, n: data.n, quadratic: data.quadratic });
-      grid.dataArgmin.encode(encoder, G * G);
-      this.dispatches++;
+    const { device } = this;
+    const encodeCheapPasses = (encoder: GPUCommandEncoder) =>
+      requests.forEach((request, slot) => {
+        grid.slots[slot].penaltyPass.encode(encoder, { window, G, ...request });
+        grid.slots[slot].argminPass.encode(encoder, G * G);
+      });
+    if (!withGridLoss) {
+      watch.guard(() => {
+        const encoder = device.createCommandEncoder({ label: 'regularization evaluate' });
+        encodeCheapPasses(encoder);
+        device.queue.submit([encoder.finish()]);
+      });
+      return 1;
     }
-    requests.forEach((request, slot) => {
-      grid.slots[slot].penaltyPass.encode(encoder, { window, G, ...request });
-      grid.slots[slot].argminPass.encode(encoder, G * G);
-    });
-    this.device.queue.submit([encoder.finish()]);
+    this.cache = undefined;
+    const gridLossPass = watch.guard(() => this.uploadPoints(grid, data));
+    const shape = { model: config.model, window, G, n: data.n, quadratic: data.quadratic };
+    const termsPerRow = G * (REGULARIZATION_MODEL_INFO[config.model].usesData ? Math.max(1, data.n) : 1);
+    const measured = this.msPerTerm.get(config.model);
+    let rows =
+      measured === undefined
+        ? Math.max(1, Math.min(G, Math.floor(FIRST_BAND_TERMS / termsPerRow)))
+        : nextChunkSize(measured * termsPerRow, this.submitBudgetMs, G);
+    let submissions = 0;
+    for (let first = 0; first < G; ) {
+      const count = Math.min(rows, G - first);
+      const last = first + count === G;
+      const submit = () => {
+        const encoder = device.createCommandEncoder({ label: `regularization evaluate, rows ${first}+${count}` });
+        gridLossPass.encode(encoder, { ...shape, rows: { first, count } });
+        if (last) {
+          grid.dataArgmin.encode(encoder, G * G);
+          encodeCheapPasses(encoder);
+        }
+        device.queue.submit([encoder.finish()]);
+      };
+      const submittedAt = performance.now();
+      if (submissions === 0) watch.guard(submit);
+      else submit();
+      submissions++;
+      await device.queue.onSubmittedWorkDone();
+      const ms = submissionMs(submittedAt, performance.now());
+      if (ms > 0) this.msPerTerm.set(config.model, ms / (count * termsPerRow));
+      first += count;
+      options.onProgress?.({ rowsDone: first, rows: G });
+      if (!last) {
+        if (submissions === 1) await this.failIfCaught(watch); // a failed first band: no more bands
+        options.signal?.throwIfAborted();
+        const msPerTerm = this.msPerTerm.get(config.model);
+        rows = nextChunkSize(msPerTerm && msPerTerm * termsPerRow, this.submitBudgetMs, G, count);
+      }
+    }
+    this.dispatches++;
+    return submissions;
   }
 
   /** The argmins, and the values where asked (J only when not read back before). */
