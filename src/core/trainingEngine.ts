@@ -14,6 +14,8 @@ import { trainStep } from './trainStep';
 export interface StepOptions {
   /** Stops between steps (the steps already taken stay); the promise then rejects with an AbortError. */
   signal?: AbortSignal;
+  /** The step count since the reset, as steps are taken (after each step or batch of steps). */
+  onProgress?: (stepCount: number) => void;
 }
 
 export interface TrainingRunner {
@@ -68,6 +70,7 @@ export class CpuTrainingEngine implements TrainingRunner {
       if (options.signal?.aborted) throw abortError();
       trainStep(layout, config.activation, config, data, params, config.copies);
       this.stepCount++;
+      options.onProgress?.(this.stepCount);
     }
   }
 
