@@ -2,8 +2,9 @@
 // line's GPU and prints their table (and JSON).
 import { type BenchRow, type BenchSuite, benchTable } from '../bench/bench';
 import { type ParsedFlags, UsageError } from './args';
-import type { CliCommand } from './command';
+import type { CliCommand, CommandContext } from './command';
 import { adapterJson, openCliGpu } from './gpu';
+import { formatDuration } from './progress';
 
 export function benchCommand(suites: readonly BenchSuite[]): CliCommand {
   return {
@@ -14,7 +15,7 @@ export function benchCommand(suites: readonly BenchSuite[]): CliCommand {
         '  --json          print only the JSON (rows + adapter) on stdout',
         `  --only=NAME     run one suite: ${suites.map((suite) => suite.name).join(', ')}`,
       ].join('\n'),
-    async run(flags: ParsedFlags) {
+    async run(flags: ParsedFlags, { signal }: CommandContext) {
       for (const name of Object.keys(flags.values)) {
         if (name !== 'json' && name !== 'only')
           throw new UsageError(`unknown flag --${name}; bench takes --json and --only=NAME`);
@@ -26,7 +27,12 @@ export function benchCommand(suites: readonly BenchSuite[]): CliCommand {
           `--only: no suite named "${String(only)}"; suites: ${suites.map((s) => s.name).join(', ')}`,
         );
       const gpu = await openCliGpu();
-      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const started = performance.now();
+      // The suites log between their cases: a Ctrl-C stops the benchmark at the next one.
+      const log = (line: string) => {
+        signal.throwIfAborted();
+        process.stderr.write(`${line} (${formatDuration(performance.now() - started)} elapsed)\n`);
+      };
       const rows: BenchRow[] = [];
       try {
         for (const suite of chosen) {

@@ -25,7 +25,7 @@ import { generateRegularizationData, type RegularizationData } from '../core/reg
 import type { GpuContext } from '../gpu/device';
 import { RegularizationEngine } from '../gpu/regularization';
 import { flagName, helpForTable, type ParsedFlags, readTableFlags, switchFlag, UsageError } from './args';
-import type { CliCommand } from './command';
+import type { CliCommand, CommandContext } from './command';
 import { adapterJson, openCliGpu } from './gpu';
 
 /** Short names of the update rules (src/core/descent.ts) accepted by --rule. */
@@ -143,10 +143,17 @@ function evaluateOnCpu(config: RegularizationConfig, data: RegularizationData): 
 async function evaluateOnGpu(
   gpu: GpuContext,
   config: RegularizationConfig,
+  { signal, progress }: CommandContext,
 ): Promise<{ outcome: GridOutcome; data: RegularizationData }> {
   const engine = await RegularizationEngine.create(gpu.device);
   try {
-    const result = await engine.evaluate(config, { readValues: false });
+    signal.throwIfAborted();
+    progress.restart();
+    const result = await engine.evaluate(config, {
+      readValues: false,
+      signal,
+      onProgress: ({ rowsDone, rows }) => progress.update(rowsDone, rows, 'rows of J'),
+    });
     return {
       data: result.data,
       outcome: {
@@ -186,7 +193,8 @@ export const regularizationCommand: CliCommand = {
       'Penalties: L1 = λ(|w1|+|w2|), L2 = λ(w1²+w2²) with no ½ (L2 decay factor 1 − 2αλ).',
       `Rules: ${DESCENT_RULES.join(', ')}.`,
     ].join('\n'),
-  async run(flags: ParsedFlags) {
+  async run(flags: ParsedFlags, context: CommandContext) {
+    const { signal, progress } = context;
     const config = regularizationConfigFromFlags(flags);
     const useCpu = switchFlag(flags, 'cpu');
     let gpu: GpuContext | undefined;
@@ -198,11 +206,12 @@ export const regularizationCommand: CliCommand = {
     } else {
       gpu = await openCliGpu();
       try {
-        ({ outcome, data } = await evaluateOnGpu(gpu, config));
+        ({ outcome, data } = await evaluateOnGpu(gpu, config, context));
       } finally {
         gpu.release();
       }
     }
+    progress.end();
     for (const notice of outcome.notices) process.stderr.write(`notice: ${notice}\n`);
 
     const output: Record<string, unknown> = {
@@ -215,6 +224,8 @@ export const regularizationCommand: CliCommand = {
       path: [] as Array<[number, number]>,
     };
     if (switchFlag(flags, 'path')) {
+      signal.throwIfAborted();
+      process.stderr.write(`descent path: ${config.steps} steps of ${config.rule} on the CPU (f64)…\n`);
       const descent = descentPath(
         config.model,
         data,
@@ -229,6 +240,8 @@ export const regularizationCommand: CliCommand = {
       output.warnings = descentWarnings(config.rule, config.lambda, config.alpha);
     }
     if (switchFlag(flags, 'reg-path')) {
+      signal.throwIfAborted();
+      process.stderr.write(`regularization path: w*(λ) at ${REG_PATH_LAMBDAS.length} λ for L1 and L2 on the CPU…\n`);
       const start = outcome.J?.w ?? regularizationStart(config);
       output.regPath = regularizationPath(config.model, data, REG_PATH_LAMBDAS, start);
     }

@@ -4,14 +4,14 @@ import { INIT_PARAMS, validateInitConfig } from '../core/initConfig';
 import { initStats } from '../core/initStats';
 import { InitStatsEngine } from '../gpu/initStats';
 import { helpForTable, type ParsedFlags, readTableFlags, switchFlag } from './args';
-import type { CliCommand } from './command';
+import type { CliCommand, CommandContext } from './command';
 import { adapterJson, openCliGpu } from './gpu';
 
 export const statsCommand: CliCommand = {
   name: 'stats',
   summary: 'per-layer statistics of z, a, δ and ∂L/∂W over K random initializations, with the mean-field theory',
   help: () => `${helpForTable(INIT_PARAMS)}\n  --cpu            run the CPU twin (f64) instead of the GPU`,
-  async run(flags: ParsedFlags) {
+  async run(flags: ParsedFlags, { signal, progress }: CommandContext) {
     const values = readTableFlags(INIT_PARAMS, flags, ['cpu']);
     const config = validateInitConfig(values);
     if (switchFlag(flags, 'cpu')) {
@@ -20,15 +20,20 @@ export const statsCommand: CliCommand = {
       return { config, adapter: adapterJson(undefined), timeMs: performance.now() - start, layers: result.layers };
     }
     const gpu = await openCliGpu();
+    let engine: InitStatsEngine | undefined;
     try {
-      const engine = await InitStatsEngine.create(gpu.device);
+      engine = await InitStatsEngine.create(gpu.device);
+      signal.throwIfAborted();
+      progress.restart();
+      progress.update(0, config.inits, 'initializations');
       const run = await engine.run(config, {
-        onProgress: ({ done, total }) => process.stderr.write(`\r${done}/${total} initializations`),
+        signal,
+        onProgress: ({ done, total }) => progress.update(done, total, 'initializations'),
+        onWork: (share) => progress.share(share),
       });
-      process.stderr.write('\n');
-      engine.destroy();
       return { config, adapter: adapterJson(gpu), timeMs: run.timeMs, layers: run.result.layers };
     } finally {
+      engine?.destroy();
       gpu.release();
     }
   },

@@ -9,7 +9,7 @@ import type { TrainingCheckpoint } from '../core/trainStats';
 import type { GpuContext } from '../gpu/device';
 import { TrainingEngine } from '../gpu/trainingEngine';
 import { flagName, helpForTable, type ParsedFlags, readTableFlags, switchFlag, UsageError } from './args';
-import type { CliCommand } from './command';
+import type { CliCommand, CommandContext } from './command';
 import { adapterJson, openCliGpu } from './gpu';
 
 /** The flags outside the table: the explicit list of hidden widths and the CPU switch. */
@@ -54,25 +54,30 @@ export const trainCommand: CliCommand = {
         ' replaces --depth and --width',
       `  --${'cpu'.padEnd(14)} run the CPU twin (f64, single thread) instead of the GPU`,
     ].join('\n'),
-  async run(flags: ParsedFlags) {
+  async run(flags: ParsedFlags, { signal, progress }: CommandContext) {
     const config = trainConfigFromFlags(flags);
     const onCpu = switchFlag(flags, 'cpu');
     const layout = trainLayout(config.hidden);
     let gpu: GpuContext | undefined;
-    let runner: TrainingRunner;
-    if (onCpu) runner = new CpuTrainingEngine();
-    else {
-      gpu = await openCliGpu();
-      runner = await TrainingEngine.create(gpu.device);
-    }
+    let runner: TrainingRunner | undefined;
     const start = performance.now();
     let checkpoints: TrainingCheckpoint[];
     try {
+      if (onCpu) runner = new CpuTrainingEngine();
+      else {
+        gpu = await openCliGpu();
+        runner = await TrainingEngine.create(gpu.device);
+      }
+      progress.restart();
       checkpoints = await runTraining(runner, config, {
-        onCheckpoint: (c) =>
-          process.stderr.write(
-            `step ${c.step}: median train loss ${c.trainLoss.p50?.toPrecision(4) ?? '–'}, diverged ${c.diverged}\n`,
-          ),
+        signal,
+        onProgress: (stepCount) => progress.update(stepCount, config.steps, 'steps'),
+        onCheckpoint: (c) => {
+          progress.log(
+            `step ${c.step}: median train loss ${c.trainLoss.p50?.toPrecision(4) ?? '–'}, diverged ${c.diverged}`,
+          );
+          progress.update(c.step, config.steps, 'steps');
+        },
       });
     } finally {
       if (runner instanceof TrainingEngine) runner.destroy();
