@@ -29,6 +29,17 @@ export async function startApp(root: HTMLElement): Promise<void> {
     if (kind !== 'error') setTimeout(() => item.remove(), 15_000);
   };
 
+  let teardown: (() => void) | undefined;
+  let current: Explorer | undefined;
+  // Bumped by every show(): a mount that resolves after a newer show() (a quick tab switch while
+  // pipelines compile) is torn down at once, and its explorer can no longer write the URL.
+  let generation = 0;
+  // Device loss: `recovery` counts the losses handled (a newer one retires an older one's restart),
+  // `recovering` is pending while a lost device is being replaced (a tab opened meanwhile waits for it),
+  // `gaveUp` shows the give-up panel instead of any view until the visitor tries again (a reload).
+  let recovery = 0;
+  let recovering: Promise<void> | undefined;
+  let gaveUp: (() => void) | undefined;
   const losses = new LossPolicy();
   /** Without WebGPU (or without an adapter or device), every view runs on the CPU twins: the notice says why. */
   const cpuBackend = (error: unknown): ComputeBackend => {
@@ -43,12 +54,6 @@ export async function startApp(root: HTMLElement): Promise<void> {
     backend = cpuBackend(error);
   }
 
-  let teardown: (() => void) | undefined;
-  let current: Explorer | undefined;
-  // Bumped by every show(): a mount that resolves after a newer show() (a quick tab switch while
-  // pipelines compile) is torn down at once, and its explorer can no longer write the URL.
-  let generation = 0;
-
   const selectedId = (): string | undefined => new URLSearchParams(location.search).get(VIEW_KEY) ?? undefined;
 
   async function show(explorer: Explorer | undefined, params: URLSearchParams): Promise<void> {
@@ -60,9 +65,19 @@ export async function startApp(root: HTMLElement): Promise<void> {
       button.setAttribute('aria-selected', String(button.dataset.view === (explorer?.id ?? 'home')));
     }
     main.replaceChildren();
+    if (gaveUp) {
+      gaveUp();
+      return;
+    }
     if (!explorer) {
       showHome(main, (next) => void navigate(next));
       return;
+    }
+    if (recovering) {
+      main.append(element('p', { class: 'caption', id: 'recovering' }, 'GPU device lost; restarting…'));
+      await recovering;
+      if (mine !== generation || gaveUp) return;
+      main.replaceChildren();
     }
     const container = element('section', { class: 'explorer-root', 'data-explorer': explorer.id });
     main.append(container);
@@ -107,7 +122,8 @@ export async function startApp(root: HTMLElement): Promise<void> {
    * minute; past that the page stops and says what happened (never a loop).
    */
   async function onDeviceLost(info: GPUDeviceLostInfo): Promise<void> {
-    const explorer = current;
+    const mine = ++recovery;
+    const lostIn = current;
     const decision = losses.onLoss(performance.now());
     const what = `${info.reason || 'unknown reason'}: ${info.message || 'no message'}`;
     generation++;
@@ -115,28 +131,43 @@ export async function startApp(root: HTMLElement): Promise<void> {
     teardown = undefined;
     main.dataset.deviceLosses = String(Number(main.dataset.deviceLosses ?? 0) + 1); // for the tests
     if (decision.action === 'give-up') {
-      showGaveUp(main, explorer, what, decision);
+      gaveUp = () => showGaveUp(main, lostIn, what, decision);
+      gaveUp();
       return;
     }
-    const seconds = decision.delayMs / 1000;
-    const where = explorer ? `the ${explorer.title} view with smaller sizes` : 'the page';
-    notify(
-      `The GPU device was lost (${what}). Restarting ${where} in ${seconds} s ` +
-        `(attempt ${decision.attempt} of ${LOSS_LIMIT} within a minute).`,
-      'error',
-    );
-    main.replaceChildren(element('p', { class: 'caption', id: 'recovering' }, `GPU device lost; restarting…`));
-    await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
-    let reconnected: ComputeBackend;
+    let replaced = () => {};
+    recovering = new Promise<void>((resolve) => {
+      replaced = resolve;
+    });
     try {
-      reconnected = await connect(adapterLine, notify, (next) => void onDeviceLost(next));
-    } catch (error) {
-      reconnected = cpuBackend(error); // no new device: the view goes on with the CPU twins
+      const seconds = decision.delayMs / 1000;
+      const where = lostIn ? `the ${lostIn.title} view with smaller sizes` : 'the page';
+      notify(
+        `The GPU device was lost (${what}). Restarting ${where} in ${seconds} s ` +
+          `(attempt ${decision.attempt} of ${LOSS_LIMIT} within a minute).`,
+        'error',
+      );
+      main.replaceChildren(element('p', { class: 'caption', id: 'recovering' }, 'GPU device lost; restarting…'));
+      await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+      if (mine !== recovery) return; // a newer loss took over
+      let reconnected: ComputeBackend;
+      try {
+        reconnected = await connect(adapterLine, notify, (next) => void onDeviceLost(next));
+      } catch (error) {
+        reconnected = cpuBackend(error); // no new device: the view goes on with the CPU twins
+      }
+      if (mine !== recovery) return;
+      backend = reconnected;
+    } finally {
+      if (mine === recovery) recovering = undefined;
+      replaced();
     }
-    backend = reconnected;
+    // The view in front now: the one that lost its device restarts smaller; one opened meanwhile as asked.
+    const explorer = current;
     const params = new URLSearchParams(location.search);
     params.delete(VIEW_KEY);
-    await show(explorer, explorer ? explorer.reduce(params, backendKind(backend)) : params);
+    const restart = explorer && explorer === lostIn ? explorer.reduce(params, backendKind(backend)) : params;
+    await show(explorer, restart);
   }
 
   const home = element('button', { role: 'tab', 'data-view': 'home' }, 'Overview');

@@ -73,22 +73,29 @@ export class LatestRunner<Settings, Result> {
     const controller = new AbortController();
     this.controller = controller;
     const isCurrent = () => mine === this.requestNumber && !this.destroyed;
-    this.inFlight = previous.then(async () => {
-      if (!isCurrent()) return; // newer settings arrived while the previous run finished
-      try {
-        const result = await this.options.run(settings, { signal: controller.signal, isCurrent });
-        if (isCurrent()) {
-          this.options.present(result, settings, false);
-          this.setState('done');
-        } else if (this.options.presentStale && !this.destroyed) {
-          this.options.present(result, settings, true);
+    // `previous` never rejects (everything below is caught), so one failure cannot stop later runs.
+    this.inFlight = previous
+      .then(async () => {
+        if (!isCurrent()) return; // newer settings arrived while the previous run finished
+        try {
+          const result = await this.options.run(settings, { signal: controller.signal, isCurrent });
+          if (isCurrent()) {
+            this.options.present(result, settings, false);
+            if (isCurrent()) this.setState('done'); // present() may have asked for newer settings
+          } else if (this.options.presentStale && !this.destroyed) {
+            this.options.present(result, settings, true);
+          }
+        } catch (error) {
+          if (!isCurrent()) return; // a retired run's failure is not news
+          // Aborted by us (newer settings, teardown) is quiet; an AbortError we did not ask for is a failure.
+          if (controller.signal.aborted && isAbortError(error)) this.setState('aborted');
+          else this.setState('error', error);
         }
-      } catch (error) {
-        if (!isCurrent()) return; // a retired run's failure is not news
-        if (isAbortError(error)) this.setState('aborted');
-        else this.setState('error', error);
-      }
-    });
+      })
+      .catch((error: unknown) => {
+        // Only onState or present throwing from the error path lands here: keep the chain alive, say so.
+        console.error('LatestRunner: a state handler failed', error);
+      });
   }
 
   private setState(state: RunState, error?: unknown): void {
