@@ -41,7 +41,7 @@ export class InitRunner {
   /** FLOP/s of the last finished run, for the time estimate and the chunking rule. */
   private lastRate: number | undefined;
 
-  /** `show` hears every result to draw: undefined when a run starts, partial ones, the final one. */
+  /** `show` hears every result to draw: undefined when a run starts or fails, partial ones, the final one. */
   constructor(
     private readonly engine: InitEngine,
     private readonly status: StatusLine,
@@ -56,6 +56,7 @@ export class InitRunner {
         status.state = state;
         if (state === 'running') status.show('starting a new run…');
         if (state === 'error') {
+          show(undefined); // nothing of a failed run stays drawn (its partial results included)
           status.fail('This configuration cannot run', error);
           notify(`Initialization run failed: ${errorMessage(error)}`);
         }

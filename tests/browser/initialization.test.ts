@@ -91,6 +91,34 @@ describe('Initialization explorer', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows what did not fit when the GPU refuses a run’s buffers, and draws no numbers from it', async () => {
+    // A device short of memory: every buffer over 32 MiB is asked of the real device over its
+    // maxBufferSize, a real GPU error in the engine's error scope. Width 2048 needs 16 MiB of W per init.
+    const { page, errors } = await browser.open('/?view=init&depth=4&width=2048&batch=16&inits=64', {
+      initScript: () => {
+        const prototype = GPUDevice.prototype;
+        const createBuffer = prototype.createBuffer;
+        prototype.createBuffer = function createBufferWithin(this: GPUDevice, descriptor: GPUBufferDescriptor) {
+          const size = descriptor.size > 32 * 1024 * 1024 ? this.limits.maxBufferSize + 4096 : descriptor.size;
+          return createBuffer.call(this, { ...descriptor, size });
+        };
+      },
+    });
+    const status = page.locator('#init-status');
+    await expect.poll(() => status.getAttribute('data-state'), { timeout: 60_000 }).toBe('error');
+    const text = (await status.textContent()) ?? '';
+    console.log(`status after the refused allocation: ${text}`);
+    expect(text).toMatch(/^This configuration cannot run: a chunk of \d+ of the K = 64 inits \(depth 4, width 2048/);
+    expect(text).toMatch(/of GPU buffers, the largest .+; the GPU refused them \(validation error: .+\)\./);
+    expect(text).toMatch(/Chunks of ≤ \d+ inits? \(.+\) fit in half of that; the engine plans them from now on/);
+    // Nothing of the run is drawn: no inits done, no measured number, no small multiple.
+    expect(await status.getAttribute('data-inits-done')).toBe('0');
+    expect(await status.getAttribute('data-grad-var-layer1')).toBeNull();
+    expect(await page.locator('#init-multiples figure').count()).toBe(0);
+    await page.screenshot({ path: `${SCREENSHOTS}/init-refused-allocation.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
   it('stays responsive while a run is in flight, and a moved knob aborts the stale run', async () => {
     // About a minute of work on SwiftShader: it is still running when the knob moves.
     const { page, errors } = await browser.open('/?view=init&depth=8&width=512&batch=8&inits=64');
