@@ -57,7 +57,9 @@ export class InitKnobs {
   setConfig(config: InitConfig, debounceMs?: number): void {
     this.state.config = config;
     this.state.verdict = gradientVerdict(config);
-    this.gui.show({ ...config }); // the knobs show what runs (clamped values, inputWidth carried along)
+    // A shallower net keeps the inspected layer inside it: the knob, the URL and the panels agree.
+    this.state.view.layer = Math.min(this.state.view.layer, config.depth);
+    this.gui.show({ ...config, layer: this.state.view.layer }); // what runs (clamped, inputWidth carried along)
     this.gui.controller('layer')?.max(config.depth);
     this.frame.root.dataset.preset = this.presets.mark(config)?.id ?? '';
     this.hooks.save();

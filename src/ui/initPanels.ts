@@ -185,6 +185,7 @@ export class InitPanels {
   /** The layer under the cursor in the moments chart: the derivation follows it. */
   private hovered: number | null = null;
   private drawPending = false;
+  private destroyed = false;
 
   private constructor(
     frame: ExplorerFrame,
@@ -234,7 +235,7 @@ export class InitPanels {
     this.drawPending = true;
     requestAnimationFrame(() => {
       this.drawPending = false;
-      this.draw(this.read());
+      if (!this.destroyed) this.draw(this.read()); // torn down within the frame: draw nothing
     });
   }
 
@@ -255,6 +256,7 @@ export class InitPanels {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.landscape.destroy();
     this.variance.destroy();
     this.multiples.destroy();

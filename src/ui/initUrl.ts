@@ -94,11 +94,11 @@ export function readInitUrl(search: URLSearchParams, backend: BackendKind): Init
     notices.push(`${error.message}; using the defaults`);
     config = defaultInitConfig(backend);
   }
-  const view: InitViewState = {
-    quantity: values.quantity as Quantity,
-    density: values.density as Density,
-    layer: values.layer as number,
-  };
+  // The inspected layer is one of the net's (0 = the middle one): a deeper one is clamped to the depth.
+  const layer = Math.min(values.layer as number, config.depth);
+  if (layer !== values.layer)
+    notices.push(`layer: ${values.layer} is deeper than depth ${config.depth}; using ${layer}`);
+  const view: InitViewState = { quantity: values.quantity as Quantity, density: values.density as Density, layer };
   return { config, view, notices };
 }
 

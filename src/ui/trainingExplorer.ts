@@ -20,7 +20,7 @@ import { type TrainingData, trainingData } from '../core/trainingData';
 import { COPY_CHOICES, chooseCopy, type TrainingCheckpoint } from '../core/trainStats';
 import { format } from '../view/trainingCharts';
 import { backendIdle, backendKind, type Explorer, type ExplorerContext } from './explorer';
-import { errorMessage } from './kit/dom';
+import { errorMessage, isAbortError } from './kit/dom';
 import { explorerFrame } from './kit/frame';
 import { LatestRunner, type RunContext } from './kit/latest';
 import { ParamGui } from './kit/paramGui';
@@ -61,7 +61,6 @@ function unevenHidden(config: TrainConfig): string | undefined {
   return config.hidden.every((width) => width === config.hidden[0]) ? undefined : config.hidden.join(',');
 }
 
-const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function mount(container: HTMLElement, context: ExplorerContext): Promise<() => void> {
@@ -159,7 +158,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       await engine.step(Math.min(runConfig.every, runConfig.steps - engine.stepCount), { signal: run.signal });
       if (!run.isCurrent()) return;
       await record(run, runConfig);
-      await nextFrame();
+      await sleep(0); // let the page draw and take input between checkpoints (a timer, so hidden tabs go on)
     }
   };
 
@@ -181,7 +180,9 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     const last = history.at(-1);
     const run = shownRun;
     if (!last || !run?.isCurrent()) return; // a new run is on its way: its first checkpoint draws
-    drawCheckpoint(last, run, config).catch((error) => context.notify(`Redraw failed: ${errorMessage(error)}`));
+    drawCheckpoint(last, run, config).catch((error) => {
+      if (!isAbortError(error)) context.notify(`Redraw failed: ${errorMessage(error)}`);
+    });
   };
 
   const writeState = () => {
@@ -219,7 +220,10 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     if (!spec) return;
     const parsed = parseParam(spec, value, settingsOf(config)[key]);
     if (parsed.message) context.notify(parsed.message, 'warning');
-    const keepHidden = key !== 'depth' && key !== 'width' ? unevenHidden(config) : undefined;
+    const uneven = unevenHidden(config);
+    const keepHidden = key !== 'depth' && key !== 'width' ? uneven : undefined;
+    if (uneven && !keepHidden)
+      context.notify(`hidden ${uneven} replaced by ${key} (every hidden layer as wide)`, 'info');
     const next = fitTrainConfig({ ...settingsOf(config), [key]: parsed.value, hidden: keepHidden });
     for (const notice of next.notices) context.notify(notice, 'warning');
     config = next.config;
@@ -240,9 +244,13 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   gui.gui.add(actions, 'step').name('step (T steps)');
   gui.gui.add(actions, 'reset').name('reset (same seed)');
   gui.gui.add(actions, 'reseed').name('re-seed');
+  /** Paused, the run stays in progress (data-state running) and says so: data-paused and the line's text. */
   const setPlaying = (next: boolean) => {
     playing = next;
     pauseController.name(playing ? 'pause' : 'play');
+    status.element.dataset.paused = String(!playing);
+    const text = (status.element.textContent ?? '').replace(/ · paused$/, '');
+    status.show(playing ? text : `${text} · paused`);
   };
 
   writeState();

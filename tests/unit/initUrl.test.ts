@@ -198,3 +198,12 @@ describe('nextSeed and inspectedLayer', () => {
     expect(inspectedLayer({ ...VIEW, layer: 3 }, 10)).toBe(3);
   });
 });
+
+describe('the inspected layer', () => {
+  it('is clamped to the depth, with a notice', () => {
+    const state = readInitUrl(new URLSearchParams('depth=10&layer=150'), 'software');
+    expect(state.view.layer).toBe(10);
+    expect(state.notices).toContain('layer: 150 is deeper than depth 10; using 10');
+    expect(readInitUrl(new URLSearchParams('depth=10&layer=4'), 'software').view.layer).toBe(4);
+  });
+});
