@@ -33,9 +33,12 @@ export async function readBuffer(device: GPUDevice, source: GPUBuffer, byteLengt
   const encoder = device.createCommandEncoder({ label: `${source.label} readback` });
   encoder.copyBufferToBuffer(source, 0, staging, 0, size);
   device.queue.submit([encoder.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const copy = staging.getMappedRange().slice(0, byteLength);
-  staging.unmap();
-  staging.destroy();
-  return copy;
+  try {
+    await staging.mapAsync(GPUMapMode.READ);
+    const copy = staging.getMappedRange().slice(0, byteLength);
+    staging.unmap();
+    return copy;
+  } finally {
+    staging.destroy(); // also when the map fails (a lost device, an aborted run)
+  }
 }

@@ -47,8 +47,14 @@ export class MinimizerRefiner {
     const { model } = result.config;
     const jobs: RefineJob[] = [];
     const targets: RegularizationMinimum[] = [];
+    /** Surfaces of J itself (penalty none): J's cached refinement serves them, no job of their own. */
+    const surfacesOfJ: RegularizationMinimum[] = [];
     for (const surface of result.surfaces) {
       if (!surface.minimum.grid || surface.minimum.refined) continue;
+      if (surface.penalty === 'none') {
+        surfacesOfJ.push(surface.minimum);
+        continue;
+      }
       jobs.push({ penalty: surface.penalty, lambda: surface.lambda, mix: surface.mix, start: surface.minimum.grid.w });
       targets.push(surface.minimum);
     }
@@ -60,7 +66,10 @@ export class MinimizerRefiner {
     work.catch(() => undefined); // when aborted first, its later rejection is of no interest
     try {
       const [jMinimum, refined] = await unlessAborted(work, signal);
-      if (jMinimum) result.minima.J.refined = jMinimum;
+      if (jMinimum) {
+        result.minima.J.refined = jMinimum;
+        for (const minimum of surfacesOfJ) minimum.refined = jMinimum;
+      }
       for (const [index, minimum] of refined.entries()) targets[index].refined = minimum;
     } finally {
       signal.removeEventListener('abort', onAbort);
