@@ -26,6 +26,8 @@ export interface RegularizationEvaluateOptions {
   refine: false;
   /** Newer settings: a long pass (J) stops; the GPU engine and the cheap passes finish (drawn as feedback). */
   signal?: AbortSignal;
+  /** Rows of J done so far, while a big J is computed in bands (the GPU engine; the CPU one has no bands). */
+  onProgress?: (progress: { rowsDone: number; rows: number }) => void;
 }
 
 export interface RegularizationEvaluator {

@@ -12,7 +12,7 @@ import type { ParamValue } from '../core/params';
 import { REGULARIZATION_PARAMS, type RegularizationConfig } from '../core/regularizationConfig';
 import type { RegularizationResult } from '../gpu/regularization';
 import { backendDevice, backendKind, type Explorer, type ExplorerContext } from './explorer';
-import { errorMessage } from './kit/dom';
+import { errorMessage, formatSeconds } from './kit/dom';
 import { type ExplorerFrame, explorerFrame } from './kit/frame';
 import { LatestRunner, type RunState } from './kit/latest';
 import { type GuiFolderSpec, ParamGui } from './kit/paramGui';
@@ -89,8 +89,19 @@ class RegularizationSession {
     this.runner = new LatestRunner({
       presentStale: true,
       run: async (settings, run) => {
+        const started = performance.now();
+        /** A big J goes in bands of rows: the status line says how far it is and about how long is left. */
+        const onProgress = ({ rowsDone, rows }: { rowsDone: number; rows: number }) => {
+          if (!run.isCurrent() || rowsDone <= 0 || rowsDone >= rows) return;
+          const elapsed = (performance.now() - started) / 1000;
+          const left = (elapsed * (rows - rowsDone)) / rowsDone;
+          frame.status.show(
+            `computing J: ${rowsDone}/${rows} rows of the grid · ${formatSeconds(elapsed)} elapsed, ` +
+              `~${formatSeconds(left)} left…`,
+          );
+        };
         const options = { extraPenalties: ['l1', 'l2'] as const, refine: false as const, signal: run.signal };
-        const result = await engine.evaluate(settings, options);
+        const result = await engine.evaluate(settings, { ...options, onProgress });
         if (run.isCurrent()) await this.refiner.refine(result, run.signal); // only the latest is refined
         return result;
       },

@@ -230,3 +230,15 @@ it('exports every panel (PNG, JSON, CSV) with the numbers it shows, and the comm
   expect(fromCommand.startW1).toBe(-1.5);
   expect(errors).toEqual([]);
 });
+
+it('computes a big J in bands of rows, with its progress and the time left on the status line', async () => {
+  // G²·N = 1.2e9 terms of the tanh net: seconds on the software adapter, several submissions of ≤ 1 s.
+  const { page, errors } = await browser.open('/?view=regularization&model=tanh-net&grid=768&points=2000');
+  const status = page.locator('#regularization-status');
+  await expect
+    .poll(() => status.textContent(), { timeout: 60_000, interval: 100 })
+    .toMatch(/computing J: \d+\/768 rows of the grid · .+ elapsed, ~.+ left/);
+  await waitForResult(page, 1);
+  expect(await status.textContent()).toMatch(/G = 768 .*gridLoss/);
+  expect(errors).toEqual([]);
+});
