@@ -20,7 +20,7 @@ import { type TrainingData, trainingData } from '../core/trainingData';
 import { COPY_CHOICES, chooseCopy, type TrainingCheckpoint } from '../core/trainStats';
 import { format } from '../view/trainingCharts';
 import { backendIdle, backendKind, type Explorer, type ExplorerContext } from './explorer';
-import { errorMessage, isAbortError } from './kit/dom';
+import { errorMessage, formatSeconds, isAbortError } from './kit/dom';
 import { explorerFrame } from './kit/frame';
 import { LatestRunner, type RunContext } from './kit/latest';
 import { ParamGui } from './kit/paramGui';
@@ -134,12 +134,19 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     status.show(
       `step ${checkpoint.step}/${runConfig.steps} · ${runConfig.copies} copies · diverged ${checkpoint.diverged} · ` +
         `≥ ${format(runConfig.target)} test accuracy: ${format(100 * checkpoint.aboveTarget)}% now, ` +
-        `${format(100 * checkpoint.reachedTarget)}% reached${playing ? '' : ' · paused'}`,
+        `${format(100 * checkpoint.reachedTarget)}% reached${timeLeft(checkpoint.step, runConfig.steps)}` +
+        (playing ? '' : ' · paused'),
     );
     status.element.dataset.step = String(checkpoint.step);
   };
 
+  /** Milliseconds and steps of the run's intervals so far (paused time not counted): the time-left estimate. */
+  let pace = { ms: 0, steps: 0 };
+  const timeLeft = (step: number, steps: number) =>
+    step < steps && pace.steps > 0 ? ` · ~${formatSeconds(((steps - step) * pace.ms) / pace.steps / 1000)} left` : '';
+
   const train = async (runConfig: TrainConfig, run: RunContext): Promise<void> => {
+    pace = { ms: 0, steps: 0 };
     data = trainingData(runConfig.dataset, runConfig.points, runConfig.noise, runConfig.testShare, runConfig.seed);
     history = [];
     checkpointParams = undefined;
@@ -147,17 +154,24 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     await engine.reset(runConfig);
     if (!run.isCurrent()) return;
     await record(run, runConfig);
+    /** When the time of the next interval started counting: after the last checkpoint drew, or a pause ended. */
+    let mark = performance.now();
     while (run.isCurrent() && engine.stepCount < runConfig.steps) {
       if (!playing) {
         if (pendingSteps === 0) {
           await sleep(100);
+          mark = performance.now();
           continue;
         }
         pendingSteps--;
       }
-      await engine.step(Math.min(runConfig.every, runConfig.steps - engine.stepCount), { signal: run.signal });
+      const count = Math.min(runConfig.every, runConfig.steps - engine.stepCount);
+      await engine.step(count, { signal: run.signal });
       if (!run.isCurrent()) return;
+      // The steps and the last checkpoint's read-back and drawing: what each interval of the rest will cost.
+      pace = { ms: pace.ms + performance.now() - mark, steps: pace.steps + count };
       await record(run, runConfig);
+      mark = performance.now();
       await sleep(0); // let the page draw and take input between checkpoints (a timer, so hidden tabs go on)
     }
   };

@@ -60,6 +60,7 @@ it("draws the moons boundary and chosen copy's network; re-seed moves on, reset 
   expect(new URL(page.url()).searchParams.get('seed')).toBe(String(nextSeed(1)));
   await page.getByRole('button', { name: 'step (T steps)' }).click();
   await expect.poll(() => status.getAttribute('data-step'), { timeout: 150_000, interval: 200 }).toBe('20');
+  expect(await status.textContent()).toMatch(/step 20\/60 .* · ~.+ left · paused$/); // the estimate, paused
   await page.waitForTimeout(1000);
   expect(await status.getAttribute('data-step')).toBe('20');
   expect(errors).toEqual([]);
