@@ -12,6 +12,7 @@ import { pickLayers, SmallMultiples } from '../view/smallMultiples';
 import { formatNumber, verdictText } from './initDerivation';
 import { type CommonHistograms, commonHistograms, landscapeJson, multiplesJson, nanShare } from './initExports';
 import { INIT_PRESETS, type InitPreset, matchingPreset } from './initPresets';
+import { currentResult } from './initRun';
 import { DerivationBox, SymmetryPanel, VariancePanel } from './initTheoryPanels';
 import { type Density, type InitViewState, inspectedLayer } from './initUrl';
 import type { GradientVerdict } from './initVerdict';
@@ -65,8 +66,9 @@ class HeadlinePanel {
     this.panel.body.append(this.verdict, this.details, this.story);
   }
 
-  draw({ config, result, verdict }: InitShown): void {
-    const text = verdictText(config, result, verdict);
+  draw(shown: InitShown): void {
+    const { config, verdict } = shown;
+    const text = verdictText(config, currentResult(shown), verdict);
     this.verdict.className = `verdict ${verdict.verdict}${text.symmetric ? ' symmetric' : ''}`;
     this.verdict.dataset.verdict = verdict.verdict;
     this.verdict.dataset.symmetric = String(text.symmetric);

@@ -2,7 +2,7 @@
 // into chunks (partial results while a long run is in flight), how often a partial summary is made,
 // and what the status line says before, during and after a run.
 
-import type { InitConfig } from '../core/initConfig';
+import { INIT_PARAMS, type InitConfig } from '../core/initConfig';
 import type { LayerStats } from '../core/stats';
 import { formatNumber } from './initDerivation';
 import { formatSeconds } from './kit/dom';
@@ -69,4 +69,17 @@ export function doneText(config: InitConfig, run: { timeMs: number; flops: numbe
 export function symmetryBelowTop(layers: readonly LayerStats[]): number {
   const below = layers.length > 1 ? layers.slice(0, -1) : layers;
   return below.reduce((max, layer) => Math.max(max, layer.symmetry), 0);
+}
+
+/**
+ * The result when it is of the settings shown: after a knob moved, the previous run's drawings stay until
+ * the new run starts, but the headline and the derivation never mix its numbers with the new verdict.
+ */
+export function currentResult<Result extends { config: InitConfig }>(shown: {
+  config: InitConfig;
+  result: Result | undefined;
+}): Result | undefined {
+  const { config, result } = shown;
+  const same = result && INIT_PARAMS.every((spec) => result.config[spec.key] === config[spec.key]);
+  return same ? result : undefined;
 }

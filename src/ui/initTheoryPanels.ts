@@ -10,7 +10,7 @@ import { momentSeries, VarianceChart } from '../view/varianceChart';
 import { derivationReadings, formatNumber, verdictText } from './initDerivation';
 import { derivationCsv, momentsCsv, symmetryCsv } from './initExports';
 import type { InitShown } from './initPanels';
-import { symmetryBelowTop } from './initRun';
+import { currentResult, symmetryBelowTop } from './initRun';
 import { inspectedLayer } from './initUrl';
 import { element, type Panel } from './kit/dom';
 import type { ExplorerFrame } from './kit/frame';
@@ -71,7 +71,9 @@ export class DerivationBox {
   }
 
   /** The steps at the layer under the cursor (`hovered`) or the inspected one. */
-  draw({ config, result, verdict, view }: InitShown, hovered: number | null): void {
+  draw(shown: InitShown, hovered: number | null): void {
+    const { config, verdict, view } = shown;
+    const result = currentResult(shown); // the steps compare the verdict with the run of the same settings
     const layer = hovered ?? inspectedLayer(view, result?.layers.length ?? config.depth);
     const where = hovered ? ' (under the cursor)' : '';
     this.panel.heading.textContent = `Xavier's derivation, measured at layer ${layer}${where}`;

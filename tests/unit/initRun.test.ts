@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { validateInitConfig } from '../../src/core/initConfig';
 import { initStats } from '../../src/core/initStats';
 import {
+  currentResult,
   doneText,
   initsPerChunk,
   MIN_CHUNKS,
@@ -50,5 +51,15 @@ describe('status texts', () => {
     expect(symmetryBelowTop(zeros.layers)).toBe(0);
     const random = initStats(validateInitConfig({ depth: 4, width: 8, batch: 2, inits: 2 }));
     expect(symmetryBelowTop(random.layers)).toBeGreaterThan(0);
+  });
+});
+
+describe('currentResult', () => {
+  it('gives the result only when it is of the settings shown', () => {
+    const config = validateInitConfig({ depth: 4, width: 8, inits: 2, batch: 2 });
+    const result = { config: { ...config } };
+    expect(currentResult({ config, result })).toBe(result);
+    expect(currentResult({ config: { ...config, scale: 3 }, result })).toBeUndefined();
+    expect(currentResult({ config, result: undefined })).toBeUndefined();
   });
 });
