@@ -143,7 +143,9 @@ export class RegPathSweep {
         this.view.show(points, this.lambda());
       },
       (error: Error) => {
-        if (!this.destroyed && this.wanted === key && !cancelled(error)) this.view.failed(error.message);
+        if (this.destroyed || this.wanted !== key || cancelled(error)) return;
+        this.view.failed(error.message);
+        this.wanted = ''; // not on its way any more: the next result of these data asks again
       },
     );
   }
