@@ -67,13 +67,17 @@ it("draws the moons boundary and chosen copy's network; re-seed moves on, reset 
 });
 
 it('says that hidden=8,4 replaces depth and width given beside it, and trains 8–4', async () => {
-  const { page, errors } = await browser.open('/?view=training&hidden=8,4&depth=3&steps=10&every=10&copies=4');
+  const { page, errors } = await browser.open(
+    '/?view=training&hidden=8,4&depth=3&steps=10&every=10&copies=4&points=300',
+  );
   const status = page.locator('#training-status');
   await expect.poll(() => status.getAttribute('data-state'), { timeout: 150_000, interval: 250 }).toBe('done');
   expect(await page.locator('#notices').textContent()).toContain('depth and width are ignored');
   expect(await page.locator('#training-network-caption').textContent()).toContain('8–4 hidden units');
   expect(new URL(page.url()).searchParams.get('hidden')).toBe('8,4');
   expect(await page.locator('#training-command').textContent()).toContain('--hidden=8,4');
+  // 300 points is not one of the knob's ticks: the select offers it and shows it.
+  expect(await page.locator('[data-key="points"] select').inputValue()).toBe('300');
   expect(errors).toEqual([]);
 });
 

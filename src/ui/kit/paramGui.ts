@@ -174,16 +174,10 @@ export class ParamGui {
     this.controllers.set(spec.key, controller);
   }
 
-  /** New options for a select, the control kept in its place (lil-gui's options() appends a new one). */
+  /** New options for a select (lil-gui 0.21 replaces a select's options in place, keeping the control). */
   private replaceOptions(key: string, options: number[]): void {
-    const old = this.controllers.get(key);
-    if (!old) return;
-    const place = old.domElement.nextSibling;
-    const parent = old.domElement.parentElement;
     this.selectOptions.set(key, options);
-    const replacement = old.options(options);
-    if (parent) parent.insertBefore(replacement.domElement, place);
-    this.decorate(replacement, this.specs.get(key) as ParamSpec);
+    this.controllers.get(key)?.options(options);
   }
 }
 
