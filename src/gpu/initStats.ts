@@ -7,7 +7,13 @@ import type { Activation } from '../core/activations';
 import { type InitConfig, validateInitConfig } from '../core/initConfig';
 import { meanFieldTheory, type TheoryLayer } from '../core/meanField';
 import { type WeightDraw, weightDraw } from '../core/schemes';
-import { createLayerAccumulators, type InitStatsResult, type LayerAccumulators, summarize } from '../core/stats';
+import {
+  createLayerAccumulators,
+  type InitStatsResult,
+  type LayerAccumulators,
+  summarize,
+  summarizeFirst,
+} from '../core/stats';
 import { isSoftwareDevice } from './device';
 import { type CaughtGpuError, describeGpuError, ErrorWatch, GpuRunError } from './gpuErrors';
 import { type ChunkBuffers, chunkBuffersKey, createChunkBuffers, destroyChunkBuffers } from './initBuffers';
@@ -278,7 +284,7 @@ export class InitStatsEngine {
       size = nextInitChunk(timing, this.submitBudgetMs, plan, size);
       firstInit += inits;
       const done = firstInit;
-      options.onProgress?.({ done, total: config.inits, partial: () => summarizeDone(config, theory, layers, done) });
+      options.onProgress?.({ done, total: config.inits, partial: () => summarizeFirst(config, theory, layers, done) });
     }
     return {
       kernelMs: timer?.totals,
@@ -309,34 +315,4 @@ export class InitStatsEngine {
     }
     return new GpuRunError(chunkFailureMessage(config, plan, smaller, describeGpuError(caught)), caught);
   }
-}
-
-/** The summary over the first `done` inits (what a progress callback shows). */
-function summarizeDone(
-  config: InitConfig,
-  theory: TheoryLayer[],
-  layers: LayerAccumulators[],
-  done: number,
-): InitStatsResult {
-  if (done === config.inits) return summarize(config, theory, layers);
-  const partialLayers = layers.map((layer) => ({
-    ...layer,
-    z: trimInits(layer.z, done),
-    a: trimInits(layer.a, done),
-    delta: trimInits(layer.delta, done),
-    dWNormSquared: layer.dWNormSquared.subarray(0, done),
-  }));
-  return summarize({ ...config, inits: done }, theory, partialLayers);
-}
-
-function trimInits<T extends { initCount: Float64Array; initSum: Float64Array; initSumSquares: Float64Array }>(
-  acc: T,
-  done: number,
-): T {
-  return {
-    ...acc,
-    initCount: acc.initCount.subarray(0, done),
-    initSum: acc.initSum.subarray(0, done),
-    initSumSquares: acc.initSumSquares.subarray(0, done),
-  };
 }
