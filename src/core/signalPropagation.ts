@@ -1,0 +1,287 @@
+// Mean-field theory of the order-to-chaos phase diagram (Poole et al. 2016, Schoenholz et al. 2017;
+// THEORY.md "Beyond the linear approximation"). Conventions: W_ij ~ N(0, σ_w²/n), b ~ N(0, σ_b²),
+// inputs of unit second moment; sw2 = σ_w², sb2 = σ_b².
+// Length map:       q^l = σ_w² E[φ(√q^{l−1} z)²] + σ_b²,  q^1 = σ_w² + σ_b²,  fixed point q*.
+// Correlation map:  two inputs of equal length q and correlation c,
+//                   u1 = √q z1, u2 = √q (c z1 + √(1−c²) z2),  q12' = σ_w² E[φ(u1)φ(u2)] + σ_b²,
+//                   c' = q12' / q',  fixed point c* (c = 1 is always one).
+// χ₁ = σ_w² E[φ'(√q* z)²]: ordered < 1, critical = 1, chaotic > 1.
+// χ_c = σ_w² E[φ'(u1)φ'(u2)] at (q*, c*), depth scale ξ_c = −1 / ln χ_c (trainable depth ≲ 6 ξ_c).
+// Gaussian expectations: relu and linear in closed form (arc-cosine kernel for relu); tanh and
+// sigmoid by the 1-D rules of meanField.ts and, in 2-D, a product Gauss–Hermite rule over (z1, z2)
+// (61 × 61 by default). Like 1-D Gauss–Hermite, the product rule is accurate for q up to a few
+// (tanh's q* ≤ σ_w² + σ_b²) and degrades for q ≫ 10, where φ(√q z) is a step on the node spacing.
+
+import { type Activation, activate, activateDerivative } from './activations';
+import { gaussHermite } from './gaussHermite';
+import { activationMeanSquare, derivativeMeanSquare } from './meanField';
+
+/** Points per axis of the product Gauss–Hermite rule for the 2-D expectations. */
+export const CORRELATION_POINTS = 61;
+const MAX_STEPS = 10000;
+const TOLERANCE = 1e-12;
+const SNAP_TO_ONE = 1e-10;
+
+export interface FixedPointQ {
+  q: number;
+  converged: boolean;
+}
+
+export interface FixedPointC {
+  c: number;
+  converged: boolean;
+}
+
+/** q ↦ σ_w² E[φ(√q z)²] + σ_b². */
+export function lengthMap(activation: Activation, sw2: number, sb2: number, q: number): number {
+  const meanSquare = activationMeanSquare(activation, q);
+  return (meanSquare === 0 ? 0 : sw2 * meanSquare) + sb2;
+}
+
+/** [q^1, …, q^depth] with q^1 = σ_w² + σ_b² (inputs of unit second moment). */
+export function lengthSequence(activation: Activation, sw2: number, sb2: number, depth: number): number[] {
+  const sequence: number[] = [];
+  let q = sw2 + sb2;
+  for (let l = 1; l <= depth; l++) {
+    if (l > 1) q = lengthMap(activation, sw2, sb2, q);
+    sequence.push(q);
+  }
+  return sequence;
+}
+
+/**
+ * q* of the length map. relu (E[φ²] = q/2) and linear (q) are affine: q* = σ_b² / (1 − m σ_w²) for
+ * m σ_w² < 1; m σ_w² = 1 with σ_b = 0 keeps q^1 = σ_w²; otherwise q diverges ({ Infinity, false }).
+ * tanh, sigmoid: iterate from q^1 to relative change ≤ 1e-12 (at most 10000 steps). Near the critical
+ * line the iteration slows to a crawl (at σ_b = 0, σ_w² → 1 for tanh the rate is 1 − |σ_w² − 1|), so
+ * when it has not converged the root of L(q)/q − 1 is bisected (geometrically, which keeps the root
+ * q = 0 of σ_b = 0 out of the bracket) between 1e-300 and the last iterate; no sign change at 1e-300
+ * (σ_b = 0 and σ_w² φ'(0)² ≤ 1) means q* = 0.
+ */
+export function fixedPointQ(activation: Activation, sw2: number, sb2: number): FixedPointQ {
+  if (activation === 'relu' || activation === 'linear') {
+    const gain = activation === 'relu' ? sw2 / 2 : sw2;
+    if (gain < 1) return { q: sb2 / (1 - gain), converged: true };
+    if (gain === 1 && sb2 === 0) return { q: sw2, converged: true };
+    return { q: Infinity, converged: false };
+  }
+  let q = sw2 + sb2;
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const next = lengthMap(activation, sw2, sb2, q);
+    if (Math.abs(next - q) <= TOLERANCE * Math.abs(next) || next === q) return { q: next, converged: true };
+    q = next;
+  }
+  const excess = (x: number) => lengthMap(activation, sw2, sb2, x) / x - 1;
+  let low = 1e-300;
+  let high = Math.max(q, lengthMap(activation, sw2, sb2, q));
+  if (!(excess(low) > 0)) return sb2 === 0 ? { q: 0, converged: true } : { q, converged: false };
+  if (!(excess(high) < 0)) return { q, converged: false };
+  while (high / low - 1 > TOLERANCE) {
+    const middle = Math.sqrt(low * high);
+    if (middle <= low || middle >= high) break;
+    if (excess(middle) > 0) low = middle;
+    else high = middle;
+  }
+  return { q: Math.sqrt(low * high), converged: true };
+}
+
+/** E[relu(u1) relu(u2)] / q (arc-cosine kernel of degree 1) and E[relu'(u1) relu'(u2)]. */
+function reluKernel(c: number): number {
+  return (Math.sqrt(Math.max(0, 1 - c * c)) + (Math.PI - Math.acos(c)) * c) / (2 * Math.PI);
+}
+
+function reluDerivativeKernel(c: number): number {
+  return (Math.PI - Math.acos(c)) / (2 * Math.PI);
+}
+
+function clampCorrelation(c: number): number {
+  return Math.min(1, Math.max(-1, c));
+}
+
+/**
+ * Σ_ij w_i w_j f(u1) g(u2) and Σ_ij w_i w_j f(u1)² over the product rule, u as in the header. The
+ * second is the same sum with u2 = u1, so c = 1 gives equal sums bit for bit (c = 1 is an exact fixed
+ * point of the discretized map).
+ */
+function productExpectations(
+  f: (z: number) => number,
+  q: number,
+  c: number,
+  points: number,
+): { cross: number; square: number } {
+  const { nodes, weights } = gaussHermite(points);
+  const sd = Math.sqrt(q);
+  const s = Math.sqrt(Math.max(0, 1 - c * c));
+  let cross = 0;
+  let square = 0;
+  for (let i = 0; i < points; i++) {
+    const f1 = f(sd * nodes[i]);
+    if (f1 === 0) continue;
+    let inner = 0;
+    for (let j = 0; j < points; j++) inner += weights[j] * f(sd * (c * nodes[i] + s * nodes[j]));
+    cross += weights[i] * f1 * inner;
+    square += weights[i] * f1 * f1;
+  }
+  return { cross, square };
+}
+
+/**
+ * c ↦ c' for two inputs of length q (use q* for the stationary map). tanh, sigmoid: q' is the same
+ * product rule's σ_w² E[φ(u1)²] + σ_b², consistent with q12' (it differs from lengthMap by the
+ * quadrature error, ~1e-9 at q ≤ 4). q = 0 with σ_b = 0 (tanh's ordered q* = 0) returns the
+ * small-q limit: c for tanh and linear, the normalized arc-cosine kernel for relu.
+ */
+export function correlationMap(
+  activation: Activation,
+  sw2: number,
+  sb2: number,
+  q: number,
+  c: number,
+  points = CORRELATION_POINTS,
+): number {
+  c = clampCorrelation(c);
+  if (c === 1) return 1;
+  const scaleFree = q === Infinity || (q === 0 && sb2 === 0);
+  switch (activation) {
+    case 'linear':
+      return scaleFree ? c : (sw2 * q * c + sb2) / (sw2 * q + sb2);
+    case 'relu':
+      return scaleFree ? 2 * reluKernel(c) : (sw2 * q * reluKernel(c) + sb2) / ((sw2 * q) / 2 + sb2);
+    case 'tanh':
+    case 'sigmoid': {
+      if (q === 0 && sb2 === 0) return activation === 'tanh' ? c : 1;
+      const { cross, square } = productExpectations((z) => activate(activation, z), q, c, points);
+      return clampCorrelation((sw2 * cross + sb2) / (sw2 * square + sb2));
+    }
+  }
+}
+
+export interface CorrelationSequenceOptions {
+  /** Use q* at every layer (the stationary map) instead of the per-layer q^l of unit-length inputs. */
+  atFixedPoint?: boolean;
+  points?: number;
+}
+
+/**
+ * [c^1, …, c^depth] for two unit-length inputs of correlation c0. c^1 = (σ_w² c0 + σ_b²)/(σ_w² + σ_b²)
+ * (the first layer is linear in the inputs); then c^l = correlationMap(q^{l−1}, c^{l−1}) with the
+ * per-layer lengths of lengthSequence, or with q* throughout when atFixedPoint.
+ */
+export function correlationSequence(
+  activation: Activation,
+  sw2: number,
+  sb2: number,
+  c0: number,
+  depth: number,
+  options: CorrelationSequenceOptions = {},
+): number[] {
+  const lengths = options.atFixedPoint
+    ? Array<number>(depth).fill(fixedPointQ(activation, sw2, sb2).q)
+    : lengthSequence(activation, sw2, sb2, depth);
+  const sequence: number[] = [];
+  let c = clampCorrelation((sw2 * c0 + sb2) / (sw2 + sb2));
+  for (let l = 1; l <= depth; l++) {
+    if (l > 1) c = correlationMap(activation, sw2, sb2, lengths[l - 2], c, options.points);
+    sequence.push(c);
+  }
+  return sequence;
+}
+
+/**
+ * c* by iterating the map at q* from c0 (default 0) to |Δc| ≤ 1e-12, at most 10000 steps. Ordered
+ * phase: c* = 1; chaotic: c* < 1 (c = 1 is then unstable, any c0 < 1 leaves it). A converged c within
+ * 1e-10 of 1 is returned as exactly 1: the iteration stops ~1e-12·χ/(1 − χ) short of it, and relu's χ_c
+ * depends on arccos c ≈ √(2(1 − c)), which would turn that into an error of ~1e-6.
+ */
+export function fixedPointC(
+  activation: Activation,
+  sw2: number,
+  sb2: number,
+  c0 = 0,
+  points = CORRELATION_POINTS,
+): FixedPointC {
+  const { q } = fixedPointQ(activation, sw2, sb2);
+  let c = clampCorrelation(c0);
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const next = correlationMap(activation, sw2, sb2, q, c, points);
+    if (Math.abs(next - c) <= TOLERANCE) return { c: 1 - next <= SNAP_TO_ONE ? 1 : next, converged: true };
+    c = next;
+  }
+  return { c, converged: false };
+}
+
+/** χ₁ = σ_w² E[φ'(√q* z)²]. */
+export function chi1(activation: Activation, sw2: number, sb2: number): number {
+  return sw2 * derivativeMeanSquare(activation, fixedPointQ(activation, sw2, sb2).q);
+}
+
+/**
+ * χ_c = σ_w² E[φ'(u1)φ'(u2)] at (q*, c*); c* = 1 gives χ₁ (1-D rule). relu: σ_w² (π − arccos c)/(2π),
+ * linear: σ_w². Pass c to skip the fixed-point search.
+ */
+export function chiC(
+  activation: Activation,
+  sw2: number,
+  sb2: number,
+  c: number = fixedPointC(activation, sw2, sb2).c,
+  points = CORRELATION_POINTS,
+): number {
+  c = clampCorrelation(c);
+  if (c === 1) return chi1(activation, sw2, sb2);
+  switch (activation) {
+    case 'linear':
+      return sw2;
+    case 'relu':
+      return sw2 * reluDerivativeKernel(c);
+    case 'tanh':
+    case 'sigmoid': {
+      const { q } = fixedPointQ(activation, sw2, sb2);
+      const { cross } = productExpectations((z) => activateDerivative(activation, z), q, c, points);
+      return sw2 * cross;
+    }
+  }
+}
+
+/**
+ * ξ_c = −1 / ln χ_c: the depth over which c^l approaches c*. Infinity where |χ_c − 1| ≤ 1e-12
+ * (critical); negative where χ_c > 1 (c* repels, e.g. relu above σ_w² = 2, where q* diverges too).
+ */
+export function depthScale(activation: Activation, sw2: number, sb2: number, c?: number): number {
+  const chi = chiC(activation, sw2, sb2, c);
+  if (Math.abs(chi - 1) <= TOLERANCE) return Infinity;
+  return -1 / Math.log(chi);
+}
+
+export interface CriticalPoint {
+  sb2: number;
+  /** σ_w² with χ₁ = 1, NaN where χ₁ − 1 does not change sign on [0.01, 100]. */
+  sw2: number;
+}
+
+const SW2_MIN = 0.01;
+const SW2_MAX = 100;
+
+/** The critical line χ₁(σ_w², σ_b²) = 1 at count evenly spaced σ_b² in [sb2Min, sb2Max]. */
+export function criticalLine(activation: Activation, sb2Min: number, sb2Max: number, count: number): CriticalPoint[] {
+  const line: CriticalPoint[] = [];
+  for (let k = 0; k < count; k++) {
+    const sb2 = count === 1 ? sb2Min : sb2Min + ((sb2Max - sb2Min) * k) / (count - 1);
+    line.push({ sb2, sw2: criticalWeightVariance(activation, sb2) });
+  }
+  return line;
+}
+
+/** Bisection on σ_w² ∈ [0.01, 100] for χ₁ = 1 (χ₁ grows with σ_w² for these activations). */
+export function criticalWeightVariance(activation: Activation, sb2: number): number {
+  const excess = (sw2: number) => chi1(activation, sw2, sb2) - 1;
+  let low = SW2_MIN;
+  let high = SW2_MAX;
+  if (!(excess(low) < 0 && excess(high) >= 0)) return NaN;
+  while (high - low > 1e-12 * high) {
+    const middle = 0.5 * (low + high);
+    if (middle <= low || middle >= high) break;
+    if (excess(middle) < 0) low = middle;
+    else high = middle;
+  }
+  return 0.5 * (low + high);
+}
