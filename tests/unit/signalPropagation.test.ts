@@ -190,8 +190,9 @@ describe('χ_c and the depth scale', () => {
 });
 
 describe('phase grid', () => {
-  it('a 64×64 grid of χ₁ and c at depth 30 completes (time printed, not asserted)', () => {
-    const size = 64;
+  // A 16×16 grid across the window (the 64×64 the view will want took 13 s here: a benchmark's business).
+  it('a 16×16 grid of χ₁ and c at depth 30 is finite everywhere (time printed, not asserted)', () => {
+    const size = 16;
     const start = performance.now();
     let finite = 0;
     for (let i = 0; i < size; i++) {
@@ -203,7 +204,7 @@ describe('phase grid', () => {
         if (Number.isFinite(chi) && Number.isFinite(c)) finite++;
       }
     }
-    console.log(`64×64 tanh grid (χ₁, c at depth 30): ${(performance.now() - start).toFixed(0)} ms`);
+    console.log(`16×16 tanh grid (χ₁, c at depth 30): ${(performance.now() - start).toFixed(0)} ms`);
     expect(finite).toBe(size * size);
   }, 300_000);
 });
