@@ -365,3 +365,33 @@ export function regularizationDataOptions(config: RegularizationConfig): Regular
   const { seed, points, correlation, eccentricity, noise, trueW1, trueW2, h1, h2, a1, a2 } = config;
   return { seed, points, correlation, eccentricity, noise, trueW1, trueW2, h1, h2, a1, a2 };
 }
+
+/** One penalized surface to evaluate: J + λ·P with its own λ and mix. */
+export interface PenaltyRequest {
+  penalty: Penalty;
+  lambda: number;
+  mix: number;
+}
+
+/** The config's own penalty first, then the extra ones not already asked for (a bare penalty takes the config's λ). */
+export function penaltyRequests(
+  config: RegularizationConfig,
+  extra: ReadonlyArray<Penalty | PenaltyRequest> = [],
+): PenaltyRequest[] {
+  const requests: PenaltyRequest[] = [{ penalty: config.penalty, lambda: config.lambda, mix: config.mix }];
+  const same = (a: PenaltyRequest, b: PenaltyRequest) =>
+    a.penalty === b.penalty && a.lambda === b.lambda && a.mix === b.mix;
+  for (const item of extra) {
+    const request = typeof item === 'string' ? { penalty: item, lambda: config.lambda, mix: config.mix } : item;
+    if (!requests.some((known) => same(known, request))) requests.push(request);
+  }
+  return requests;
+}
+
+/** The notice of a grid with cells that overflowed f32 (counted, skipped by the minimum, drawn clipped). */
+export function nonFiniteNotice(what: string, count: number, G: number): string {
+  return (
+    `${count} of ${G * G} cells of ${what} are not finite in f32 (overflow to ±Inf or NaN): ` +
+    'the minimum search skips them and the surface draws them clipped'
+  );
+}

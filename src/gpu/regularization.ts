@@ -13,10 +13,16 @@ import {
   refineMinimizer,
 } from '../core/gridLoss';
 import {
+  nonFiniteNotice,
+  type PenaltyRequest,
+  penaltyRequests,
   type RegularizationConfig,
   regularizationDataOptions,
   regularizationWindow,
 } from '../core/regularizationConfig';
+
+export type { PenaltyRequest };
+
 import {
   generateRegularizationData,
   REGULARIZATION_MODEL_INFO,
@@ -52,12 +58,6 @@ export interface RegularizationEngineOptions {
 
 /** Terms (cells × data points) of the first band of a J, before the engine has measured this model. */
 export const FIRST_BAND_TERMS = 2 ** 24;
-
-export interface PenaltyRequest {
-  penalty: Penalty;
-  lambda: number;
-  mix: number;
-}
 
 export interface RegularizationMinimum {
   /** The GPU grid argmin over finite cells; null when no cell is finite. */
@@ -175,10 +175,6 @@ export function regularizationDataKey(config: RegularizationConfig, G: number): 
   return JSON.stringify([model, G, w1Min, w1Max, w2Min, w2Max, knobs]);
 }
 
-function sameRequest(a: PenaltyRequest, b: PenaltyRequest): boolean {
-  return a.penalty === b.penalty && a.lambda === b.lambda && a.mix === b.mix;
-}
-
 interface SurfaceSlot {
   buffer: GPUBuffer;
   penaltyPass: GridPenaltyPass;
@@ -209,23 +205,6 @@ interface Readback {
   surfaceArgmins: ArgminResult[];
   dataLossBytes?: ArrayBuffer;
   surfaceBytes?: ArrayBuffer[];
-}
-
-function nonFiniteNotice(what: string, count: number, G: number): string {
-  return (
-    `${count} of ${G * G} cells of ${what} are not finite in f32 (overflow to ±Inf or NaN): ` +
-    'the minimum search skips them and the surface draws them clipped'
-  );
-}
-
-/** The config's own penalty first, then the extra ones not already asked for. */
-function penaltyRequests(config: RegularizationConfig, options: EvaluateOptions): PenaltyRequest[] {
-  const requests: PenaltyRequest[] = [{ penalty: config.penalty, lambda: config.lambda, mix: config.mix }];
-  for (const extra of options.extraPenalties ?? []) {
-    const request = typeof extra === 'string' ? { penalty: extra, lambda: config.lambda, mix: config.mix } : extra;
-    if (!requests.some((known) => sameRequest(known, request))) requests.push(request);
-  }
-  return requests;
 }
 
 export class RegularizationEngine {
@@ -363,7 +342,7 @@ export class RegularizationEngine {
     const notices: string[] = [];
     const G = this.clampGrid(config.grid, notices);
     const window = regularizationWindow(config);
-    const requests = penaltyRequests(config, options);
+    const requests = penaltyRequests(config, options.extraPenalties);
     const key = regularizationDataKey(config, G);
     const known = this.grid?.G === G && this.cache?.key === key ? this.cache : undefined;
     const data = known?.data ?? generateRegularizationData(config.model, regularizationDataOptions(config));

@@ -5,10 +5,11 @@
 // The engines built on them: initEngines.ts, regularizationEngines.ts, trainingEngines.ts.
 
 import { decisionGrid, type InputWindow } from '../core/decisionGrid';
-import { type GridMinimum, type GridWindow, gridArgmin, gridLoss, gridPenalty, type Penalty } from '../core/gridLoss';
+import { type GridMinimum, type GridWindow, gridArgmin, gridLoss, gridPenalty } from '../core/gridLoss';
 import type { InitConfig } from '../core/initConfig';
 import { initChunkAccumulators } from '../core/initStats';
 import type { TheoryLayer } from '../core/meanField';
+import type { PenaltyRequest } from '../core/regularizationConfig';
 import type { RegularizationData, RegularizationModel } from '../core/regularizationModels';
 import type { LayerAccumulators } from '../core/stats';
 import type { TrainConfig } from '../core/trainConfig';
@@ -17,12 +18,6 @@ import { prepareRun } from '../core/trainingEngine';
 import { trainMetrics } from '../core/trainMetrics';
 import { trainStep } from '../core/trainStep';
 import { WorkerJobs } from './workerJobs';
-
-export interface PenaltyRequest {
-  penalty: Penalty;
-  lambda: number;
-  mix: number;
-}
 
 /** One surface of a grid job: J + λ·P in f32 (what is drawn), its grid minimum (from f64), its non-finite cells. */
 export interface GridSurface {

@@ -5,6 +5,8 @@
 
 import type { GridMinimum, Penalty } from '../core/gridLoss';
 import {
+  nonFiniteNotice,
+  penaltyRequests,
   type RegularizationConfig,
   regularizationDataOptions,
   regularizationWindow,
@@ -16,7 +18,7 @@ import {
   type RegularizationSurface,
   regularizationDataKey,
 } from '../gpu/regularization';
-import { abortable, CpuTwinJobs, type PenaltyRequest } from './cpuTwinJobs';
+import { abortable, CpuTwinJobs } from './cpuTwinJobs';
 import type { ComputeBackend } from './explorer';
 
 /** What the explorer asks of an evaluation: minima come unrefined (regularizationRuns.ts refines them in workers). */
@@ -34,22 +36,6 @@ export interface RegularizationEvaluator {
   /** J (when its data changed) and J + λ·P per penalty, with their grid minima; calls run one after another. */
   evaluate(config: RegularizationConfig, options: RegularizationEvaluateOptions): Promise<RegularizationResult>;
   destroy(): void;
-}
-
-/** The config's own penalty first, then the extra ones not already asked for. */
-function penaltyRequests(config: RegularizationConfig, extra: readonly Penalty[]): PenaltyRequest[] {
-  const requests: PenaltyRequest[] = [{ penalty: config.penalty, lambda: config.lambda, mix: config.mix }];
-  for (const penalty of extra) {
-    if (!requests.some((known) => known.penalty === penalty)) requests.push({ ...requests[0], penalty });
-  }
-  return requests;
-}
-
-function nonFiniteNotice(what: string, count: number, G: number): string {
-  return (
-    `${count} of ${G * G} cells of ${what} are not finite in f32 (overflow to ±Inf or NaN): ` +
-    'the minimum search skips them and the surface draws them clipped'
-  );
 }
 
 interface CachedJ {

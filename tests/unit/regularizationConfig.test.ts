@@ -4,6 +4,8 @@ import { paramSpec } from '../../src/core/params';
 import {
   defaultRegularizationConfig,
   modelDefaults,
+  nonFiniteNotice,
+  penaltyRequests,
   REGULARIZATION_PARAMS,
   regularizationDataOptions,
   regularizationStart,
@@ -132,5 +134,17 @@ describe('validateRegularizationConfig', () => {
     const lambda = paramSpec(REGULARIZATION_PARAMS, 'lambda');
     expect(lambda.sliderMin).toBe(1e-4);
     expect(validateRegularizationConfig({ lambda: 0 }).lambda).toBe(0);
+  });
+});
+
+describe('penaltyRequests', () => {
+  it("puts the config's penalty first and adds each extra one once (a bare penalty takes the config's λ)", () => {
+    const config = { ...defaultRegularizationConfig('linear'), penalty: 'l1' as const, lambda: 0.3, mix: 0.5 };
+    expect(penaltyRequests(config, ['l1', 'l2', { penalty: 'l2', lambda: 0.3, mix: 0.5 }])).toEqual([
+      { penalty: 'l1', lambda: 0.3, mix: 0.5 },
+      { penalty: 'l2', lambda: 0.3, mix: 0.5 },
+    ]);
+    expect(penaltyRequests(config, [{ penalty: 'l1', lambda: 1, mix: 0.5 }])).toHaveLength(2);
+    expect(nonFiniteNotice('J', 3, 4)).toMatch(/^3 of 16 cells of J are not finite/);
   });
 });
