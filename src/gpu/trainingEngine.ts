@@ -318,8 +318,11 @@ export class TrainingEngine implements TrainingRunner {
       this.stepSubmissions++;
       await device.queue.onSubmittedWorkDone();
       const caught = await watch?.check();
-      if (caught)
+      if (caught) {
+        // The run is broken: free it, so a later step cannot go on unwatched over its buffers (reset first).
+        if (this.run === run) this.releaseRun();
         throw new GpuRunError(`the first training step failed on the GPU (${describeGpuError(caught)})`, caught);
+      }
       // A reset while this batch ran started a new run: these steps were not its steps.
       if (this.run !== run) throw abortError();
       const elapsed = performance.now() - start;

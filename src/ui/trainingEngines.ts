@@ -9,6 +9,7 @@ import type { TrainConfig } from '../core/trainConfig';
 import { abortError, prepareRun, type StepOptions, type TrainingRunner } from '../core/trainingEngine';
 import type { TrainLayout } from '../core/trainLayout';
 import { summarizeCheckpoint, type TrainingCheckpoint } from '../core/trainStats';
+import { nextChunkSize } from '../gpu/submitBudget';
 import { TrainingEngine } from '../gpu/trainingEngine';
 import { abortable, CpuTwinJobs } from './cpuTwinJobs';
 import type { ComputeBackend } from './explorer';
@@ -27,8 +28,7 @@ const MAX_STEPS_PER_JOB = 1000;
 
 /** The steps of the next job, from the last one's: scaled to take TARGET_JOB_MS, within 1 … MAX_STEPS_PER_JOB. */
 export function nextStepsPerJob(steps: number, elapsedMs: number): number {
-  const scaled = Math.round((steps * TARGET_JOB_MS) / Math.max(1, elapsedMs));
-  return Math.min(MAX_STEPS_PER_JOB, Math.max(1, scaled));
+  return nextChunkSize(Math.max(1, elapsedMs) / steps, TARGET_JOB_MS, MAX_STEPS_PER_JOB);
 }
 
 interface WorkerRun {
@@ -58,7 +58,7 @@ export class WorkerTrainingEngine implements TrainingViewEngine {
     const mine = ++this.resets;
     const { layout, reached } = prepareRun(config);
     const params = await this.jobs.run({ kind: 'trainInit', config });
-    if (mine !== this.resets) return;
+    if (mine !== this.resets) throw abortError(); // a newer reset took over, as on the GPU engine
     this.run = { config, layout, reached, params };
     this.stepCount = 0;
   }
@@ -76,6 +76,7 @@ export class WorkerTrainingEngine implements TrainingViewEngine {
       run.params = params;
       this.stepCount += steps;
       left -= steps;
+      options.onProgress?.(this.stepCount);
       this.stepsPerJob = nextStepsPerJob(steps, performance.now() - started);
     }
   }
