@@ -3,9 +3,10 @@
 // CPU twin: the backward loop of initPass in src/core/initStats.ts. Needs common/activations.wgsl.
 // δ[l−1][kc, b, j] = (Σ_i δ[l][kc, b, i] · W[kc, i, j]) · φ'(z[l−1][kc, b, j]), over weight blocks of
 // rows i ∈ [rowOffset, rowOffset + rowsPadded): the first block writes the partial sum, later blocks
-// add to it (accumulate), the last one multiplies by φ' (finalize). BATCH_TILE × 16 tiles (batch rows
-// b × 16 columns j, rows padded to 16): backward_tile and BATCH_TILE are written out per batch tile
-// by src/gpu/layerTiles.ts, as for layerForward.
+// add to it (accumulate), the last one multiplies by φ' (finalize). The entry point `layerBackward` and its
+// tile are written out per kernel family and batch tile, as for layerForward: software BATCH_TILE × 16
+// tiles (batch rows b × 16 columns j, src/gpu/layerTiles.ts), hardware BATCH_TILE × 64 workgroup blocks
+// (src/gpu/hardwareTiles.ts); both store through store_tile_column.
 
 struct BackwardParams {
   inits: u32,
@@ -18,7 +19,7 @@ struct BackwardParams {
   rowsPadded: u32,
   accumulate: u32,
   finalize: u32,
-  rowStride: u32,
+  rowStride: u32, // invocations (software) or workgroups (hardware) per row of the 2D dispatch grid
 }
 
 @group(0) @binding(0) var<uniform> params: BackwardParams;
@@ -26,22 +27,6 @@ struct BackwardParams {
 @group(0) @binding(2) var<storage, read> weights: array<vec4f>;
 @group(0) @binding(3) var<storage, read> zBelow: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> deltaBelow: array<vec4f>;
-
-override WORKGROUP_SIZE: u32 = 64u;
-
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn layerBackward(@builtin(global_invocation_id) id: vec3u) {
-  let batchTiles = params.batchPadded / BATCH_TILE;
-  let colTiles = params.ldIn / 16u;
-  let index = id.y * params.rowStride + id.x;
-  if (index >= params.inits * batchTiles * colTiles) {
-    return;
-  }
-  let kc = index / (batchTiles * colTiles);
-  let b0 = BATCH_TILE * ((index / colTiles) % batchTiles);
-  let jv = 4u * (index % colTiles); // first of the four vec4 columns of this tile
-  backward_tile(kc, b0, jv);
-}
 
 fn store_tile_column(kc: u32, b: u32, jv: u32, partial: vec4f) {
   if (b >= params.batch) {

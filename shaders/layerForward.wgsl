@@ -1,11 +1,14 @@
 // layerForward: bindings 0 params (uniform), 1 input a[l−1] (storage read, vec4f), 2 weights
 // (storage read, vec4f), 3 bias (storage read, f32), 4 z[l] (storage rw, vec4f), 5 a[l] (storage rw, vec4f).
-// CPU twin: the forward loop of initPass in src/core/initStats.ts. Needs common/activations.wgsl and
-// forward_tile / BATCH_TILE, written out per batch tile by src/gpu/layerTiles.ts (why: see there).
+// CPU twin: the forward loop of initPass in src/core/initStats.ts. Needs common/activations.wgsl, and the
+// entry point `layerForward` with its tile, written out per kernel family and batch tile:
+// - software (src/gpu/layerTiles.ts): each invocation computes a BATCH_TILE × 16 tile (batch rows b ×
+//   units i) straight from storage, stored by store_units;
+// - hardware (src/gpu/hardwareTiles.ts): a workgroup computes BATCH_TILE × 64 from slabs staged in
+//   workgroup memory, stored unit by unit by store_unit.
 // z[kc, b, i] = Σ_j a[kc, b, j] · W[kc, i, j] + bias[kc, i];  a = φ(z), for a block of output rows
-// i ∈ [rowOffset, rowOffset + rowsPadded). Each invocation computes a BATCH_TILE × 16 tile (batch rows
-// b × units i). Rows are padded with zeros (batch to BATCH_TILE, W rows to 16, ld to 16), so the
-// inner loop needs no bounds checks.
+// i ∈ [rowOffset, rowOffset + rowsPadded). Rows are padded with zeros (batch to BATCH_TILE, W rows to
+// 16, ld to 16), so the software tile's inner loop needs no bounds checks.
 
 struct LayerParams {
   inits: u32,
@@ -17,7 +20,7 @@ struct LayerParams {
   ldOut: u32,
   rowOffset: u32,
   rowsPadded: u32, // rows of this weight block (multiple of 4)
-  rowStride: u32,
+  rowStride: u32, // invocations (software) or workgroups (hardware) per row of the 2D dispatch grid
 }
 
 @group(0) @binding(0) var<uniform> params: LayerParams;
@@ -26,22 +29,6 @@ struct LayerParams {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> z: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> a: array<vec4f>;
-
-override WORKGROUP_SIZE: u32 = 64u;
-
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn layerForward(@builtin(global_invocation_id) id: vec3u) {
-  let batchTiles = params.batchPadded / BATCH_TILE;
-  let unitTiles = params.rowsPadded / 16u;
-  let index = id.y * params.rowStride + id.x;
-  if (index >= params.inits * batchTiles * unitTiles) {
-    return;
-  }
-  let kc = index / (batchTiles * unitTiles);
-  let b0 = BATCH_TILE * ((index / unitTiles) % batchTiles);
-  let r0 = 16u * (index % unitTiles); // row within the weight block
-  forward_tile(kc, b0, r0);
-}
 
 // One batch row b of a tile: four vec4s of units i0.. (bias added, φ applied, padded units written as 0).
 fn store_units(kc: u32, b: u32, i0: u32, acc0: vec4f, acc1: vec4f, acc2: vec4f, acc3: vec4f) {
@@ -67,4 +54,18 @@ fn store_quad(kc: u32, b: u32, i0: u32, acc: vec4f) {
   let at = ((kc * params.batchPadded + b) * params.ldOut + i0) / 4u;
   z[at] = zValues;
   a[at] = aValues;
+}
+
+// Block row `row` of batch row b, one unit (the hardware family's interleaved units): bias added, φ applied,
+// units past nOut written as 0; padded batch rows and rows past the block or the layer are not written.
+fn store_unit(kc: u32, b: u32, row: u32, acc: f32) {
+  let i = params.rowOffset + row;
+  if (b >= params.batch || row >= params.rowsPadded || i >= params.ldOut) {
+    return;
+  }
+  let value = acc + bias[kc * params.ldOut + i];
+  let live = i < params.nOut;
+  let at = (kc * params.batchPadded + b) * params.ldOut + i;
+  z[at / 4u][at % 4u] = select(0.0, value, live);
+  a[at / 4u][at % 4u] = select(0.0, phi4(vec4f(value)).x, live);
 }

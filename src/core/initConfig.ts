@@ -6,6 +6,15 @@ import { ACTIVATIONS, type Activation } from './activations';
 import { checkParam, type ParamSpec } from './params';
 import { SCHEMES, type Scheme } from './schemes';
 
+/**
+ * The GPU engine's kernel family (src/gpu/initKernels.ts): `hardware` (workgroup-memory tiles, for GPUs),
+ * `software` (per-invocation register tiles, tuned for SwiftShader), or `auto` (by the adapter). The CPU
+ * twin ignores it; both families compute the same sums, in a different order (f32 rounding only).
+ */
+export const KERNEL_FAMILIES = ['auto', 'hardware', 'software'] as const;
+export type KernelFamilyChoice = (typeof KERNEL_FAMILIES)[number];
+export type KernelFamily = Exclude<KernelFamilyChoice, 'auto'>;
+
 export interface InitConfig {
   depth: number;
   width: number;
@@ -18,6 +27,7 @@ export interface InitConfig {
   biasStd: number;
   seed: number;
   bins: number;
+  kernels: KernelFamilyChoice;
 }
 
 /** A ParamSpec whose key is an InitConfig field. */
@@ -111,6 +121,16 @@ export const INIT_PARAMS: readonly InitParamSpec[] = [
     help: 'Key of the counter-based generator.',
   },
   { key: 'bins', label: 'histogram bins', kind: 'int', min: 8, max: 256, default: 64, help: 'Bins of each histogram.' },
+  {
+    key: 'kernels',
+    label: 'GPU kernels',
+    kind: 'choice',
+    choices: KERNEL_FAMILIES,
+    default: 'auto',
+    help:
+      'Kernel family of the GPU engine: hardware (workgroup-memory tiles, for GPUs), software (register tiles for ' +
+      'the software adapter); auto picks by the adapter. Same numbers up to f32 rounding; the CPU twin ignores it.',
+  },
 ];
 
 export class ConfigError extends Error {

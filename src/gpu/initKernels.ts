@@ -9,8 +9,10 @@ import layerForwardSource from '../../shaders/layerForward.wgsl?raw';
 import layerStatsSource from '../../shaders/layerStats.wgsl?raw';
 import readoutDeltaSource from '../../shaders/readoutDelta.wgsl?raw';
 import { ACTIVATION_CODES, type Activation } from '../core/activations';
+import type { KernelFamily } from '../core/initConfig';
 import { WEIGHT_DRAW_CODES, type WeightDraw } from '../core/schemes';
 import { bindBuffers, dispatchSize2D, encodeComputePass, type WorkgroupCount, workgroupGrid } from './computePass';
+import { HARDWARE_UNITS, hardwareBackwardSource, hardwareForwardSource } from './hardwareTiles';
 import { WEIGHT_ROW_TILE } from './initPlan';
 import type { KernelTimer } from './kernelTimer';
 import { type BatchTile, backwardTileSource, forwardTileSource } from './layerTiles';
@@ -34,6 +36,8 @@ export type InitKernel = (typeof INIT_KERNELS)[number];
 
 export interface InitPipelines {
   batchTile: BatchTile;
+  /** Which layerForward / layerBackward were built (their dispatch shapes differ). */
+  family: KernelFamily;
   /** By draw and row layout: both are override constants of shaders/initWeights.wgsl. */
   initWeights(draw: WeightDraw, contiguousRows: boolean): GPUComputePipeline;
   layerForward: GPUComputePipeline;
@@ -46,6 +50,7 @@ export interface InitPipelines {
 export interface InitPipelineOptions {
   activation: Activation;
   batchTile: BatchTile;
+  family: KernelFamily;
   /** Workgroup size of layerStats and dWNorm. */
   reductionLanes: number;
   /** The draws initWeights must do (normal for x, b and g, and the scheme's). */
@@ -54,22 +59,27 @@ export interface InitPipelineOptions {
 
 /** The pipelines of one configuration's kernels (built once per device, src/gpu/pipelineCache.ts). */
 export async function initPipelines(device: GPUDevice, options: InitPipelineOptions): Promise<InitPipelines> {
-  const { activation, batchTile, reductionLanes } = options;
+  const { activation, batchTile, reductionLanes, family } = options;
   const cache = PipelineCache.of(device);
   const build = (name: InitKernel, source: string, snippets: CommonSnippet[], constants: Record<string, number>) =>
     cache.pipeline({
-      label: `${name} (${activation})`,
+      label: `${name} (${activation}${name.startsWith('layer') ? `, ${family}` : ''})`,
       module: name,
       code: composeShader(source, snippets),
       entryPoint: name,
       constants,
     });
   const sized = { WORKGROUP_SIZE, ACTIVATION: ACTIVATION_CODES[activation] };
+  // The hardware family's workgroup size is fixed (its tiles assume 64 invocations): no override.
+  const hardware = family === 'hardware';
+  const layerConstants = hardware ? { ACTIVATION: ACTIVATION_CODES[activation] } : sized;
+  const forwardTile = hardware ? hardwareForwardSource(batchTile) : forwardTileSource(batchTile);
+  const backwardTile = hardware ? hardwareBackwardSource(batchTile) : backwardTileSource(batchTile);
   const drawKeys = [...new Set(options.draws)].flatMap((draw) => [false, true].map((rows) => ({ draw, rows })));
   const drawCode = composeShader(initWeightsSource, ['rng']);
   const [layerForward, layerBackward, readoutDelta, layerStats, dWNorm, ...draws] = await Promise.all([
-    build('layerForward', `${layerForwardSource}\n${forwardTileSource(batchTile)}`, ['activations'], sized),
-    build('layerBackward', `${layerBackwardSource}\n${backwardTileSource(batchTile)}`, ['activations'], sized),
+    build('layerForward', `${layerForwardSource}\n${forwardTile}`, ['activations'], layerConstants),
+    build('layerBackward', `${layerBackwardSource}\n${backwardTile}`, ['activations'], layerConstants),
     build('readoutDelta', readoutDeltaSource, ['activations'], sized),
     build('layerStats', layerStatsSource, [], { WORKGROUP: reductionLanes }),
     build('dWNorm', dWNormSource, [], { WORKGROUP: reductionLanes }),
@@ -87,7 +97,7 @@ export async function initPipelines(device: GPUDevice, options: InitPipelineOpti
     if (index < 0) throw new Error(`no initWeights pipeline for the ${draw} draw`);
     return draws[index];
   };
-  return { batchTile, initWeights, layerForward, layerBackward, readoutDelta, layerStats, dWNorm };
+  return { batchTile, family, initWeights, layerForward, layerBackward, readoutDelta, layerStats, dWNorm };
 }
 
 /** One block of rows of a stream drawn into a matrix [init][row][ld] (the fields of DrawParams, but rowStride). */
@@ -165,9 +175,7 @@ export class InitDispatcher {
     buffers: { below: GPUBuffer; weights: GPUBuffer; bias: GPUBuffer; z: GPUBuffer; a: GPUBuffer },
     shape: ForwardShape,
   ): void {
-    const { batchTile } = this.pipelines;
-    const tiles = shape.inits * (shape.batchPadded / batchTile) * (shape.rowsPadded / WEIGHT_ROW_TILE);
-    const workgroups = dispatchSize2D(this.device, tiles, WORKGROUP_SIZE);
+    const workgroups = this.layerGrid(shape, shape.rowsPadded);
     const values = { ...shape, rowStride: workgroups.rowStride };
     const { below, weights, bias, z, a } = buffers;
     const resources = [below, weights, bias, z, a];
@@ -188,9 +196,7 @@ export class InitDispatcher {
     buffers: { deltaAbove: GPUBuffer; weights: GPUBuffer; zBelow: GPUBuffer; deltaBelow: GPUBuffer },
     shape: BackwardShape,
   ): void {
-    const { batchTile } = this.pipelines;
-    const tiles = shape.inits * (shape.batchPadded / batchTile) * (shape.ldIn / WEIGHT_ROW_TILE);
-    const workgroups = dispatchSize2D(this.device, tiles, WORKGROUP_SIZE);
+    const workgroups = this.layerGrid(shape, shape.ldIn);
     const values = { ...shape, rowStride: workgroups.rowStride };
     const { deltaAbove, weights, zBelow, deltaBelow } = buffers;
     const resources = [deltaAbove, weights, zBelow, deltaBelow];
@@ -230,6 +236,21 @@ export class InitDispatcher {
     const values = { ...fields, groupsX: workgroups.x };
     const resources = [buffers.delta, buffers.below, buffers.partials];
     this.dispatch(encoder, 'dWNorm', this.pipelines.dWNorm, dWNormSource, values, resources, workgroups);
+  }
+
+  /**
+   * The grid of a layerForward (over the block's rows) or layerBackward (over δ[l−1]'s columns) dispatch:
+   * software, one invocation per BATCH_TILE × 16 tile (rowStride counts invocations); hardware, one
+   * workgroup per BATCH_TILE × 64 block (rowStride counts workgroups).
+   */
+  private layerGrid(shape: { inits: number; batchPadded: number }, units: number) {
+    const { batchTile, family } = this.pipelines;
+    const batchTiles = shape.inits * (shape.batchPadded / batchTile);
+    if (family === 'hardware') {
+      const grid = workgroupGrid(this.device, batchTiles * Math.ceil(units / HARDWARE_UNITS));
+      return { ...grid, rowStride: grid.x };
+    }
+    return dispatchSize2D(this.device, batchTiles * (units / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
   }
 
   /** Frees the uniform buffers of the dispatches recorded so far (once their work is submitted). */

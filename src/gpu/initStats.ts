@@ -4,7 +4,7 @@
 // they are a pure function of (seed, k, layer, row, column) and are drawn again where needed.
 // Partials come back per chunk and are combined in f64 into the same accumulators the CPU twin fills.
 import type { Activation } from '../core/activations';
-import { type InitConfig, validateInitConfig } from '../core/initConfig';
+import { type InitConfig, type KernelFamily, validateInitConfig } from '../core/initConfig';
 import { meanFieldTheory, type TheoryLayer } from '../core/meanField';
 import { type WeightDraw, weightDraw } from '../core/schemes';
 import {
@@ -141,6 +141,8 @@ export class InitStatsEngine {
     readonly reductionLanes: number,
     /** GPU milliseconds one submission may take. */
     readonly submitBudgetMs: number,
+    /** A software adapter: `kernels: 'auto'` picks the software family there, the hardware family elsewhere. */
+    private readonly software: boolean,
   ) {}
 
   /**
@@ -156,6 +158,7 @@ export class InitStatsEngine {
       budget,
       options.reductionLanes ?? (software ? 8 : 64),
       options.submitBudgetMs ?? submitBudgetMs(software),
+      software,
     );
     // Compile the default configuration's kernels up front (an error shows at once, the first run is
     // quick), unless asked not to (tests of other configurations).
@@ -188,11 +191,18 @@ export class InitStatsEngine {
     );
   }
 
+  /** The kernel family a configuration runs: its `kernels`, or by the adapter for `auto`. */
+  kernelFamily(config: Pick<InitConfig, 'kernels'>): KernelFamily {
+    if (config.kernels !== 'auto') return config.kernels;
+    return this.software ? 'software' : 'hardware';
+  }
+
   /** The pipelines of a configuration's kernels (built once per device and kept). */
   pipelinesFor(config: InitConfig & { activation: Activation }, batchTile: BatchTile): Promise<InitPipelines> {
     return initPipelines(this.device, {
       activation: config.activation,
       batchTile,
+      family: this.kernelFamily(config),
       reductionLanes: this.reductionLanes,
       draws: initDraws(config),
     });

@@ -133,24 +133,28 @@ const PARITY_CASES: Partial<Record<keyof InitConfig, unknown>>[] = [
   { activation: 'tanh', scheme: 'xavier-normal', scale: 4, depth: 6 }, // saturating
   { activation: 'linear', scheme: 'xavier-normal', scale: 6, depth: 8 }, // exploding (36^8 ≈ 3e12), still finite
   { activation: 'tanh', scheme: 'xavier-normal', scale: 0.2, depth: 8 }, // vanishing (δ ~ 1e-6)
+  // A hardware-like width: sixteen 64-unit workgroup blocks per batch tile, 32 slabs of input columns.
+  { activation: 'tanh', scheme: 'xavier-normal', width: 1024, depth: 2, batch: 16, inits: 2, biasStd: 0.1 },
 ];
 
 describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
-  for (const overrides of PARITY_CASES) {
-    it(`agrees on ${JSON.stringify(overrides)}`, async () => {
-      const cfg = config(overrides);
-      const run = await runOnGpu(cfg);
-      const illConditioned = cfg.scheme === 'constant' || (cfg.activation === 'tanh' && cfg.scale >= 4);
-      expectLayersClose(
-        cfg,
-        run.accumulators,
-        initStatsAccumulators(cfg),
-        illConditioned ? 1e-3 : 1e-4,
-        cfg.scheme === 'constant',
-      );
-      expect(JSON.stringify(run.result)).not.toContain('NaN');
-    });
-  }
+  // Both kernel families on every case: the software adapter runs the hardware family too (issue 12).
+  for (const kernels of ['software', 'hardware'] as const)
+    for (const overrides of PARITY_CASES) {
+      it(`agrees on ${JSON.stringify(overrides)} (${kernels} kernels)`, async () => {
+        const cfg = config({ ...overrides, kernels });
+        const run = await runOnGpu(cfg);
+        const illConditioned = cfg.scheme === 'constant' || (cfg.activation === 'tanh' && cfg.scale >= 4);
+        expectLayersClose(
+          cfg,
+          run.accumulators,
+          initStatsAccumulators(cfg),
+          illConditioned ? 1e-3 : 1e-4,
+          cfg.scheme === 'constant',
+        );
+        expect(JSON.stringify(run.result)).not.toContain('NaN');
+      });
+    }
 
   it('matches the CPU twin with GPU-sized reduction workgroups (64 lanes; the software adapter uses 8)', async () => {
     const cfg = config({ activation: 'sigmoid', scheme: 'he-normal', width: 40, biasStd: 0.3 });
@@ -184,21 +188,22 @@ describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
     }
   });
 
-  it('runs width 4096 forward+backward on one init like the CPU twin, also when W is drawn in row blocks', async () => {
-    const cfg = config({ width: 4096, depth: 2, batch: 4, inits: 1, bins: 64 });
-    const cpu = initStatsAccumulators(cfg);
-    expectLayersClose(cfg, (await runOnGpu(cfg)).accumulators, cpu);
-    // A 24 MiB budget cannot hold the 64 MiB W: the engine draws and uses it in blocks of rows.
-    const small = await InitStatsEngine.create(gpu().device, {
-      memoryBudgetBytes: 24 * 1024 * 1024,
-      compileDefaults: false,
+  for (const kernels of ['software', 'hardware'] as const)
+    it(`runs width 4096 forward+backward on one init like the CPU twin, also when W is drawn in row blocks (${kernels})`, async () => {
+      const cfg = config({ width: 4096, depth: 2, batch: 4, inits: 1, bins: 64, kernels });
+      const cpu = initStatsAccumulators(cfg);
+      expectLayersClose(cfg, (await runOnGpu(cfg)).accumulators, cpu);
+      // A 24 MiB budget cannot hold the 64 MiB W: the engine draws and uses it in blocks of rows.
+      const small = await InitStatsEngine.create(gpu().device, {
+        memoryBudgetBytes: 24 * 1024 * 1024,
+        compileDefaults: false,
+      });
+      const plan = small.plan(cfg);
+      expect(plan.rowsPerBlock[2]).toBeLessThan(4096);
+      const blocked = await withErrorScopes(gpu().device, () => small.run(cfg));
+      expectLayersClose(cfg, blocked.accumulators, cpu);
+      small.destroy();
     });
-    const plan = small.plan(cfg);
-    expect(plan.rowsPerBlock[2]).toBeLessThan(4096);
-    const blocked = await withErrorScopes(gpu().device, () => small.run(cfg));
-    expectLayersClose(cfg, blocked.accumulators, cpu);
-    small.destroy();
-  });
 
   it('takes the theory as given (the page computes it in a worker), and refuses one of the wrong length', async () => {
     const cfg = config({ scheme: 'constant', activation: 'tanh', biasStd: 0.4, depth: 5 });

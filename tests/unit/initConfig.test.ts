@@ -29,6 +29,7 @@ describe('validateInitConfig', () => {
       biasStd: 0,
       seed: 1,
       bins: 64,
+      kernels: 'auto',
     });
     expect(validateInitConfig({ width: 300 }).inputWidth).toBe(300);
     expect(validateInitConfig({ width: 300, inputWidth: 7 }).inputWidth).toBe(7);
