@@ -89,7 +89,9 @@ export function hardwareForwardSource(tile: BatchTile): string {
     '    }',
     '    workgroupBarrier();',
     '  }',
-    ...rows.flatMap((i) => units.map((m) => `  store_unit(kc, b0 + r + ${4 * i}u, u0 + g + ${16 * m}u, acc${i}_${m});`)),
+    ...rows.flatMap((i) =>
+      units.map((m) => `  store_unit(kc, b0 + r + ${4 * i}u, u0 + g + ${16 * m}u, acc${i}_${m});`),
+    ),
     '}',
     '',
   ].join('\n');
