@@ -189,7 +189,7 @@ describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
   });
 
   for (const kernels of ['software', 'hardware'] as const)
-    it(`runs width 4096 on one init like the CPU twin, also with W drawn in row blocks (${kernels} kernels)`, async () => {
+    it(`runs width 4096 on one init like the CPU twin, also with W in row blocks (${kernels} kernels)`, async () => {
       const cfg = config({ width: 4096, depth: 2, batch: 4, inits: 1, bins: 64, kernels });
       const cpu = initStatsAccumulators(cfg);
       expectLayersClose(cfg, (await runOnGpu(cfg)).accumulators, cpu);
