@@ -1,5 +1,6 @@
 // initWeights: bindings 0 params (uniform), 1 matrix (storage rw, f32, [init][row][ld]).
-// CPU twin: initWeight / initBias / inputValue / readoutValue in src/core/schemes.ts.
+// CPU twin: initWeight / initBias / inputValue / readoutValue in src/core/schemes.ts. Needs common/rng.wgsl
+// and common/draws.wgsl (DRAW_KIND, draw_pair: shared with the hardware layer kernels, which draw W in place).
 // Draws rows [rowOffset, rowOffset + rows) × cols of one stream (weights, biases, inputs or the
 // read-out g) for a chunk of inits; element e = row·cols + col, one Threefry call per element pair
 // (even e: cos branch / first word, odd e: sin branch / second word), exactly as the CPU twin.
@@ -23,27 +24,10 @@ struct DrawParams {
 @group(0) @binding(1) var<storage, read_write> matrix: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 64u;
-// One of the DRAW_* codes (WEIGHT_DRAW_CODES in src/core/schemes.ts): an override, one pipeline per
-// kind, so that the switch below is resolved when the pipeline is built (SwiftShader would otherwise
-// run the normal and the uniform branches for every pair, each under a lane mask).
-override DRAW_KIND: u32; // no default: every pipeline names its kind
 // Set when ld = cols (widths that are multiples of 16): elements then go to consecutive addresses
 // and a pair never straddles two rows, so the kernel skips the row and column bookkeeping and the
 // per-element guards, which cost a third of the draw on SwiftShader.
 override CONTIGUOUS_ROWS: bool = false;
-
-// The two values of one Threefry call, for the draw kind.
-fn draw_pair(words: vec2u) -> vec2f {
-  switch (DRAW_KIND) {
-    case DRAW_ZEROS: { return vec2f(0.0); }
-    case DRAW_CONSTANT: { return vec2f(params.factor); }
-    case DRAW_NORMAL: { return params.factor * normal_pair_from_words(words); }
-    case DRAW_UNIFORM: {
-      return params.factor * (2.0 * vec2f(uniform_from_word(words.x), uniform_from_word(words.y)) - 1.0);
-    }
-    default: { return bitcast<vec2f>(words | vec2u(0x7fc00000u)); } // NaN: no such code (src/gpu/wgslCodes.ts)
-  }
-}
 
 // Each invocation draws PAIRS consecutive pairs, two per threefry2x32_pair call, so the index
 // arithmetic and the loop set-up are paid once per 64 elements (32 pairs drew ~15% faster than 8).
@@ -71,7 +55,7 @@ fn initWeights(@builtin(global_invocation_id) id: vec3u) {
     for (var p = 0u; p < pairs; p += 2u) {
       let pair = firstPair + firstOfGroup + p;
       let words = threefry2x32_pair(params.seed, params.key1, counter0, pair, pair + 1u);
-      let drawn = vec4f(draw_pair(words.xy), draw_pair(words.zw));
+      let drawn = vec4f(draw_pair(words.xy, params.factor), draw_pair(words.zw, params.factor));
       matrix[base + 2u * p] = drawn.x;
       matrix[base + 2u * p + 1u] = drawn.y;
       matrix[base + 2u * p + 2u] = drawn.z;
@@ -90,7 +74,7 @@ fn initWeights(@builtin(global_invocation_id) id: vec3u) {
     }
     let pair = firstPair + firstOfGroup + p;
     let words = threefry2x32_pair(params.seed, params.key1, counter0, pair, pair + 1u);
-    let drawn = vec4f(draw_pair(words.xy), draw_pair(words.zw));
+    let drawn = vec4f(draw_pair(words.xy, params.factor), draw_pair(words.zw, params.factor));
     let e = element + 2u * p;
     store_element(kc, e, first, last, &row, &col, drawn.x);
     store_element(kc, e + 1u, first, last, &row, &col, drawn.y);

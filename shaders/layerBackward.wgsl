@@ -20,6 +20,12 @@ struct BackwardParams {
   accumulate: u32,
   finalize: u32,
   rowStride: u32, // invocations (software) or workgroups (hardware) per row of the 2D dispatch grid
+  // The stream of W[l] (used by the hardware family when it draws W in place, FUSED_WEIGHTS):
+  seed: u32,
+  key1: u32,
+  firstInit: u32,
+  factor: f32,
+  nOut: u32, // width of layer l (the rows of W)
 }
 
 @group(0) @binding(0) var<uniform> params: BackwardParams;

@@ -21,6 +21,11 @@ struct LayerParams {
   rowOffset: u32,
   rowsPadded: u32, // rows of this weight block (multiple of 4)
   rowStride: u32, // invocations (software) or workgroups (hardware) per row of the 2D dispatch grid
+  // The stream of W[l] (used by the hardware family when it draws W in place, FUSED_WEIGHTS):
+  seed: u32,
+  key1: u32,
+  firstInit: u32,
+  factor: f32,
 }
 
 @group(0) @binding(0) var<uniform> params: LayerParams;

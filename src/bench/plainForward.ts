@@ -24,14 +24,15 @@ export async function timePlainForward(
   repeats: number,
 ): Promise<PlainForwardTime> {
   const config = validateInitConfig({ ...rawConfig, inputWidth: rawConfig.width });
-  const plan = engine.plan(config);
+  // W from memory (the hardware family's layerForward loads it here instead of drawing it in place).
+  const plan = engine.plan(config, undefined, false, false);
   const inits = plan.initsPerChunk;
   const { batchPadded, strides } = plan;
   const n = config.width;
   const ld = strides[1];
   const rows = plan.rowsPerBlock[1];
   if (rows < n) throw new Error('timePlainForward needs W of one layer to fit a binding');
-  const pipelines = await engine.pipelinesFor(config, plan.batchTile);
+  const pipelines = await engine.pipelinesFor(config, plan.batchTile, false);
   const counts = Object.fromEntries(INIT_KERNELS.map((kernel) => [kernel, 0])) as Record<InitKernel, number>;
   const dispatcher = new InitDispatcher(device, pipelines, counts);
   const activation = (name: string) => createStorageBuffer(device, name, inits * batchPadded * ld * 4);
@@ -55,7 +56,8 @@ export async function timePlainForward(
       const forward = device.createCommandEncoder({ label: 'plain forward' });
       for (let l = 1; l <= config.depth; l++) {
         const [from, to] = l % 2 === 1 ? [below, above] : [above, below];
-        dispatcher.forward(forward, { below: from, weights, bias, z, a: to }, { ...shape, rowsPadded: rows });
+        const unused = { seed: 0, key1: 0, firstInit: 0, factor: 0 }; // W is loaded, not drawn
+        dispatcher.forward(forward, { below: from, weights, bias, z, a: to }, { ...shape, rowsPadded: rows }, unused);
       }
       device.queue.submit([forward.finish()]);
       await device.queue.onSubmittedWorkDone();

@@ -10,7 +10,10 @@ export interface ChunkBuffers {
   activations: GPUBuffer[]; // a[0..L]
   preActivations: GPUBuffer[]; // z[1..L] (index 0 unused)
   deltas: [GPUBuffer, GPUBuffer];
-  /** W[l] of the chunk, index 1..L: one buffer per layer when cached, else all the same block buffer. */
+  /**
+   * W[l] of the chunk, index 1..L: one buffer per layer when cached, else all the same block buffer (a
+   * 16-byte placeholder when the kernels draw W in place).
+   */
   weights: GPUBuffer[];
   bias: GPUBuffer;
   /** (rows, cols) last drawn into each weight buffer: padding must be cleared when the shape changes. */
@@ -18,7 +21,8 @@ export interface ChunkBuffers {
 }
 
 export function chunkBuffersKey(plan: InitPlan): string {
-  return JSON.stringify([plan.initsPerChunk, plan.batchPadded, plan.strides, plan.rowsPerBlock, plan.cacheWeights]);
+  const { initsPerChunk, batchPadded, strides, rowsPerBlock, cacheWeights, fusedWeights } = plan;
+  return JSON.stringify([initsPerChunk, batchPadded, strides, rowsPerBlock, cacheWeights, fusedWeights]);
 }
 
 export function createChunkBuffers(device: GPUDevice, plan: InitPlan): ChunkBuffers {
@@ -38,11 +42,16 @@ export function createChunkBuffers(device: GPUDevice, plan: InitPlan): ChunkBuff
       createStorageBuffer(device, 'delta A', Kc * Bp * maxStride * 4),
       createStorageBuffer(device, 'delta B', Kc * Bp * maxStride * 4),
     ],
-    weights: plan.cacheWeights
-      ? plan.rowsPerBlock.map((rows, l) =>
-          createStorageBuffer(device, `W[${l}]`, l === 0 ? 16 : Kc * rows * plan.strides[l - 1] * 4),
-        )
-      : Array<GPUBuffer>(plan.strides.length).fill(createStorageBuffer(device, 'weight block', Kc * weightFloats * 4)),
+    weights: plan.fusedWeights
+      ? // Drawn in the kernels: a placeholder keeps the bind group layout (the binding is never read).
+        Array<GPUBuffer>(plan.strides.length).fill(createStorageBuffer(device, 'W (drawn in place)', 16))
+      : plan.cacheWeights
+        ? plan.rowsPerBlock.map((rows, l) =>
+            createStorageBuffer(device, `W[${l}]`, l === 0 ? 16 : Kc * rows * plan.strides[l - 1] * 4),
+          )
+        : Array<GPUBuffer>(plan.strides.length).fill(
+            createStorageBuffer(device, 'weight block', Kc * weightFloats * 4),
+          ),
     drawnShape: new Map(),
     bias: createStorageBuffer(device, 'bias', Kc * maxStride * 4),
   };

@@ -13,7 +13,7 @@ import { histogramRange, type LayerAccumulators, type Quantity } from '../core/s
 import { createStorageBuffer, readBuffer } from './buffers';
 import type { ErrorWatch } from './gpuErrors';
 import type { ChunkBuffers } from './initBuffers';
-import type { DrawBlock, InitDispatcher } from './initKernels';
+import type { DrawBlock, InitDispatcher, WeightStream } from './initKernels';
 import type { InitPlan } from './initPlan';
 import {
   activationScale,
@@ -222,13 +222,14 @@ export class ChunkRun {
       }
     }
     for (const block of blocks) {
-      this.encodeWeightBlock(encoder, l, block);
+      if (!plan.fusedWeights) this.encodeWeightBlock(encoder, l, block);
       const { rowOffset } = block;
       const shape = { inits, batch: config.batch, batchPadded, rowOffset, rowsPadded: rowsPerBlock[l] };
       const layer = { nIn: n[l - 1], ldIn: ld[l - 1], nOut: n[l], ldOut: ld[l] };
       const below = buffers.activations[l - 1];
       const bindings = { below, weights: buffers.weights[l], bias: buffers.bias, z: buffers.preActivations[l] };
-      dispatcher.forward(encoder, { ...bindings, a: buffers.activations[l] }, { ...shape, ...layer });
+      const resources = { ...bindings, a: buffers.activations[l] };
+      dispatcher.forward(encoder, resources, { ...shape, ...layer }, this.weightStream(l));
     }
     if (!place.last) return;
     this.encodeStatistics(encoder, buffers.preActivations[l], l, 'z', true);
@@ -263,13 +264,14 @@ export class ChunkRun {
     const { widths: n, strides: ld, batchPadded, rowsPerBlock } = plan;
     part.forEach((block, offset) => {
       const index = at.firstBlock + offset;
-      if (!plan.cacheWeights) this.encodeWeightBlock(encoder, l, block);
+      if (!plan.cacheWeights && !plan.fusedWeights) this.encodeWeightBlock(encoder, l, block);
       const weights = buffers.weights[l];
       const bindings = { deltaAbove, weights, zBelow: buffers.preActivations[l - 1], deltaBelow };
-      dispatcher.backward(encoder, bindings, {
+      const shape = {
         inits,
         batch: config.batch,
         batchPadded,
+        nOut: n[l],
         nIn: n[l - 1],
         ldIn: ld[l - 1],
         ldOut: ld[l],
@@ -277,7 +279,8 @@ export class ChunkRun {
         rowsPadded: rowsPerBlock[l],
         accumulate: index > 0 ? 1 : 0,
         finalize: index === at.blocks - 1 ? 1 : 0,
-      });
+      };
+      dispatcher.backward(encoder, bindings, shape, this.weightStream(l));
     });
     if (at.firstBlock + part.length < at.blocks) return;
     this.encodeStatistics(encoder, deltaBelow, l - 1, 'delta', true);
@@ -292,6 +295,13 @@ export class ChunkRun {
       blocks.push({ rowOffset, rows: Math.min(rowsPerBlock[l], n[l] - rowOffset) });
     }
     return blocks;
+  }
+
+  /** The stream W[l] is drawn from: by initWeights into a buffer, or by the layer kernels in place. */
+  private weightStream(l: number): WeightStream {
+    const { config, plan, firstInit } = this.setup;
+    const factor = weightFactor(config.scheme, config.scale, plan.widths[l - 1], plan.widths[l]);
+    return { seed: config.seed, key1: streamKey(Stream.weights, l), firstInit, factor };
   }
 
   /** Draws one block of W[l] by the scheme (the padding cleared when the drawn shape changes). */
@@ -310,7 +320,7 @@ export class ChunkRun {
       cols: n[l - 1],
       ld: ld[l - 1],
       rowsPadded: rowsPerBlock[l],
-      factor: weightFactor(config.scheme, config.scale, n[l - 1], n[l]),
+      factor: this.weightStream(l).factor,
       draw: weightDraw(config.scheme),
     });
   }

@@ -38,6 +38,8 @@ export interface InitPipelines {
   batchTile: BatchTile;
   /** Which layerForward / layerBackward were built (their dispatch shapes differ). */
   family: KernelFamily;
+  /** The hardware family's layer kernels draw W themselves (FUSED_WEIGHTS); always false for software. */
+  fusedWeights: boolean;
   /** By draw and row layout: both are override constants of shaders/initWeights.wgsl. */
   initWeights(draw: WeightDraw, contiguousRows: boolean): GPUComputePipeline;
   layerForward: GPUComputePipeline;
@@ -51,15 +53,20 @@ export interface InitPipelineOptions {
   activation: Activation;
   batchTile: BatchTile;
   family: KernelFamily;
+  /** Hardware family: draw W inside the layer kernels (the engine) or load it (the plain forward benchmark). */
+  fusedWeights: boolean;
   /** Workgroup size of layerStats and dWNorm. */
   reductionLanes: number;
   /** The draws initWeights must do (normal for x, b and g, and the scheme's). */
   draws: readonly WeightDraw[];
+  /** The scheme's draw: the hardware family's layer kernels draw W by it when fusedWeights. */
+  weightDraw: WeightDraw;
 }
 
 /** The pipelines of one configuration's kernels (built once per device, src/gpu/pipelineCache.ts). */
 export async function initPipelines(device: GPUDevice, options: InitPipelineOptions): Promise<InitPipelines> {
   const { activation, batchTile, reductionLanes, family } = options;
+  const fusedWeights = family === 'hardware' && options.fusedWeights;
   const cache = PipelineCache.of(device);
   const build = (name: InitKernel, source: string, snippets: CommonSnippet[], constants: Record<string, number>) =>
     cache.pipeline({
@@ -70,16 +77,24 @@ export async function initPipelines(device: GPUDevice, options: InitPipelineOpti
       constants,
     });
   const sized = { WORKGROUP_SIZE, ACTIVATION: ACTIVATION_CODES[activation] };
-  // The hardware family's workgroup size is fixed (its tiles assume 64 invocations): no override.
+  // The hardware family's workgroup size is fixed (its tiles assume 64 invocations): no override; it draws
+  // W by the scheme's kind where fused.
   const hardware = family === 'hardware';
-  const layerConstants = hardware ? { ACTIVATION: ACTIVATION_CODES[activation] } : sized;
+  const layerConstants = hardware
+    ? {
+        ACTIVATION: ACTIVATION_CODES[activation],
+        DRAW_KIND: WEIGHT_DRAW_CODES[options.weightDraw],
+        FUSED_WEIGHTS: fusedWeights ? 1 : 0,
+      }
+    : sized;
+  const layerSnippets: CommonSnippet[] = hardware ? ['rng', 'draws', 'activations'] : ['activations'];
   const forwardTile = hardware ? hardwareForwardSource(batchTile) : forwardTileSource(batchTile);
   const backwardTile = hardware ? hardwareBackwardSource(batchTile) : backwardTileSource(batchTile);
   const drawKeys = [...new Set(options.draws)].flatMap((draw) => [false, true].map((rows) => ({ draw, rows })));
-  const drawCode = composeShader(initWeightsSource, ['rng']);
+  const drawCode = composeShader(initWeightsSource, ['rng', 'draws']);
   const [layerForward, layerBackward, readoutDelta, layerStats, dWNorm, ...draws] = await Promise.all([
-    build('layerForward', `${layerForwardSource}\n${forwardTile}`, ['activations'], layerConstants),
-    build('layerBackward', `${layerBackwardSource}\n${backwardTile}`, ['activations'], layerConstants),
+    build('layerForward', `${layerForwardSource}\n${forwardTile}`, layerSnippets, layerConstants),
+    build('layerBackward', `${layerBackwardSource}\n${backwardTile}`, layerSnippets, layerConstants),
     build('readoutDelta', readoutDeltaSource, ['activations'], sized),
     build('layerStats', layerStatsSource, [], { WORKGROUP: reductionLanes }),
     build('dWNorm', dWNormSource, [], { WORKGROUP: reductionLanes }),
@@ -97,7 +112,17 @@ export async function initPipelines(device: GPUDevice, options: InitPipelineOpti
     if (index < 0) throw new Error(`no initWeights pipeline for the ${draw} draw`);
     return draws[index];
   };
-  return { batchTile, family, initWeights, layerForward, layerBackward, readoutDelta, layerStats, dWNorm };
+  return {
+    batchTile,
+    family,
+    fusedWeights,
+    initWeights,
+    layerForward,
+    layerBackward,
+    readoutDelta,
+    layerStats,
+    dWNorm,
+  };
 }
 
 /** One block of rows of a stream drawn into a matrix [init][row][ld] (the fields of DrawParams, but rowStride). */
@@ -116,7 +141,15 @@ export interface DrawBlock {
   draw: WeightDraw;
 }
 
-/** The shape fields of a layerForward dispatch (LayerParams, but rowStride). */
+/** The stream of W[l] for the layer kernels that draw it in place (ignored by those that load it). */
+export interface WeightStream {
+  seed: number;
+  key1: number;
+  firstInit: number;
+  factor: number;
+}
+
+/** The shape fields of a layerForward dispatch (LayerParams, but rowStride and the stream). */
 export interface ForwardShape {
   inits: number;
   batch: number;
@@ -129,9 +162,10 @@ export interface ForwardShape {
   rowsPadded: number;
 }
 
-/** The fields of a layerBackward dispatch (BackwardParams, but rowStride). */
+/** The fields of a layerBackward dispatch (BackwardParams, but rowStride and the stream). */
 export interface BackwardShape {
   inits: number;
+  nOut: number;
   batch: number;
   batchPadded: number;
   nIn: number;
@@ -174,9 +208,10 @@ export class InitDispatcher {
     encoder: GPUCommandEncoder,
     buffers: { below: GPUBuffer; weights: GPUBuffer; bias: GPUBuffer; z: GPUBuffer; a: GPUBuffer },
     shape: ForwardShape,
+    stream: WeightStream,
   ): void {
     const workgroups = this.layerGrid(shape, shape.rowsPadded);
-    const values = { ...shape, rowStride: workgroups.rowStride };
+    const values = { ...shape, ...stream, rowStride: workgroups.rowStride };
     const { below, weights, bias, z, a } = buffers;
     const resources = [below, weights, bias, z, a];
     this.dispatch(
@@ -195,9 +230,10 @@ export class InitDispatcher {
     encoder: GPUCommandEncoder,
     buffers: { deltaAbove: GPUBuffer; weights: GPUBuffer; zBelow: GPUBuffer; deltaBelow: GPUBuffer },
     shape: BackwardShape,
+    stream: WeightStream,
   ): void {
     const workgroups = this.layerGrid(shape, shape.ldIn);
-    const values = { ...shape, rowStride: workgroups.rowStride };
+    const values = { ...shape, ...stream, rowStride: workgroups.rowStride };
     const { deltaAbove, weights, zBelow, deltaBelow } = buffers;
     const resources = [deltaAbove, weights, zBelow, deltaBelow];
     const { layerBackward } = this.pipelines;

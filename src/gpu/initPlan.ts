@@ -44,6 +44,11 @@ export interface InitPlan {
    * as redrawing, half the generator work) when the chunk still holds enough inits; else redraw.
    */
   cacheWeights: boolean;
+  /**
+   * W is drawn inside layerForward / layerBackward (the hardware family, src/gpu/hardwareTiles.ts): no weight
+   * buffers, one block per layer, and a chunk holds as many inits as its activations allow.
+   */
+  fusedWeights: boolean;
   /** Batch rows per layerStats workgroup, per layer, and the slices (records per init and quantity). */
   rowsPerSlice: number[];
   slices: number[];
@@ -106,6 +111,7 @@ export function planInitRun(
   budget: DeviceBudget,
   forcedInitsPerChunk?: number,
   redrawWeights = false,
+  fusedWeights = false,
 ): InitPlan {
   const widths = layerWidths(config);
   const strides = widths.map(padRows);
@@ -123,7 +129,7 @@ export function planInitRun(
         'lower the depth, the batch or the width (or the histogram bins)',
     );
   }
-  const weights = weightBytes(widths, strides);
+  const weights = fusedWeights ? { largest: 0, all: 0 } : weightBytes(widths, strides);
   const maxInits = (weightBytesPerInit: number, largestWeight: number) =>
     Math.min(
       config.inits,
@@ -136,14 +142,26 @@ export function planInitRun(
   const forced =
     forcedInitsPerChunk === undefined ? undefined : Math.max(1, Math.min(config.inits, forcedInitsPerChunk));
   const cacheWeights =
-    !redrawWeights && (forced === undefined ? cachedInits >= Math.min(config.inits, 32) : cachedInits >= forced);
+    !fusedWeights &&
+    !redrawWeights &&
+    (forced === undefined ? cachedInits >= Math.min(config.inits, 32) : cachedInits >= forced);
   const initsPerChunk = Math.max(
     1,
     forced ?? (cacheWeights ? cachedInits : maxInits(weights.largest, weights.largest)),
   );
   const { rowsPerSlice, slices, normGroupsPerInit } = perInit;
-  const shape = { widths, strides, batchTile, batchPadded, initsPerChunk, rowsPerSlice, slices, normGroupsPerInit };
-  if (cacheWeights) {
+  const shape = {
+    widths,
+    strides,
+    batchTile,
+    batchPadded,
+    initsPerChunk,
+    rowsPerSlice,
+    slices,
+    normGroupsPerInit,
+    fusedWeights,
+  };
+  if (cacheWeights || fusedWeights) {
     const rowsPerBlock = widths.map((width, l) => (l === 0 ? 0 : padRows(width)));
     return { ...shape, rowsPerBlock, cacheWeights, bytesPerChunk: initsPerChunk * (perInit.fixed + weights.all) };
   }

@@ -176,7 +176,13 @@ export class InitStatsEngine {
     return current;
   }
 
-  plan(config: InitConfig, initsPerChunk?: number, redrawWeights = false): InitPlan {
+  /** The plan of a run; fusedWeights (W drawn inside the layer kernels) by default with the hardware family. */
+  plan(
+    config: InitConfig,
+    initsPerChunk?: number,
+    redrawWeights = false,
+    fusedWeights = this.kernelFamily(config) === 'hardware',
+  ): InitPlan {
     const { limits } = this.device;
     return planInitRun(
       config,
@@ -188,6 +194,7 @@ export class InitStatsEngine {
       },
       initsPerChunk,
       redrawWeights,
+      fusedWeights,
     );
   }
 
@@ -198,11 +205,17 @@ export class InitStatsEngine {
   }
 
   /** The pipelines of a configuration's kernels (built once per device and kept). */
-  pipelinesFor(config: InitConfig & { activation: Activation }, batchTile: BatchTile): Promise<InitPipelines> {
+  pipelinesFor(
+    config: InitConfig & { activation: Activation },
+    batchTile: BatchTile,
+    fusedWeights = true,
+  ): Promise<InitPipelines> {
     return initPipelines(this.device, {
       activation: config.activation,
       batchTile,
       family: this.kernelFamily(config),
+      fusedWeights,
+      weightDraw: weightDraw(config.scheme),
       reductionLanes: this.reductionLanes,
       draws: initDraws(config),
     });

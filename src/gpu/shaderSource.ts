@@ -1,10 +1,11 @@
 // Composes kernels with the shared WGSL of shaders/common/ and the generated code constants
 // (src/gpu/wgslCodes.ts), in one place.
 import activationsSource from '../../shaders/common/activations.wgsl?raw';
+import drawsSource from '../../shaders/common/draws.wgsl?raw';
 import rngSource from '../../shaders/common/rng.wgsl?raw';
 import { wgslCodesSource } from './wgslCodes';
 
-export const COMMON_SNIPPETS = { rng: rngSource, activations: activationsSource } as const;
+export const COMMON_SNIPPETS = { rng: rngSource, draws: drawsSource, activations: activationsSource } as const;
 export type CommonSnippet = keyof typeof COMMON_SNIPPETS;
 
 /** The code constants, then the snippets, then the kernel. */

@@ -188,22 +188,38 @@ describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
     }
   });
 
-  for (const kernels of ['software', 'hardware'] as const)
-    it(`runs width 4096 on one init like the CPU twin, also with W in row blocks (${kernels} kernels)`, async () => {
-      const cfg = config({ width: 4096, depth: 2, batch: 4, inits: 1, bins: 64, kernels });
-      const cpu = initStatsAccumulators(cfg);
-      expectLayersClose(cfg, (await runOnGpu(cfg)).accumulators, cpu);
-      // A 24 MiB budget cannot hold the 64 MiB W: the engine draws and uses it in blocks of rows.
-      const small = await InitStatsEngine.create(gpu().device, {
-        memoryBudgetBytes: 24 * 1024 * 1024,
-        compileDefaults: false,
-      });
-      const plan = small.plan(cfg);
-      expect(plan.rowsPerBlock[2]).toBeLessThan(4096);
-      const blocked = await withErrorScopes(gpu().device, () => small.run(cfg));
-      expectLayersClose(cfg, blocked.accumulators, cpu);
-      small.destroy();
+  it('runs width 4096 on one init like the CPU twin, also with W drawn in row blocks (software kernels)', async () => {
+    const cfg = config({ width: 4096, depth: 2, batch: 4, inits: 1, bins: 64, kernels: 'software' });
+    const cpu = initStatsAccumulators(cfg);
+    expectLayersClose(cfg, (await runOnGpu(cfg)).accumulators, cpu);
+    // A 24 MiB budget cannot hold the 64 MiB W: the engine draws and uses it in blocks of rows.
+    const small = await InitStatsEngine.create(gpu().device, {
+      memoryBudgetBytes: 24 * 1024 * 1024,
+      compileDefaults: false,
     });
+    const plan = small.plan(cfg);
+    expect(plan.rowsPerBlock[2]).toBeLessThan(4096);
+    const blocked = await withErrorScopes(gpu().device, () => small.run(cfg));
+    expectLayersClose(cfg, blocked.accumulators, cpu);
+    small.destroy();
+  });
+
+  it('runs width 4096 like the CPU twin in a 24 MiB budget with W drawn in place (hardware kernels)', async () => {
+    const cfg = config({ width: 4096, depth: 2, batch: 4, inits: 2, bins: 64, kernels: 'hardware' });
+    // The 64 MiB W of each init never exists: the chunk holds activations and statistics only.
+    const small = await InitStatsEngine.create(gpu().device, {
+      memoryBudgetBytes: 24 * 1024 * 1024,
+      compileDefaults: false,
+    });
+    const plan = small.plan(cfg);
+    expect(plan.fusedWeights).toBe(true);
+    expect(plan.initsPerChunk).toBe(2);
+    expect(plan.bytesPerChunk).toBeLessThan(24 * 1024 * 1024);
+    const run = await withErrorScopes(gpu().device, () => small.run(cfg));
+    expect(small.dispatches.initWeights).toBe(2 * (run.chunks ?? 0)); // per chunk x and g (σ_b = 0: no bias), no W
+    expectLayersClose(cfg, run.accumulators, initStatsAccumulators(cfg));
+    small.destroy();
+  });
 
   it('takes the theory as given (the page computes it in a worker), and refuses one of the wrong length', async () => {
     const cfg = config({ scheme: 'constant', activation: 'tanh', biasStd: 0.4, depth: 5 });
