@@ -274,7 +274,7 @@ export function phaseTheory(
   depth: number,
 ): { curves: PhaseCurves; qStar: number; chi1: number; c: number; xiC: number } {
   const q = lengthSequence(activation, sw2, sb2, depth);
-  const c = correlationSequence(activation, sw2, sb2, c0, depth);
+  const c = correlationSequence(activation, sw2, sb2, c0, depth, { lengths: q });
   const deltaSquare = new Array<number>(depth);
   deltaSquare[depth - 1] = derivativeMeanSquare(activation, q[depth - 1]);
   for (let l = depth - 1; l >= 1; l--) {
