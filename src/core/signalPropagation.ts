@@ -312,8 +312,8 @@ export function correlationSequence(
  * slope χ₁ − 1 < 0 there, hence positive below 1: from any c0 ∈ [0, 1) the iterates rise to 1 (only
  * 0 < q* < ∞ gives the map that slope; the small-q limit of σ_b = 0 is the identity). At χ₁ = 1 (relu
  * at σ_w² = 2, σ_b = 0) strict convexity still gives 1, where the plain iteration crawls towards it like
- * 1/l²; not for linear, whose map is then the identity; nor at q* = 0 for tanh (the identity again), but
- * for relu (its kernel, slope 1 at c = 1). Elsewhere the
+ * 1/l²; not for linear, whose map is then the identity. q* = 0 iterates (relu's χ₁ is 0 there, while
+ * its χ_c is the small-q limit σ_w²/2 at any c < 1; tanh's map is the identity). Elsewhere the
  * iteration is Aitken-accelerated (fixedPointIteration) and never jumps onto c = ±1, the fixed points
  * it has to leave.
  */
@@ -340,9 +340,7 @@ function fixedPointCAt(
   const start = clampCorrelation(c0);
   const affine = activation === 'linear'; // its map is affine in c: the identity when χ₁ = 1
   const ordered = q > 0 && q < Infinity && (chi1 < 1 || (chi1 === 1 && !affine));
-  // relu at q* = 0 (σ_b = 0, σ_w² < 2): the normalized arc-cosine kernel, strictly convex with slope 1 at 1.
-  const reluAtZero = activation === 'relu' && q === 0 && sb2 === 0;
-  if ((ordered || reluAtZero) && start >= 0 && start < 1) return { c: 1, converged: true };
+  if (ordered && start >= 0 && start < 1) return { c: 1, converged: true };
   const { x, converged } = fixedPointIteration(
     (c) => correlationMap(activation, sw2, sb2, q, c, points),
     start,
