@@ -40,7 +40,13 @@ export function activationMeanSquare(activation: Activation, q: number): number 
       return q;
     case 'tanh':
     case 'sigmoid':
-      return saturatingGaussianExpectation((z) => activate(activation, z) ** 2, q, saturationOf(activation));
+      // tanh² is even (tanh is odd bit for bit), sigmoid² is not.
+      return saturatingGaussianExpectation(
+        (z) => activate(activation, z) ** 2,
+        q,
+        saturationOf(activation),
+        activation === 'tanh',
+      );
   }
 }
 
@@ -53,7 +59,13 @@ export function derivativeMeanSquare(activation: Activation, q: number): number 
       return 1;
     case 'tanh':
     case 'sigmoid':
-      return saturatingGaussianExpectation((z) => activateDerivative(activation, z) ** 2, q, saturationOf(activation));
+      // Both derivatives are even bit for bit (1 − tanh², and e^{−|z|}/(1 + e^{−|z|})²).
+      return saturatingGaussianExpectation(
+        (z) => activateDerivative(activation, z) ** 2,
+        q,
+        saturationOf(activation),
+        true,
+      );
   }
 }
 

@@ -27,7 +27,7 @@ import { derivativeMeanSquare } from './meanField';
 import { cellSb2, cellSw2, type PhaseConfig, phaseCellCount } from './phaseConfig';
 import { Stream } from './rng';
 import { fillNormals } from './schemes';
-import { chi1, correlationSequence, depthScale, lengthSequence } from './signalPropagation';
+import { correlationSequence, lengthSequence, stationaryTheory } from './signalPropagation';
 
 /** Sums of one (cell, copy, layer), in the order the GPU writes them. */
 export interface PhaseRecord {
@@ -274,18 +274,19 @@ export function phaseTheory(
   depth: number,
 ): { curves: PhaseCurves; qStar: number; chi1: number; c: number; xiC: number } {
   const q = lengthSequence(activation, sw2, sb2, depth);
-  const c = correlationSequence(activation, sw2, sb2, c0, depth);
+  const c = correlationSequence(activation, sw2, sb2, c0, depth, { lengths: q });
   const deltaSquare = new Array<number>(depth);
   deltaSquare[depth - 1] = derivativeMeanSquare(activation, q[depth - 1]);
   for (let l = depth - 1; l >= 1; l--) {
     deltaSquare[l - 1] = sw2 * derivativeMeanSquare(activation, q[l - 1]) * deltaSquare[l];
   }
+  const stationary = stationaryTheory(activation, sw2, sb2);
   return {
     curves: { q, c, deltaSquare },
     qStar: q[depth - 1],
-    chi1: chi1(activation, sw2, sb2),
+    chi1: stationary.chi1,
     c: c[depth - 1],
-    xiC: depthScale(activation, sw2, sb2),
+    xiC: stationary.xiC,
   };
 }
 

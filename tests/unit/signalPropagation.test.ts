@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type Activation, activate, activateDerivative } from '../../src/core/activations';
+import { gaussHermite } from '../../src/core/gaussHermite';
 import {
   chi1,
   chiC,
@@ -207,4 +209,65 @@ describe('phase grid', () => {
     console.log(`16×16 tanh grid (χ₁, c at depth 30): ${(performance.now() - start).toFixed(0)} ms`);
     expect(finite).toBe(size * size);
   }, 300_000);
+});
+
+describe('the fast product rule and fixed points against the plain ones', () => {
+  // The plain 61 × 61 product rule (every pair) and the plain iteration of c ↦ c' at q* from 0 to |Δc| ≤ 1e-12.
+  const points = 61;
+  function plainProduct(f: (z: number) => number, q: number, c: number) {
+    const { nodes, weights } = gaussHermite(points);
+    const [sd, s] = [Math.sqrt(q), Math.sqrt(1 - c * c)];
+    let [cross, square] = [0, 0];
+    for (let i = 0; i < points; i++) {
+      let inner = 0;
+      for (let j = 0; j < points; j++) inner += weights[j] * f(sd * (c * nodes[i] + s * nodes[j]));
+      cross += weights[i] * f(sd * nodes[i]) * inner;
+      square += weights[i] * f(sd * nodes[i]) ** 2;
+    }
+    return { cross, square };
+  }
+  function plainDepthScale(activation: Activation, sw2: number, sb2: number): number {
+    const { q } = fixedPointQ(activation, sw2, sb2);
+    const map = (c: number) => {
+      const { cross, square } = plainProduct((z) => activate(activation, z), q, c);
+      return Math.min(1, (sw2 * cross + sb2) / (sw2 * square + sb2));
+    };
+    let c = 0;
+    for (let step = 0; step < 10000; step++) {
+      const next = map(c);
+      if (Math.abs(next - c) <= 1e-12) break;
+      c = next;
+    }
+    const chi =
+      1 - c < 1e-10
+        ? chi1(activation, sw2, sb2)
+        : sw2 * plainProduct((z) => activateDerivative(activation, z), q, c).cross;
+    return -1 / Math.log(chi);
+  }
+
+  it('agree to 1e-11 on c^l and 1e-6 relative on ξ_c away from the critical line', () => {
+    // c^l: the left-out pairs weigh 3.4e-13 in all and |φ| ≤ 1, so each map moves by less than ~1e-12,
+    // and the map contracts. ξ_c: the plain iteration stops ~1e-12/(1 − χ_c) short of c*, which moves
+    // χ_c by about that; 1e-6 holds for χ_c ≤ 0.99 (near the critical line the fast one is the closer).
+    for (const [activation, sw2, sb2] of [
+      ['tanh', 0.5, 0.1],
+      ['tanh', 2, 0.1],
+      ['tanh', 4, 0.3],
+      ['sigmoid', 2, 0.1],
+      ['sigmoid', 4, 0.3],
+    ] as const) {
+      const lengths = lengthSequence(activation, sw2, sb2, 30);
+      const fast = correlationSequence(activation, sw2, sb2, 0.5, 30);
+      let c = (sw2 * 0.5 + sb2) / (sw2 + sb2);
+      for (let l = 1; l <= 30; l++) {
+        if (l > 1) {
+          const { cross, square } = plainProduct((z) => activate(activation, z), lengths[l - 2], c);
+          c = Math.min(1, (sw2 * cross + sb2) / (sw2 * square + sb2));
+        }
+        expect(Math.abs(fast[l - 1] - c)).toBeLessThan(1e-11);
+      }
+      const plain = plainDepthScale(activation, sw2, sb2);
+      expect(Math.abs(depthScale(activation, sw2, sb2) / plain - 1)).toBeLessThan(1e-6);
+    }
+  });
 });
