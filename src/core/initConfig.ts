@@ -28,6 +28,8 @@ export interface InitConfig {
   seed: number;
   bins: number;
   kernels: KernelFamilyChoice;
+  /** MiB one chunk of the GPU engine may hold (the user's cap; the adapter's limits bound it too). */
+  gpuMemory: number;
 }
 
 /** A ParamSpec whose key is an InitConfig field. */
@@ -130,6 +132,21 @@ export const INIT_PARAMS: readonly InitParamSpec[] = [
     help:
       'Kernel family of the GPU engine: hardware (workgroup-memory tiles, for GPUs), software (register tiles for ' +
       'the software adapter); auto picks by the adapter. Same numbers up to f32 rounding; the CPU twin ignores it.',
+  },
+  {
+    key: 'gpuMemory',
+    label: 'GPU memory cap (MiB)',
+    kind: 'int',
+    min: 16,
+    max: 65536,
+    log: true,
+    default: 1024,
+    // SwiftShader's buffers live in this machine's RAM, shared with the page: keep its chunks small.
+    softwareDefault: 512,
+    gpuDefault: 2048,
+    help:
+      'Most GPU memory one chunk of initializations may hold; K runs in as many chunks as needed (the same ' +
+      'numbers). The adapter\'s buffer limits bound every buffer too. Lower it if the GPU runs out of memory.',
   },
 ];
 

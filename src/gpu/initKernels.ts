@@ -12,15 +12,15 @@ import { ACTIVATION_CODES, type Activation } from '../core/activations';
 import type { KernelFamily } from '../core/initConfig';
 import { WEIGHT_DRAW_CODES, type WeightDraw } from '../core/schemes';
 import { bindBuffers, dispatchSize2D, encodeComputePass, type WorkgroupCount, workgroupGrid } from './computePass';
-import { HARDWARE_UNITS, hardwareBackwardSource, hardwareForwardSource } from './hardwareTiles';
-import { WEIGHT_ROW_TILE } from './initPlan';
+import { hardwareBackwardSource, hardwareForwardSource } from './hardwareTiles';
+import { layerWorkgroups, SOFTWARE_WORKGROUP } from './initPlan';
 import type { KernelTimer } from './kernelTimer';
 import { type BatchTile, backwardTileSource, forwardTileSource } from './layerTiles';
 import { PipelineCache } from './pipelineCache';
 import { type CommonSnippet, composeShader } from './shaderSource';
 import { type UniformValues, uniformLayout } from './wgslLayout';
 
-const WORKGROUP_SIZE = 64;
+const WORKGROUP_SIZE = SOFTWARE_WORKGROUP;
 /** Element pairs one initWeights invocation draws (PAIRS in shaders/initWeights.wgsl). */
 export const DRAW_PAIRS = 32;
 
@@ -281,12 +281,10 @@ export class InitDispatcher {
    */
   private layerGrid(shape: { inits: number; batchPadded: number }, units: number) {
     const { batchTile, family } = this.pipelines;
-    const batchTiles = shape.inits * (shape.batchPadded / batchTile);
-    if (family === 'hardware') {
-      const grid = workgroupGrid(this.device, batchTiles * Math.ceil(units / HARDWARE_UNITS));
-      return { ...grid, rowStride: grid.x };
-    }
-    return dispatchSize2D(this.device, batchTiles * (units / WEIGHT_ROW_TILE), WORKGROUP_SIZE);
+    const workgroups = layerWorkgroups(family, { ...shape, batchTile, units });
+    if (family === 'software') return dispatchSize2D(this.device, workgroups * WORKGROUP_SIZE, WORKGROUP_SIZE);
+    const grid = workgroupGrid(this.device, workgroups);
+    return { ...grid, rowStride: grid.x };
   }
 
   /** Frees the uniform buffers of the dispatches recorded so far (once their work is submitted). */

@@ -3,9 +3,10 @@
 // as many inits as keep a submission under the time budget (nextInitChunk), and the message when a
 // chunk's buffers could not be allocated. Pure numbers, so the plan is tested without a GPU; results
 // never depend on it (tests/gpu/initStats.test.ts).
-import { ConfigError, type InitConfig } from '../core/initConfig';
+import { ConfigError, type InitConfig, type KernelFamily } from '../core/initConfig';
 import { layerWidths } from '../core/meanField';
 import { formatBytes } from './gpuErrors';
+import { HARDWARE_UNITS } from './hardwareTiles';
 import { statsRecordLayout } from './initRecords';
 import { type BatchTile, batchTileFor, padToTile, UNIT_TILE } from './layerTiles';
 import { nextChunkSize } from './submitBudget';
@@ -175,6 +176,23 @@ export function planInitRun(
   const weightBlockBytes = Math.max(...rowsPerBlock.map((rows, l) => (l === 0 ? 0 : rows * strides[l - 1] * 4)));
   return { ...shape, rowsPerBlock, cacheWeights, bytesPerChunk: initsPerChunk * (perInit.fixed + weightBlockBytes) };
 }
+
+/**
+ * Workgroups of one layerForward (units: the block's rows) or layerBackward (units: δ[l−1]'s columns)
+ * dispatch over `inits` inits: software, one 64-invocation workgroup per 64 BATCH_TILE × 16 tiles;
+ * hardware, one workgroup per BATCH_TILE × 64 block (src/gpu/hardwareTiles.ts).
+ */
+export function layerWorkgroups(
+  family: KernelFamily,
+  shape: { inits: number; batchTile: BatchTile; batchPadded: number; units: number },
+): number {
+  const batchTiles = shape.inits * (shape.batchPadded / shape.batchTile);
+  if (family === 'hardware') return batchTiles * Math.ceil(shape.units / HARDWARE_UNITS);
+  return Math.ceil((batchTiles * Math.ceil(shape.units / UNIT_TILE)) / SOFTWARE_WORKGROUP);
+}
+
+/** Invocations per workgroup of the software family's layer kernels (WORKGROUP_SIZE in src/gpu/initKernels.ts). */
+export const SOFTWARE_WORKGROUP = 64;
 
 /** Row blocks of W in the layer that has the most (1 when every W[l] is drawn whole). */
 export function maxWeightBlocks(plan: InitPlan): number {

@@ -32,6 +32,8 @@ import { KernelTimer } from './kernelTimer';
 import { type BatchTile, batchTileFor } from './layerTiles';
 import { nextChunkSize, submitBudgetMs } from './submitBudget';
 
+const MIB = 1024 * 1024;
+
 export interface InitStatsProgress {
   done: number;
   total: number;
@@ -116,7 +118,10 @@ export function initDraws(config: InitConfig): WeightDraw[] {
 }
 
 export interface InitEngineOptions {
-  /** Bytes one chunk may hold (default: 512 MiB or 4 bindings, the smaller); lowered after a failed allocation. */
+  /**
+   * Bytes one chunk may hold at most, whatever a configuration's gpuMemory cap says (default: no bound beyond
+   * the cap and the adapter's limits); lowered after a failed allocation.
+   */
   memoryBudgetBytes?: number;
   reductionLanes?: number;
   compileDefaults?: boolean;
@@ -150,8 +155,7 @@ export class InitStatsEngine {
    * a GPU unless given (the tests run the GPU's value on the software adapter too).
    */
   static async create(device: GPUDevice, options: InitEngineOptions = {}): Promise<InitStatsEngine> {
-    const budget =
-      options.memoryBudgetBytes ?? Math.min(512 * 1024 * 1024, 4 * device.limits.maxStorageBufferBindingSize);
+    const budget = options.memoryBudgetBytes ?? Infinity;
     const software = isSoftwareDevice(device);
     const engine = new InitStatsEngine(
       device,
@@ -189,7 +193,7 @@ export class InitStatsEngine {
       {
         maxStorageBufferBindingSize: Math.min(limits.maxStorageBufferBindingSize, this.bufferCapBytes),
         maxBufferSize: limits.maxBufferSize,
-        memoryBudgetBytes: this.memoryBudgetBytes,
+        memoryBudgetBytes: Math.min(this.memoryBudgetBytes, config.gpuMemory * MIB),
         reductionLanes: this.reductionLanes,
       },
       initsPerChunk,
@@ -328,7 +332,7 @@ export class InitStatsEngine {
    */
   private allocationFailure(config: InitConfig, plan: InitPlan, caught: CaughtGpuError): GpuRunError {
     this.releaseBuffers();
-    this.memoryBudgetBytes = Math.min(this.memoryBudgetBytes, Math.floor(plan.bytesPerChunk / 2));
+    this.memoryBudgetBytes = Math.min(this.memoryBudgetBytes, Math.floor(plan.bytesPerChunk / 2)); // below any cap
     this.bufferCapBytes = Math.min(this.bufferCapBytes, Math.floor(largestChunkBuffer(config, plan) / 2));
     let smaller: InitPlan | undefined;
     try {

@@ -1,7 +1,13 @@
 // How the initialization engine cuts a run to fit a device (pure numbers, no GPU).
 import { describe, expect, it } from 'vitest';
 import { validateInitConfig } from '../../src/core/initConfig';
-import { type InitPlan, planInitRun, STATS_RECORD_WORDS, WEIGHT_ROW_TILE } from '../../src/gpu/initPlan';
+import {
+  type InitPlan,
+  layerWorkgroups,
+  planInitRun,
+  STATS_RECORD_WORDS,
+  WEIGHT_ROW_TILE,
+} from '../../src/gpu/initPlan';
 
 const MIB = 1024 * 1024;
 const device = {
@@ -81,5 +87,58 @@ describe('planInitRun', () => {
     expect(() => planInitRun(validateInitConfig({ width: 16384, depth: 200, batch: 1024, inits: 1 }), device)).toThrow(
       /lower the depth, the batch or the width/,
     );
+  });
+});
+
+describe('planInitRun under real devices (issue 12: plans from the device, not from constants)', () => {
+  const GIB = 1024 * MIB;
+  // Limits as WebGPU reports them (after requestGpu raises the buffer limits to the adapter's), and the page's
+  // memory cap (INIT_PARAMS gpuMemory: gpuDefault 2048 MiB).
+  const PROFILES = {
+    'H200-class (Chrome, Vulkan)': { maxStorageBufferBindingSize: 4 * GIB - 4, maxBufferSize: 16 * GIB },
+    'laptop GPU': { maxStorageBufferBindingSize: 1 * GIB, maxBufferSize: 2 * GIB },
+    "Chrome's defaults": { maxStorageBufferBindingSize: 128 * MIB, maxBufferSize: 256 * MIB },
+  };
+  const SHAPES = [
+    { inits: 1024, batch: 16, width: 4096, depth: 10 },
+    { inits: 4, batch: 16, width: 16384, depth: 10 },
+    { inits: 256, batch: 64, width: 8192, depth: 10 },
+  ];
+
+  for (const [name, limits] of Object.entries(PROFILES)) {
+    it(`gives a layer dispatch at n ≥ 4096 at least 1024 workgroups with the hardware family: ${name}`, () => {
+      for (const shape of SHAPES) {
+        const config = validateInitConfig({ ...shape, kernels: 'hardware', gpuMemory: 2048 });
+        const budget = { ...limits, memoryBudgetBytes: config.gpuMemory * MIB, reductionLanes: 64 };
+        const plan = planInitRun(config, budget, undefined, false, true);
+        const what = `${name}, ${JSON.stringify(shape)}`;
+        expect(plan.fusedWeights, what).toBe(true);
+        expect(plan.bytesPerChunk, what).toBeLessThanOrEqual(budget.memoryBudgetBytes);
+        const { initsPerChunk: inits, batchTile, batchPadded } = plan;
+        const forward = layerWorkgroups('hardware', { inits, batchTile, batchPadded, units: plan.rowsPerBlock[1] });
+        const backward = layerWorkgroups('hardware', { inits, batchTile, batchPadded, units: plan.strides[0] });
+        expect(forward, `${what}: forward workgroups`).toBeGreaterThanOrEqual(1024);
+        expect(backward, `${what}: backward workgroups`).toBeGreaterThanOrEqual(1024);
+      }
+    });
+  }
+
+  it('lets the memory cap, not a constant, size the chunks (the same shape on a bigger cap takes more inits)', () => {
+    const limits = PROFILES['H200-class (Chrome, Vulkan)'];
+    const plans = [512, 2048, 8192].map((mib) => {
+      const config = validateInitConfig({ inits: 4096, batch: 16, width: 1024, depth: 10, gpuMemory: mib });
+      return planInitRun(
+        config,
+        { ...limits, memoryBudgetBytes: mib * MIB, reductionLanes: 64 },
+        undefined,
+        false,
+        true,
+      );
+    });
+    expect(plans[0].initsPerChunk).toBeLessThan(plans[1].initsPerChunk);
+    expect(plans[1].initsPerChunk).toBeLessThan(plans[2].initsPerChunk);
+    for (const [index, plan] of plans.entries()) {
+      expect(plan.bytesPerChunk).toBeLessThanOrEqual([512, 2048, 8192][index] * MIB);
+    }
   });
 });
