@@ -330,7 +330,9 @@ export function cellVerdict(cell: PhaseCell, config: Pick<PhaseConfig, 'inits' |
       return {
         phase,
         chi1,
-        text: `${head} ≈ 1, gradients keep their size over depth (${overDepth}); ${correlation}: deep nets train here.${exploded}`,
+        text:
+          `${head} ≈ 1, gradients keep their size over depth (${overDepth}); ${correlation}: ` +
+          `deep nets train here.${exploded}`,
       };
   }
 }
