@@ -4,6 +4,7 @@
 // carries what it needs (a configuration, the parameters so far) and returns plain data.
 // The engines built on them: initEngines.ts, regularizationEngines.ts, trainingEngines.ts, phaseEngines.ts.
 
+import type { Activation } from '../core/activations';
 import { decisionGrid, type InputWindow } from '../core/decisionGrid';
 import { type GridMinimum, type GridWindow, gridArgmin, gridLoss, gridPenalty } from '../core/gridLoss';
 import type { InitConfig } from '../core/initConfig';
@@ -13,6 +14,7 @@ import { combinePhaseRecords, type PhaseCell, type PhaseRecords, phaseRecordsCpu
 import { cellSb2, type PhaseConfig } from '../core/phaseConfig';
 import type { PenaltyRequest } from '../core/regularizationConfig';
 import type { RegularizationData, RegularizationModel } from '../core/regularizationModels';
+import { type CriticalPoint, criticalLine } from '../core/signalPropagation';
 import type { LayerAccumulators } from '../core/stats';
 import type { TrainConfig } from '../core/trainConfig';
 import { trainInit } from '../core/trainInit';
@@ -52,7 +54,9 @@ export type CpuTwinJob =
   /** Records of copies firstCopy … firstCopy + copies − 1 of every cell of a phase grid (core/phase.ts). */
   | { kind: 'phaseCopies'; config: PhaseConfig; firstCopy: number; copies: number }
   /** Rows firstRow … firstRow + rows − 1 of a phase grid: measured (from all copies' records) beside the theory. */
-  | { kind: 'phaseRows'; config: PhaseConfig; records: PhaseRecords; firstRow: number; rows: number };
+  | { kind: 'phaseRows'; config: PhaseConfig; records: PhaseRecords; firstRow: number; rows: number }
+  /** The theory's critical line χ₁ = 1 at `count` σ_b² in [sb2Min, sb2Max] (core/signalPropagation.ts). */
+  | { kind: 'criticalLine'; activation: Activation; sb2Min: number; sb2Max: number; count: number };
 
 export interface GridJobResult {
   dataLoss: Float64Array;
@@ -71,6 +75,7 @@ export interface CpuTwinJobResult {
   decisionGrid: Float64Array;
   phaseCopies: PhaseRecords;
   phaseRows: PhaseCell[];
+  criticalLine: CriticalPoint[];
 }
 
 function countNonFinite(values: Float32Array): number {
@@ -167,6 +172,8 @@ export function runCpuTwinJob(job: CpuTwinJob): CpuTwinJobResult[CpuTwinJob['kin
       return phaseRecordsCpu(job.config, job.firstCopy, job.copies);
     case 'phaseRows':
       return combinePhaseRows(job.config, job.records, job.firstRow, job.rows);
+    case 'criticalLine':
+      return criticalLine(job.activation, job.sb2Min, job.sb2Max, job.count);
   }
 }
 

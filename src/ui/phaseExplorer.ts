@@ -6,7 +6,8 @@
 import { type ParamValue, type ParamValues, parseParam } from '../core/params';
 import type { PhaseCell } from '../core/phase';
 import { PHASE_PARAMS, type PhaseConfig } from '../core/phaseConfig';
-import { criticalLine } from '../core/signalPropagation';
+import type { CriticalPoint } from '../core/signalPropagation';
+import { abortable, CpuTwinJobs } from './cpuTwinJobs';
 import { backendKind, type Explorer, type ExplorerContext } from './explorer';
 import { errorMessage, formatSeconds } from './kit/dom';
 import { explorerFrame } from './kit/frame';
@@ -17,6 +18,7 @@ import { createPhaseEngine } from './phaseEngines';
 import { PhasePanels } from './phasePanels';
 import {
   applyPhasePreset,
+  explodedCells,
   fitPhaseConfig,
   PHASE_VIEW_PARAMS,
   type PhasePreset,
@@ -61,6 +63,25 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   const { status } = frame;
   let cells: PhaseCell[] | undefined;
   let cellsConfig: PhaseConfig | undefined;
+  let line: CriticalPoint[] = [];
+  /** The critical line takes seconds for tanh (fixed points near χ₁ = 1 converge slowly): a worker, cached. */
+  const lineJobs = new CpuTwinJobs('critical line');
+  const lines = new Map<string, CriticalPoint[]>();
+  const criticalLineOf = async (of: PhaseConfig, signal: AbortSignal): Promise<CriticalPoint[]> => {
+    const key = `${of.activation} ${of.sb2Min} ${of.sb2Max}`;
+    const known = lines.get(key);
+    if (known) return known;
+    const job = {
+      kind: 'criticalLine' as const,
+      activation: of.activation,
+      sb2Min: of.sb2Min,
+      sb2Max: of.sb2Max,
+      count: CRITICAL_LINE_POINTS,
+    };
+    const computed = await abortable(lineJobs, () => lineJobs.run(job), signal);
+    lines.set(key, computed);
+    return computed;
+  };
 
   const writeState = () => {
     context.setParams(writePhaseUrl(config, view, backend));
@@ -69,17 +90,16 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
 
   const redraw = () => {
     if (!cells || !cellsConfig) return;
-    const line = criticalLine(cellsConfig.activation, cellsConfig.sb2Min, cellsConfig.sb2Max, CRITICAL_LINE_POINTS);
     panels.draw({
       config: cellsConfig,
       cells,
       line,
       map: view.map,
       source: view.source,
-      pinned: pinnedCell(cellsConfig, view),
+      pinned: pinnedCell(cellsConfig, view, line[0]?.sw2 ?? NaN),
       marker,
     });
-    surface.show(view.surface, cellsConfig, cells, view.map, view.source);
+    surface.show(view.surface, cellsConfig, cells, line, view.map, view.source);
   };
 
   const pin = (cell: { iw: number; ib: number }) => {
@@ -106,10 +126,12 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
   });
   const surface = new PhaseSurfacePanel(panels.surfacePanel, context.backend, frame);
 
-  const runner = new LatestRunner<PhaseConfig, PhaseCell[]>({
+  const runner = new LatestRunner<PhaseConfig, { cells: PhaseCell[]; line: CriticalPoint[] }>({
     debounceMs: 150,
     run: async (runConfig, run) => {
       const started = performance.now();
+      const lineDone = criticalLineOf(runConfig, run.signal);
+      lineDone.catch(() => undefined); // awaited below; an abort of the run rejects both
       const result = await engine.run(runConfig, {
         signal: run.signal,
         onProgress: ({ stage, done, total }) => {
@@ -118,14 +140,16 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
           status.show(`running ${runConfig.cellsW} × ${runConfig.cellsB} cells · ${what}`);
         },
       });
+      const runLine = await lineDone;
       status.element.dataset.ms = String(Math.round(performance.now() - started));
-      return result;
+      return { cells: result, line: runLine };
     },
-    present: (result, runConfig) => {
+    present: ({ cells: result, line: runLine }, runConfig) => {
       cells = result;
+      line = runLine;
       cellsConfig = runConfig;
       redraw();
-      const exploded = result.filter((cell) => cell.nonFinite > 0).length;
+      const exploded = explodedCells(result);
       const ms = Number(status.element.dataset.ms);
       status.element.dataset.cells = String(result.length);
       status.element.dataset.exploded = String(exploded);
@@ -133,7 +157,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
         `${runConfig.cellsW} × ${runConfig.cellsB} cells · ${runConfig.inits} networks each · width ` +
           `${runConfig.width} · depth ${runConfig.depth} · ${runConfig.activation} · ` +
           `done in ${formatSeconds(ms / 1000)}` +
-          (exploded > 0 ? ` · ${exploded} cell${exploded === 1 ? '' : 's'} exploded (a network overflowed)` : ''),
+          (exploded > 0 ? ` · ${exploded} cell${exploded === 1 ? '' : 's'} exploded (not finite)` : ''),
       );
     },
     onState: (state, error) => {
@@ -187,6 +211,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     runner.destroy();
     panels.destroy();
     surface.destroy();
+    lineJobs.destroy();
     gui.destroy();
     void runner.settled.then(() => engine.destroy());
   };

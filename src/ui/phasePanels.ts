@@ -6,7 +6,7 @@
 import katex from 'katex';
 import type { PhaseCell } from '../core/phase';
 import type { PhaseConfig } from '../core/phaseConfig';
-import { type CriticalPoint, correlationMap, fixedPointQ } from '../core/signalPropagation';
+import { type CriticalPoint, correlationMap } from '../core/signalPropagation';
 import { drawCorrelationMap, LayerChart } from '../view/phaseCharts';
 import { divergingScale, type PhaseScale, sequentialScale } from '../view/phaseColors';
 import { PHASE_EXPLANATION, PHASE_FORMULAS } from '../view/phaseFormulas';
@@ -301,7 +301,7 @@ export class PhasePanels {
   private drawCmap(config: PhaseConfig, cell: PhaseCell, which: string): void {
     const measured = [config.c0, ...cell.measured.c];
     const lo = Math.min(config.c0, ...measured.filter(Number.isFinite)) < 0 ? -1 : 0;
-    const { q } = fixedPointQ(config.activation, cell.sw2, cell.sb2);
+    const q = cell.qStar.theory; // q^L of the length map: q* within a few layers, and no fixed-point search here
     this.cmapCurve = Array.from({ length: CMAP_POINTS }, (_, k) => {
       const c = lo + ((1 - lo) * k) / (CMAP_POINTS - 1);
       return [c, correlationMap(config.activation, cell.sw2, cell.sb2, q, c)] as const;
@@ -309,7 +309,7 @@ export class PhasePanels {
     this.cmapSteps = measured.slice(1).map((next, index) => [measured[index], next] as const);
     drawCorrelationMap(this.cmapCanvas, { curve: this.cmapCurve, steps: this.cmapSteps, lo });
     this.cmapCaption.textContent =
-      `${which} cell: the theory's map c ↦ c' at q* = ${formatNumber(q)} (yellow), ` +
+      `${which} cell: the theory's map c ↦ c' at q^L = ${formatNumber(q)} (yellow), ` +
       'the identity (dashed: fixed points ' +
       `where they cross), and the measured steps (c^(l−1), c^l) from c₀ = ${config.c0} as a cobweb (blue). ` +
       'Ordered: the map lies above the identity and the steps climb to c = 1; chaotic: they settle at c* < 1.';

@@ -14,7 +14,6 @@ import {
   type PhaseParamSpec,
   validatePhaseConfig,
 } from '../core/phaseConfig';
-import { criticalWeightVariance } from '../core/signalPropagation';
 import { readUrl, writeUrl } from './kit/urlState';
 
 export type PhaseQuantity = 'chi1' | 'c';
@@ -156,13 +155,15 @@ export function nearestCell(config: PhaseConfig, sw2: number, sb2: number): { iw
   };
 }
 
-/** The pinned cell of a view on this grid: its own when set (clamped to the grid), else the critical one. */
-export function pinnedCell(config: PhaseConfig, view: PhaseViewState): { iw: number; ib: number } {
+/**
+ * The pinned cell of a view on this grid: its own when set (clamped to the grid), else the cell nearest the
+ * critical σ_w² at the lowest σ_b² (the critical line's first point; the middle of the window when it has none).
+ */
+export function pinnedCell(config: PhaseConfig, view: PhaseViewState, criticalSw2: number): { iw: number; ib: number } {
   if (view.pinW >= 0 && view.pinB >= 0) {
     return { iw: Math.min(view.pinW, config.cellsW - 1), ib: Math.min(view.pinB, config.cellsB - 1) };
   }
-  const critical = criticalWeightVariance(config.activation, config.sb2Min);
-  return nearestCell(config, Number.isFinite(critical) ? critical : (config.sw2Min + config.sw2Max) / 2, 0);
+  return nearestCell(config, Number.isFinite(criticalSw2) ? criticalSw2 : (config.sw2Min + config.sw2Max) / 2, 0);
 }
 
 // ---- presets ----
@@ -257,6 +258,20 @@ export function initLinkParams(config: PhaseConfig, cell: { sw2: number; sb2: nu
     depth: String(config.depth),
     seed: String(config.seed),
   });
+}
+
+/**
+ * Cells that exploded: a network overflowed (non-finite z or δ), or the measured q*, χ₁ or c^L is not finite
+ * (in f64 the squares overflow long before the values do: ReLU far in the chaotic phase).
+ */
+export function explodedCells(cells: readonly PhaseCell[]): number {
+  return cells.filter(
+    (cell) =>
+      cell.nonFinite > 0 ||
+      !Number.isFinite(cell.qStar.measured) ||
+      !Number.isFinite(cell.chi1.measured) ||
+      !Number.isFinite(cell.c.measured),
+  ).length;
 }
 
 // ---- the verdict ----

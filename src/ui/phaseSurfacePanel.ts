@@ -3,7 +3,7 @@
 
 import type { PhaseCell } from '../core/phase';
 import type { PhaseConfig } from '../core/phaseConfig';
-import { criticalLine } from '../core/signalPropagation';
+import type { CriticalPoint } from '../core/signalPropagation';
 import { PhaseSurface } from '../view/phaseSurface';
 import { backendDevice, type ComputeBackend } from './explorer';
 import { element, errorMessage, type Panel } from './kit/dom';
@@ -36,6 +36,7 @@ export class PhaseSurfacePanel {
     visible: boolean,
     config: PhaseConfig,
     cells: readonly PhaseCell[],
+    line: readonly CriticalPoint[],
     map: PhaseQuantity,
     source: PhaseSource,
   ): void {
@@ -62,7 +63,7 @@ export class PhaseSurfacePanel {
         grid: config,
         values,
         scale: mapScale(values, map),
-        line: criticalLine(config.activation, config.sb2Min, config.sb2Max, 61),
+        line,
         heightLabel: map === 'chi1' ? `log χ₁ (${source})` : `c^L (${source})`,
       });
       this.panel.root.dataset.drawn = 'true';
