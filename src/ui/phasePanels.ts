@@ -211,7 +211,7 @@ export class PhasePanels {
     const { config, cells, map, source } = shown;
     const values = cells.map((cell) => mapValue(cell, map, source));
     const scale = mapScale(values, map);
-    const quantity = map === 'chi1' ? 'χ₁' : `c^L (L = ${config.depth})`;
+    const quantity = map === 'chi1' ? 'χ₁' : 'c^L';
     this.map.draw({
       grid: config,
       values,
