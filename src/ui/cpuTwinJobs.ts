@@ -2,15 +2,19 @@
 // one at a time in a Web Worker (src/ui/cpuTwinWorker.ts, through src/ui/workerJobs.ts), so the page never
 // blocks, progress shows between pieces and an abort terminates the worker. Every job is stateless: it
 // carries what it needs (a configuration, the parameters so far) and returns plain data.
-// The engines built on them: initEngines.ts, regularizationEngines.ts, trainingEngines.ts.
+// The engines built on them: initEngines.ts, regularizationEngines.ts, trainingEngines.ts, phaseEngines.ts.
 
+import type { Activation } from '../core/activations';
 import { decisionGrid, type InputWindow } from '../core/decisionGrid';
 import { type GridMinimum, type GridWindow, gridArgmin, gridLoss, gridPenalty } from '../core/gridLoss';
 import type { InitConfig } from '../core/initConfig';
 import { initChunkAccumulators } from '../core/initStats';
 import type { TheoryLayer } from '../core/meanField';
+import { combinePhaseRecords, type PhaseCell, type PhaseRecords, phaseRecordsCpu } from '../core/phase';
+import { cellSb2, type PhaseConfig } from '../core/phaseConfig';
 import type { PenaltyRequest } from '../core/regularizationConfig';
 import type { RegularizationData, RegularizationModel } from '../core/regularizationModels';
+import { type CriticalPoint, criticalLine } from '../core/signalPropagation';
 import type { LayerAccumulators } from '../core/stats';
 import type { TrainConfig } from '../core/trainConfig';
 import { trainInit } from '../core/trainInit';
@@ -46,7 +50,13 @@ export type CpuTwinJob =
   /** Loss and accuracy of every copy (core/trainMetrics.ts). */
   | { kind: 'trainMetrics'; config: TrainConfig; params: Float64Array }
   /** σ(z[L]) of one copy on a G×G input grid (core/decisionGrid.ts). */
-  | { kind: 'decisionGrid'; config: TrainConfig; params: Float64Array; copy: number; G: number; window: InputWindow };
+  | { kind: 'decisionGrid'; config: TrainConfig; params: Float64Array; copy: number; G: number; window: InputWindow }
+  /** Records of copies firstCopy … firstCopy + copies − 1 of every cell of a phase grid (core/phase.ts). */
+  | { kind: 'phaseCopies'; config: PhaseConfig; firstCopy: number; copies: number }
+  /** Rows firstRow … firstRow + rows − 1 of a phase grid: measured (from all copies' records) beside the theory. */
+  | { kind: 'phaseRows'; config: PhaseConfig; records: PhaseRecords; firstRow: number; rows: number }
+  /** The theory's critical line χ₁ = 1 at `count` σ_b² in [sb2Min, sb2Max] (core/signalPropagation.ts). */
+  | { kind: 'criticalLine'; activation: Activation; sb2Min: number; sb2Max: number; count: number };
 
 export interface GridJobResult {
   dataLoss: Float64Array;
@@ -63,6 +73,9 @@ export interface CpuTwinJobResult {
   trainSteps: Float64Array;
   trainMetrics: Float64Array;
   decisionGrid: Float64Array;
+  phaseCopies: PhaseRecords;
+  phaseRows: PhaseCell[];
+  criticalLine: CriticalPoint[];
 }
 
 function countNonFinite(values: Float32Array): number {
@@ -94,6 +107,33 @@ function prepared(config: TrainConfig): ReturnType<typeof prepareRun> {
   const key = JSON.stringify(config);
   if (preparedRun?.key !== key) preparedRun = { key, run: prepareRun(config) };
   return preparedRun.run;
+}
+
+/**
+ * combinePhaseRecords of rows firstRow … firstRow + rows − 1 only (the theory is most of a grid's time, so it
+ * goes in pieces too): each row as a grid of one row whose σ_b² is that row's exactly, then renumbered.
+ */
+export function combinePhaseRows(
+  config: PhaseConfig,
+  records: PhaseRecords,
+  firstRow: number,
+  rows: number,
+): PhaseCell[] {
+  const perRow = config.cellsW * config.inits * config.depth;
+  const cells: PhaseCell[] = [];
+  for (let ib = firstRow; ib < Math.min(config.cellsB, firstRow + rows); ib++) {
+    const sb2 = cellSb2(config, ib);
+    const row = { ...config, cellsB: 1, sb2Min: sb2, sb2Max: sb2 };
+    const slice = (array: Float64Array | Uint8Array) => array.subarray(ib * perRow, (ib + 1) * perRow);
+    const rowRecords = {
+      zSquare: slice(records.zSquare) as Float64Array,
+      cosine: slice(records.cosine) as Float64Array,
+      deltaSquare: slice(records.deltaSquare) as Float64Array,
+      finite: slice(records.finite) as Uint8Array,
+    };
+    for (const cell of combinePhaseRecords(row, rowRecords)) cells.push({ ...cell, ib });
+  }
+  return cells;
 }
 
 /** Runs a job on this thread: the worker's body, and the fallback where workers fail. */
@@ -128,6 +168,12 @@ export function runCpuTwinJob(job: CpuTwinJob): CpuTwinJobResult[CpuTwinJob['kin
       const { layout } = prepared(job.config);
       return decisionGrid(layout, job.config.activation, job.params, job.copy, job.G, job.window);
     }
+    case 'phaseCopies':
+      return phaseRecordsCpu(job.config, job.firstCopy, job.copies);
+    case 'phaseRows':
+      return combinePhaseRows(job.config, job.records, job.firstRow, job.rows);
+    case 'criticalLine':
+      return criticalLine(job.activation, job.sb2Min, job.sb2Max, job.count);
   }
 }
 

@@ -37,7 +37,7 @@ it('without WebGPU the page says it runs on the CPU, and a notice explains how t
   expect(message).toContain('needs WebGPU');
   expect(message).toContain('--enable-unsafe-webgpu');
   expect(message).toContain('This browser does not offer WebGPU');
-  expect(await missing.locator('.intro .cards .card').count()).toBe(3);
+  expect(await missing.locator('.intro .cards .card').count()).toBe(4);
   await notice.locator('summary').click();
   await missing.screenshot({ path: `${SCREENSHOTS}/no-webgpu.png` });
   expect(errors).toEqual([]);
@@ -72,6 +72,15 @@ const CPU_VIEWS = [
       return [Number(match?.[1]), Number(match?.[2])];
     },
     png: '#training-boundary [data-export=png]',
+  },
+  {
+    id: 'phase',
+    /** χ₁ measured and theory of the pinned cell (its table's first row). */
+    numbers: async (page: Page) => [
+      Number(await page.locator('#phase-cell-table tr').nth(1).locator('td.value').nth(0).textContent()),
+      Number(await page.locator('#phase-cell-table tr').nth(1).locator('td.value').nth(1).textContent()),
+    ],
+    png: '#phase-map [data-export=png]',
   },
 ] as const;
 
