@@ -146,7 +146,7 @@ export const INIT_PARAMS: readonly InitParamSpec[] = [
     gpuDefault: 2048,
     help:
       'Most GPU memory one chunk of initializations may hold; K runs in as many chunks as needed (the same ' +
-      'numbers). The adapter\'s buffer limits bound every buffer too. Lower it if the GPU runs out of memory.',
+      "numbers). The adapter's buffer limits bound every buffer too. Lower it if the GPU runs out of memory.",
   },
 ];
 
