@@ -125,7 +125,7 @@ export const TRAINABILITY_PARAMS: readonly TrainabilityParamSpec[] = [
     max: 1024,
     log: true,
     default: 128,
-    softwareDefault: 64,
+    softwareDefault: 32,
     cpuDefault: 32,
     help: 'Points of the full batch (as many test points are held out).',
   },
@@ -137,8 +137,9 @@ export const TRAINABILITY_PARAMS: readonly TrainabilityParamSpec[] = [
     max: 10000,
     log: true,
     default: 300,
-    softwareDefault: 200,
-    cpuDefault: 200,
+    // SwiftShader (2 shared cores): the software defaults' grid took ~10 s of CPU; the twin in a worker ~5 s.
+    softwareDefault: 150,
+    cpuDefault: 150,
     ticks: [0, 10, 20, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000],
     help: 'Full-batch gradient-descent steps of every copy.',
   },
@@ -190,8 +191,8 @@ export const TRAINABILITY_PARAMS: readonly TrainabilityParamSpec[] = [
 export const TRAINABILITY_DEPTHS: Readonly<Record<'default' | BackendKind, readonly number[]>> = {
   default: [2, 4, 8, 16, 32],
   gpu: [2, 4, 8, 12, 16, 24, 32, 48, 64],
-  software: [2, 4, 8, 16],
-  cpu: [2, 4, 8, 16],
+  software: [2, 8, 32],
+  cpu: [2, 8, 32],
 };
 
 /** "2,4,8" or [2, 4, 8] → [2, 4, 8]; a ConfigError naming `depths` unless increasing integers in 1–64. */
