@@ -138,16 +138,17 @@ describe('trainability grid on the GPU: the science', () => {
     });
   });
 
-  // linear, σ_w² = 16: the signal grows 16× per layer, and 24 layers overflow within the first steps (f64 as
-  // well); the shallow cells stay finite. A diverged copy counts as not learned and stays out of the loss.
+  // linear, σ_w² = 64: the signal's variance grows 64× per layer, and 24 layers overflow within the first
+  // steps (f64 as well); the shallow cells stay finite. A diverged copy counts as not learned and stays out of the loss.
   it('counts exploding copies as diverged, never in a statistic', async () => {
     const { device } = gpu();
     const config = validateTrainabilityConfig({
       activation: 'linear',
       sw2Min: 1,
-      sw2Max: 16,
+      sw2Max: 64,
       sw2Cells: 2,
       depths: '2,24',
+      dataset: 'circle',
       width: 4,
       copies: 4,
       points: 16,
@@ -157,7 +158,7 @@ describe('trainability grid on the GPU: the science', () => {
     });
     const result = await withErrorScopes(device, async () => (await engine()).run(config));
     const exploded = result.cells[1 * 2 + 1];
-    expect(exploded).toMatchObject({ depth: 24, sw2: 16, diverged: 1, learned: 0, medianAccuracy: null });
+    expect(exploded).toMatchObject({ depth: 24, sw2: 64, diverged: 1, learned: 0, medianAccuracy: null });
     expect(exploded.finalLoss).toEqual({ p10: null, median: null, p90: null });
     const calm = result.cells[0];
     expect(calm).toMatchObject({ depth: 2, sw2: 1, diverged: 0 });
