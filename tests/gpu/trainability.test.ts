@@ -139,7 +139,8 @@ describe('trainability grid on the GPU: the science', () => {
   });
 
   // linear, σ_w² = 64: the signal's variance grows 64× per layer, and 24 layers overflow within the first
-  // steps (f64 as well); the shallow cells stay finite. A diverged copy counts as not learned and stays out of the loss.
+  // steps (f64 as well); the shallow cells stay finite. A diverged copy counts as not learned and stays out
+  // of the loss.
   it('counts exploding copies as diverged, never in a statistic', async () => {
     const { device } = gpu();
     const config = validateTrainabilityConfig({
