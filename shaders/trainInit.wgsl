@@ -1,11 +1,14 @@
 // trainInit: bindings 0 params (uniform TrainInitParams), 1 layout_table (storage read), 2 factors
 // (storage read, f32 per layer l: the scheme's std, uniform bound or constant, weightFactor in
-// src/core/schemes.ts), 3 weights (storage rw, K·P copy-major). CPU twin: trainInit in
-// src/core/trainInit.ts. Needs shaders/common/rng.wgsl, shaders/trainCommon.wgsl and
-// shaders/trainLayout.wgsl.
-// One invocation per parameter of every copy: W[l]_{ij} of copy k = factor[l] · draw, the draw of
-// element i·n[l−1] + j of stream (weights, layerBase + l) at counter k; b[l]_i = biasStd · normal
-// (stream biases).
+// src/core/schemes.ts), 3 weights (storage rw, K·P copy-major), 4 cell_scales (storage read, f32
+// per cell). CPU twin: trainInit in src/core/trainInit.ts. Needs shaders/common/rng.wgsl,
+// shaders/trainCommon.wgsl and shaders/trainLayout.wgsl.
+// One invocation per parameter of every copy. The copies come in cells of cellCopies (the training
+// engine: one cell of K, scale 1; the trainability grid: one cell per σ_w): copy k is copy
+// c = k mod cellCopies of cell k / cellCopies, and every cell draws the same numbers (common random
+// numbers). W[l]_{ij} of copy k = cell_scales[cell] · factor[l] · draw, the draw of element
+// i·n[l−1] + j of stream (weights, layerBase + l) at counter c; b[l]_i = biasStd · normal (stream
+// biases, counter c).
 
 struct TrainInitParams {
   seed: u32,
@@ -16,12 +19,14 @@ struct TrainInitParams {
   draw: u32, // DRAW_ZEROS, DRAW_CONSTANT (factor · 1), DRAW_NORMAL, DRAW_UNIFORM (factor · (2u − 1))
   biasStd: f32,
   rowStride: u32, // invocations per row of the 2D dispatch
+  cellCopies: u32, // copies per cell (K for a single cell)
 }
 
 @group(0) @binding(0) var<uniform> params: TrainInitParams;
 @group(0) @binding(1) var<storage, read> layout_table: array<u32>;
 @group(0) @binding(2) var<storage, read> factors: array<f32>;
 @group(0) @binding(3) var<storage, read_write> weights: array<f32>;
+@group(0) @binding(4) var<storage, read> cell_scales: array<f32>;
 
 override WORKGROUP_SIZE: u32 = 64u;
 
@@ -31,7 +36,9 @@ fn trainInit(@builtin(global_invocation_id) id: vec3u) {
   if (index >= params.copies * params.paramCount) {
     return;
   }
-  let k = index / params.paramCount;
+  let copy = index / params.paramCount;
+  let k = copy % params.cellCopies; // the counter of the draws
+  let scale = cell_scales[copy / params.cellCopies];
   let place = describe_param(index % params.paramCount, params.layerCount);
   let l = place.x;
   let stream_layer = params.layerBase + l;
@@ -44,10 +51,13 @@ fn trainInit(@builtin(global_invocation_id) id: vec3u) {
     let element = place.z * layer_width(l - 1u) + place.w;
     switch (params.draw) {
       case DRAW_ZEROS: { value = 0.0; }
-      case DRAW_CONSTANT: { value = factors[l]; }
-      case DRAW_NORMAL: { value = factors[l] * normal_at(params.seed, RNG_STREAM_WEIGHTS, stream_layer, k, element); }
+      case DRAW_CONSTANT: { value = scale * factors[l]; }
+      case DRAW_NORMAL: {
+        value = scale * factors[l] * normal_at(params.seed, RNG_STREAM_WEIGHTS, stream_layer, k, element);
+      }
       case DRAW_UNIFORM: {
-        value = factors[l] * (2.0 * uniform_at(params.seed, RNG_STREAM_WEIGHTS, stream_layer, k, element) - 1.0);
+        let u = uniform_at(params.seed, RNG_STREAM_WEIGHTS, stream_layer, k, element);
+        value = scale * factors[l] * (2.0 * u - 1.0);
       }
       default: { value = bitcast<f32>(bitcast<u32>(factors[l]) | 0x7fc00000u); } // NaN: no such code
     }

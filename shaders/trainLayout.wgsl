@@ -3,7 +3,7 @@
 // indexed by the layer l. No bindings of its own: the including kernel declares
 // `layout_table: array<u32>` (storage, read). Composed by src/gpu/trainShaders.ts.
 
-const LAYOUT_SLOTS: u32 = 10u; // MAX_TRAIN_LAYERS + 1
+const LAYOUT_SLOTS: u32 = 66u; // MAX_TRAIN_LAYERS + 1
 const TRAIN_MAX_WIDTH: u32 = 64u; // MAX_HIDDEN_WIDTH
 
 fn layer_width(l: u32) -> u32 { return layout_table[l]; }

@@ -8,7 +8,7 @@
 // One workgroup per copy, one invocation per quad (four training points, one vec4 per unit: every
 // weight read serves four points) of a tile of TILE_QUADS quads:
 //   1. forward and backward of the invocation's quad into its scratch slot (a[l], then δ[l]);
-//   2. barrier; invocation `slot` sums the tile's δ·a of parameters slot, slot + TILE_QUADS, …
+//   2. barrier; invocation `slot` sums the tile's δ·a of the parameters p ≡ slot (mod TILE_QUADS)
 //      (no float atomics: each parameter has one owner, which also owns its update);
 //   3. barrier (the next tile reuses the scratch); after the last tile the owner applies the update.
 // Padding points (mask 0) get δ = 0, so they add nothing.
@@ -102,36 +102,45 @@ fn trainStep(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_inde
     }
     storageBarrier();
     let in_tile = min(TILE_QUADS, params.trainQuads - first);
-    for (var p = slot; p < P; p += TILE_QUADS) {
-      let place = describe_param(p, params.layerCount);
-      let l = place.x;
-      let d = s_base + (delta_offset(l) + place.z) * TILE_QUADS;
-      var sum4 = vec4f(0.0);
-      if (place.y == 1u) {
-        for (var t = 0u; t < in_tile; t++) {
-          sum4 += scratch[d + t];
+    // Layer by layer (no search per parameter: O(L + P / TILE_QUADS) for deep nets), the parameters
+    // p ≡ slot (mod TILE_QUADS) of the layer: W[l] row-major, then b[l].
+    for (var l = 1u; l <= params.layerCount; l++) {
+      let n_in = layer_width(l - 1u);
+      let w_first = weight_offset(l);
+      let b_first = bias_offset(l);
+      let end = b_first + layer_width(l);
+      for (var p = w_first + (slot + TILE_QUADS - w_first % TILE_QUADS) % TILE_QUADS; p < end; p += TILE_QUADS) {
+        let is_bias = p >= b_first;
+        let row = select((p - w_first) / n_in, p - b_first, is_bias);
+        let d = s_base + (delta_offset(l) + row) * TILE_QUADS;
+        var sum4 = vec4f(0.0);
+        if (is_bias) {
+          for (var t = 0u; t < in_tile; t++) {
+            sum4 += scratch[d + t];
+          }
+        } else if (l == 1u) {
+          // a[0] = x: component j (0: x0, 1: x1) of the quad's points.
+          let j = (p - w_first) % n_in;
+          for (var t = 0u; t < in_tile; t++) {
+            sum4 += scratch[d + t] * points[4u * (first + t) + j];
+          }
+        } else {
+          let a = s_base + (activation_offset(l - 1u) + (p - w_first) % n_in) * TILE_QUADS;
+          for (var t = 0u; t < in_tile; t++) {
+            sum4 += scratch[d + t] * scratch[a + t];
+          }
         }
-      } else if (l == 1u) {
-        // a[0] = x: component place.w (0: x0, 1: x1) of the quad's points.
-        for (var t = 0u; t < in_tile; t++) {
-          sum4 += scratch[d + t] * points[4u * (first + t) + place.w];
+        var g = (sum4.x + sum4.y) + (sum4.z + sum4.w);
+        if (tile > 0u) {
+          g += gradients[w_base + p];
         }
-      } else {
-        let a = s_base + (activation_offset(l - 1u) + place.w) * TILE_QUADS;
-        for (var t = 0u; t < in_tile; t++) {
-          sum4 += scratch[d + t] * scratch[a + t];
+        if (tile + 1u < tiles) {
+          gradients[w_base + p] = g;
+        } else {
+          weights[w_base + p] = update_param(
+            weights[w_base + p], g, is_bias, params.penalty, params.alpha, params.alphaLambda, params.decay
+          );
         }
-      }
-      var g = (sum4.x + sum4.y) + (sum4.z + sum4.w);
-      if (tile > 0u) {
-        g += gradients[w_base + p];
-      }
-      if (tile + 1u < tiles) {
-        gradients[w_base + p] = g;
-      } else {
-        weights[w_base + p] = update_param(
-          weights[w_base + p], g, place.y == 1u, params.penalty, params.alpha, params.alphaLambda, params.decay
-        );
       }
     }
     storageBarrier();

@@ -2,6 +2,7 @@
 import type { BenchSuite } from './bench';
 import { initBench } from './initBench';
 import { regularizationBench } from './regularizationBench';
+import { trainabilityBench } from './trainabilityBench';
 import { trainBench } from './trainBench';
 
-export const BENCH_SUITES: readonly BenchSuite[] = [initBench, regularizationBench, trainBench];
+export const BENCH_SUITES: readonly BenchSuite[] = [initBench, regularizationBench, trainBench, trainabilityBench];

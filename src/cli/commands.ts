@@ -4,11 +4,13 @@ import { benchCommand } from './benchCommand';
 import type { CliCommand } from './command';
 import { regularizationCommand } from './regularizationCommand';
 import { statsCommand } from './statsCommand';
+import { trainabilityCommand } from './trainabilityCommand';
 import { trainCommand } from './trainCommand';
 
 export const COMMANDS: readonly CliCommand[] = [
   statsCommand,
   regularizationCommand,
   trainCommand,
+  trainabilityCommand,
   benchCommand(BENCH_SUITES),
 ];

@@ -10,7 +10,10 @@ import { ConfigError } from './initConfig';
 import { checkParam, type ParamSpec, type ParamValues, parseParam } from './params';
 import { SCHEMES, type Scheme } from './schemes';
 import { DATASETS, type Dataset } from './trainingData';
-import { MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH, maxCopiesFor, trainLayout } from './trainLayout';
+import { MAX_HIDDEN_WIDTH, maxCopiesFor, trainLayout } from './trainLayout';
+
+/** Hidden layers of the training view at most (the kernels take up to MAX_HIDDEN_LAYERS of trainLayout.ts). */
+export const MAX_TRAIN_DEPTH = 8;
 
 export { ConfigError };
 
@@ -93,7 +96,7 @@ export const TRAIN_PARAMS: readonly TrainParamSpec[] = [
     label: 'hidden layers',
     kind: 'int',
     min: 1,
-    max: MAX_HIDDEN_LAYERS,
+    max: MAX_TRAIN_DEPTH,
     default: 2,
     help: 'Hidden layers, all of the same width (or give --hidden=8,4 on the command line).',
   },
@@ -254,9 +257,9 @@ export function parseHidden(raw: unknown): number[] {
   const parts =
     typeof raw === 'string' ? raw.split(',').map((part) => part.trim()) : Array.isArray(raw) ? raw : undefined;
   const problem =
-    `hidden must be 1–${MAX_HIDDEN_LAYERS} comma-separated integers in 1–${MAX_HIDDEN_WIDTH}` +
+    `hidden must be 1–${MAX_TRAIN_DEPTH} comma-separated integers in 1–${MAX_HIDDEN_WIDTH}` +
     ` (got ${JSON.stringify(raw)})`;
-  if (parts === undefined || parts.length < 1 || parts.length > MAX_HIDDEN_LAYERS)
+  if (parts === undefined || parts.length < 1 || parts.length > MAX_TRAIN_DEPTH)
     throw new ConfigError('hidden', problem);
   return parts.map((part) => {
     const width = typeof part === 'number' ? part : /^\d+$/.test(String(part)) ? Number(part) : NaN;

@@ -16,7 +16,22 @@ export function trainInitFactors(layout: TrainLayout, scheme: Scheme, scale: num
   return factors;
 }
 
-/** K·P parameters, copy-major (trainLayout.ts): W[l] by the scheme, b[l] ~ N(0, biasStd²). */
+/**
+ * Copies in cells (the trainability grid: one cell per σ_w): copy `copy` is copy k = copy mod `copies` of
+ * cell ⌊copy / copies⌋, whose weights are `scales[cell]` times the draws of counter k (every cell draws
+ * the same numbers: common random numbers, so neighbouring cells differ by their scale, not their draws).
+ */
+export interface InitCells {
+  /** Copies per cell. */
+  copies: number;
+  /** Weight multiplier of each cell. */
+  scales: readonly number[];
+}
+
+/**
+ * K·P parameters, copy-major (trainLayout.ts): W[l] by the scheme (times the cell's scale), b[l] ~ N(0, biasStd²).
+ * Without cells: one cell of all K copies, scale 1.
+ */
 export function trainInit(
   layout: TrainLayout,
   scheme: Scheme,
@@ -24,28 +39,24 @@ export function trainInit(
   biasStd: number,
   seed: number,
   copies: number,
+  cells: InitCells = { copies, scales: [1] },
 ): Float64Array {
+  if (cells.copies * cells.scales.length !== copies)
+    throw new RangeError(`trainInit: ${cells.scales.length} cells of ${cells.copies} copies are not K = ${copies}`);
   const P = layout.paramCount;
   const weights = new Float64Array(copies * P);
-  for (let k = 0; k < copies; k++) {
-    const base = k * P;
+  for (let copy = 0; copy < copies; copy++) {
+    const k = copy % cells.copies;
+    const cellScale = cells.scales[Math.floor(copy / cells.copies)];
+    const base = copy * P;
     for (let l = 1; l <= layout.layerCount; l++) {
       const nIn = layout.widths[l - 1];
       const nOut = layout.widths[l];
       const layerKey = TRAIN_LAYER_BASE + l;
       for (let i = 0; i < nOut; i++) {
         for (let j = 0; j < nIn; j++) {
-          weights[base + layout.weightOffset[l] + i * nIn + j] = initWeight(
-            seed,
-            scheme,
-            scale,
-            layerKey,
-            k,
-            i,
-            j,
-            nIn,
-            nOut,
-          );
+          weights[base + layout.weightOffset[l] + i * nIn + j] =
+            cellScale * initWeight(seed, scheme, scale, layerKey, k, i, j, nIn, nOut);
         }
         weights[base + layout.biasOffset[l] + i] = initBias(seed, biasStd, layerKey, k, i);
       }

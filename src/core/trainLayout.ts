@@ -18,8 +18,11 @@
 // The packed table (packTrainLayout) is what the kernels read: LAYOUT_SLOTS u32 per row, one row per
 // field below, indexed by the layer l (0..MAX_TRAIN_LAYERS).
 
-/** Hidden layers at most; plus the output layer that makes MAX_TRAIN_LAYERS. */
-export const MAX_HIDDEN_LAYERS = 8;
+/**
+ * Hidden layers the kernels take at most (the trainability experiment's deep nets; the training view's own
+ * limit is MAX_TRAIN_DEPTH in trainConfig.ts); plus the output layer that makes MAX_TRAIN_LAYERS.
+ */
+export const MAX_HIDDEN_LAYERS = 64;
 export const MAX_HIDDEN_WIDTH = 64;
 export const MAX_TRAIN_LAYERS = MAX_HIDDEN_LAYERS + 1;
 export const INPUT_WIDTH = 2;
