@@ -25,6 +25,16 @@ export function batchTileFor(batch: number): BatchTile {
 
 export const padToTile = (batch: number, tile: BatchTile): number => Math.ceil(batch / tile) * tile;
 
+/**
+ * Which matrix of a buffer of many an operand of a tile comes from, as a WGSL expression of the init kc:
+ * 'kc' in the initialization engine (every init its own W and a[l−1]); the phase engine shares the W of
+ * a copy among its cells (src/gpu/phaseKernels.ts), so its W index is the copy of kc.
+ */
+export interface TileOperands {
+  below?: string;
+  weights?: string;
+}
+
 const range = (count: number): number[] => Array.from({ length: count }, (_, index) => index);
 const QUADS = range(UNIT_TILE / 4); // accumulators are vec4s of four units
 
@@ -32,7 +42,7 @@ const QUADS = range(UNIT_TILE / 4); // accumulators are vec4s of four units
  * forward_tile(kc, b0, r0): z = a[l−1]·Wᵀ over rows b0.. of the batch and weight rows r0..r0+15 of
  * the block, handed to store_units (bias, φ, stores) one batch row at a time.
  */
-export function forwardTileSource(tile: BatchTile): string {
+export function forwardTileSource(tile: BatchTile, operands: TileOperands = {}): string {
   const rows = range(tile);
   const units = range(UNIT_TILE);
   return [
@@ -40,8 +50,8 @@ export function forwardTileSource(tile: BatchTile): string {
     `const BATCH_TILE: u32 = ${tile}u;`,
     'fn forward_tile(kc: u32, b0: u32, r0: u32) {',
     '  let vecsIn = params.ldIn / 4u;',
-    '  let aRow = (kc * params.batchPadded + b0) * vecsIn;',
-    '  let wRow = (kc * params.rowsPadded + r0) * vecsIn;',
+    `  let aRow = ((${operands.below ?? 'kc'}) * params.batchPadded + b0) * vecsIn;`,
+    `  let wRow = ((${operands.weights ?? 'kc'}) * params.rowsPadded + r0) * vecsIn;`,
     ...rows.flatMap((b) => QUADS.map((q) => `  var acc${b}_${q} = vec4f(0.0);`)),
     '  for (var jv = 0u; jv < vecsIn; jv++) {',
     ...rows.map((b) => `    let a${b} = below[aRow + ${b}u * vecsIn + jv];`),
@@ -64,7 +74,7 @@ export function forwardTileSource(tile: BatchTile): string {
  * backward_tile(kc, b0, jv): Σ_i δ[l][b, i]·W[i, j] over rows b0.. of the batch and the 16 columns
  * j = 4·jv.. of W, over the block's rows i, handed to store_tile_column per vec4 of columns.
  */
-export function backwardTileSource(tile: BatchTile): string {
+export function backwardTileSource(tile: BatchTile, operands: TileOperands = {}): string {
   const rows = range(tile);
   const weightRows = range(4); // one vec4 of δ covers four rows i
   return [
@@ -74,7 +84,7 @@ export function backwardTileSource(tile: BatchTile): string {
     '  let vecsIn = params.ldIn / 4u;',
     '  let vecsOut = params.ldOut / 4u;',
     '  let dRow = (kc * params.batchPadded + b0) * vecsOut + params.rowOffset / 4u;',
-    '  let wBase = kc * params.rowsPadded * vecsIn + jv;',
+    `  let wBase = (${operands.weights ?? 'kc'}) * params.rowsPadded * vecsIn + jv;`,
     ...rows.flatMap((b) => QUADS.map((q) => `  var acc${b}_${q} = vec4f(0.0);`)),
     '  let rowsHere = min(params.rowsPadded, params.ldOut - params.rowOffset);',
     '  for (var iv = 0u; iv < rowsHere / 4u; iv++) {',
