@@ -1,6 +1,6 @@
 // phaseStats: bindings 0 params (uniform), 1 z[l] (storage read, f32), 2 δ[l] (storage read, f32),
 // 3 records (storage rw, PhaseRecord per (init, layer)).
-// CPU twin: writeRecord and pairCosine in src/core/phase.ts. One workgroup per init of the chunk:
+// CPU twin: writeRecord and pairCosine in src/core/phase.ts. LANES invocations per init of the chunk:
 //   zSquare = Σ_{r,i} z², cosine = Σ_p z₁·z₂ / √(|z₁|² |z₂|²) (0 for a pair with a zero row),
 //   deltaSquare = Σ δ², finite = 0 when any z or δ value of the layer is not finite.
 // f32 cannot hold the squares of an exploding or vanishing layer (|z| ~ 1e20 or 1e-20 are common in a
@@ -33,7 +33,11 @@ struct PhaseRecord {
 @group(0) @binding(2) var<storage, read> delta: array<f32>;
 @group(0) @binding(3) var<storage, read_write> records: array<PhaseRecord>;
 
+// LANES invocations share one init (a power of two dividing WORKGROUP): 64 on a GPU for wide layers,
+// 1 on a software adapter for small ones, where a workgroup's fixed cost (its barriers, ~0.1 ms) was most
+// of the kernel when each init had its own workgroup.
 override WORKGROUP: u32 = 64u;
+override LANES: u32 = 64u;
 
 var<workgroup> partials: array<vec4f, WORKGROUP>;
 
@@ -51,80 +55,73 @@ fn power_of_two(e: i32) -> f32 {
   return bitcast<f32>(u32(e + 127) << 23u);
 }
 
-// Sum of the four lanes' values over the workgroup (left in partials[0]).
-fn reduce_sum(lane: u32, value: vec4f) -> vec4f {
-  partials[lane] = value;
+// The sum (or, with largest, the maximum) of `value` over the LANES lanes of one init, given to all of them.
+fn reduce_lanes(local: u32, value: vec4f, largest: bool) -> vec4f {
+  partials[local] = value;
   workgroupBarrier();
-  for (var stride = WORKGROUP / 2u; stride > 0u; stride >>= 1u) {
+  let lane = local % LANES;
+  for (var stride = LANES / 2u; stride > 0u; stride >>= 1u) {
     if (lane < stride) {
-      partials[lane] += partials[lane + stride];
+      let other = partials[local + stride];
+      partials[local] = select(partials[local] + other, max(partials[local], other), largest);
     }
     workgroupBarrier();
   }
-  let total = partials[0];
+  let total = partials[local - lane];
   workgroupBarrier();
   return total;
 }
 
 @compute @workgroup_size(WORKGROUP)
-fn phaseStats(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
-  let kc = group.y * params.groupsX + group.x;
-  if (kc >= params.inits) {
-    return; // the whole workgroup: kc is uniform
-  }
-  let rows = 2u * params.pairs;
-  let count = rows * params.n;
+fn phaseStats(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) local: u32) {
+  // Every lane runs the barriers; lanes of inits past the chunk's end only load nothing.
+  let kc = (group.y * params.groupsX + group.x) * (WORKGROUP / LANES) + local / LANES;
+  let lane = local % LANES;
+  let live = kc < params.inits;
+  let count = select(0u, 2u * params.pairs * params.n, live);
   let base = kc * params.batchPadded * params.ld;
   // Pass 1: the largest finite |z| and |δ|, and whether any value is not finite.
   var largest = vec4f(0.0);
-  for (var e = lane; e < count; e += WORKGROUP) {
+  for (var e = lane; e < count; e += LANES) {
     let at = base + (e / params.n) * params.ld + e % params.n;
     let zValue = z[at];
     let dValue = delta[at];
     let zOk = is_finite(zValue);
     let dOk = is_finite(dValue);
-    largest = vec4f(
-      max(largest.x, select(0.0, abs(zValue), zOk)),
-      max(largest.y, select(0.0, abs(dValue), dOk)),
-      max(largest.z, select(1.0, 0.0, zOk && dOk)),
+    largest = max(largest, vec4f(
+      select(0.0, abs(zValue), zOk),
+      select(0.0, abs(dValue), dOk),
+      select(1.0, 0.0, zOk && dOk),
       0.0,
-    );
+    ));
   }
-  partials[lane] = largest;
-  workgroupBarrier();
-  for (var stride = WORKGROUP / 2u; stride > 0u; stride >>= 1u) {
-    if (lane < stride) {
-      partials[lane] = max(partials[lane], partials[lane + stride]);
-    }
-    workgroupBarrier();
-  }
-  let maxima = partials[0];
-  workgroupBarrier();
+  let maxima = reduce_lanes(local, largest, true);
   let zExponent = exponent_of(maxima.x);
   let deltaExponent = exponent_of(maxima.y);
   let zScale = power_of_two(-zExponent);
   let deltaScale = power_of_two(-deltaExponent);
   // Pass 2, pair by pair: (|z₁|², |z₂|², z₁·z₂, Σ δ²) of the scaled values.
+  let n = select(0u, params.n, live);
   var zSquare = 0.0;
   var deltaSquare = 0.0;
   var cosine = 0.0;
   for (var p = 0u; p < params.pairs; p++) {
     let first = base + 2u * p * params.ld;
     var sums = vec4f(0.0);
-    for (var i = lane; i < params.n; i += WORKGROUP) {
+    for (var i = lane; i < n; i += LANES) {
       let z1 = zScale * z[first + i];
       let z2 = zScale * z[first + params.ld + i];
       let d1 = deltaScale * delta[first + i];
       let d2 = deltaScale * delta[first + params.ld + i];
       sums += vec4f(z1 * z1, z2 * z2, z1 * z2, d1 * d1 + d2 * d2);
     }
-    let pair = reduce_sum(lane, sums);
+    let pair = reduce_lanes(local, sums, false);
     zSquare += pair.x + pair.y;
     deltaSquare += pair.w;
     let norm = sqrt(pair.x) * sqrt(pair.y);
     cosine += select(0.0, pair.z / norm, norm > 0.0);
   }
-  if (lane == 0u) {
+  if (live && lane == 0u) {
     records[kc * params.depth + params.layer] = PhaseRecord(
       zSquare,
       zExponent,

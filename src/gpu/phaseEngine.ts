@@ -11,8 +11,17 @@
 // f32's range: a layer whose |z| or |δ| passes 3.4e38 (an exploding cell, where f64 would still carry
 // it) is flagged non-finite, by the same rule as the CPU twin applied to the GPU's own values; such a
 // record is left out of the means either way.
+
+import { tableForAdapter } from '../core/params';
 import { createPhaseRecords, type PhaseRecords, recordIndex } from '../core/phase';
-import { cellSb2, cellSw2, type PhaseConfig, phaseCellCount, validatePhaseConfig } from '../core/phaseConfig';
+import {
+  cellSb2,
+  cellSw2,
+  PHASE_PARAMS,
+  type PhaseConfig,
+  phaseCellCount,
+  validatePhaseConfig,
+} from '../core/phaseConfig';
 import { Stream, streamKey } from '../core/rng';
 import { createStorageBuffer, poisonBuffer, readBuffer } from './buffers';
 import { type GpuContext, isSoftwareDevice } from './device';
@@ -26,6 +35,7 @@ import {
   type PhaseShape,
   phasePipelines,
   phaseRecordLayout,
+  statsLanes,
 } from './phaseKernels';
 import {
   afterPhaseChunk,
@@ -51,8 +61,8 @@ export interface PhaseEngineOptions {
   memoryBudgetBytes?: number;
   /** GPU milliseconds one submission may take (default: submitBudgetMs of the adapter's kind). */
   submitBudgetMs?: number;
-  /** Workgroup size of phaseStats (default 16 on a software adapter, 64 on a GPU). */
-  reductionLanes?: number;
+  /** Invocations per init of phaseStats (default: statsLanes of the adapter's kind). */
+  statsLanes?: number;
   /** Fill the record buffer with NaN before every chunk (tests: an unwritten record fails). */
   poisonOutputs?: boolean;
   /** Compile the default configuration's kernels in create (default true). */
@@ -106,8 +116,10 @@ export class PhaseEngine {
     private readonly device: GPUDevice,
     private memoryBudgetBytes: number,
     readonly submitBudgetMs: number,
-    readonly reductionLanes: number,
+    /** Whether the adapter is a software one (it sets phaseStats' lanes). */
+    readonly software: boolean,
     private readonly poisonOutputs: boolean,
+    private readonly forcedStatsLanes: number | undefined,
   ) {}
 
   static async create(gpu: GpuContext, options: PhaseEngineOptions = {}): Promise<PhaseEngine> {
@@ -117,11 +129,14 @@ export class PhaseEngine {
       device,
       options.memoryBudgetBytes ?? Math.min(512 * 1024 * 1024, 4 * device.limits.maxStorageBufferBindingSize),
       options.submitBudgetMs ?? submitBudgetMs(software),
-      options.reductionLanes ?? (software ? 16 : 64),
+      software,
       options.poisonOutputs ?? false,
+      options.statsLanes,
     );
+    // The kernels of the page's defaults for this adapter, compiled up front (the first run is quick).
     if (options.compileDefaults ?? true) {
-      const defaults = validatePhaseConfig({});
+      const table = tableForAdapter(PHASE_PARAMS, software ? 'software' : 'gpu');
+      const defaults = validatePhaseConfig(Object.fromEntries(table.map((spec) => [spec.key, spec.default])));
       await engine.pipelinesFor(defaults, engine.plan(defaults));
     }
     return engine;
@@ -155,7 +170,7 @@ export class PhaseEngine {
     return phasePipelines(this.device, {
       activation: config.activation,
       batchTile: plan.batchTile,
-      reductionLanes: this.reductionLanes,
+      statsLanes: this.forcedStatsLanes ?? statsLanes(plan.rows * plan.n, this.software),
     });
   }
 

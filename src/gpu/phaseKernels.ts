@@ -19,6 +19,19 @@ import { type CommonSnippet, composeShader } from './shaderSource';
 import { type RecordLayout, recordLayout, type UniformValues, uniformLayout } from './wgslLayout';
 
 const WORKGROUP_SIZE = 64;
+/** Workgroup size of phaseStats: WORKGROUP_SIZE / LANES inits per workgroup. */
+const STATS_WORKGROUP = 64;
+
+/**
+ * Invocations per init of phaseStats (LANES, a power of two ≤ 64) for `values` values of z per init: on a
+ * GPU about 64 values per lane; on a software adapter 1 lane up to 4096 values (its barriers cost more
+ * than the sums there), then up to 16.
+ */
+export function statsLanes(values: number, software: boolean): number {
+  const perLane = software ? 4096 : 64;
+  const lanes = 2 ** Math.ceil(Math.log2(Math.max(1, values / perLane)));
+  return Math.min(software ? 16 : STATS_WORKGROUP, lanes);
+}
 
 export const PHASE_KERNELS = [
   'initWeights',
@@ -37,6 +50,7 @@ export function phaseRecordLayout(): RecordLayout {
 
 export interface PhasePipelines {
   batchTile: BatchTile;
+  statsLanes: number;
   /** initWeights' normal draw, by row layout (contiguous rows: ld = cols, a multiple of 16). */
   draw(contiguousRows: boolean): GPUComputePipeline;
   phaseInputs: GPUComputePipeline;
@@ -51,9 +65,9 @@ const SHARED_WEIGHTS = { weights: 'kc % params.copies' };
 
 export async function phasePipelines(
   device: GPUDevice,
-  options: { activation: Activation; batchTile: BatchTile; reductionLanes: number },
+  options: { activation: Activation; batchTile: BatchTile; statsLanes: number },
 ): Promise<PhasePipelines> {
-  const { activation, batchTile, reductionLanes } = options;
+  const { activation, batchTile, statsLanes } = options;
   const cache = PipelineCache.of(device);
   const build = (name: PhaseKernel, source: string, snippets: CommonSnippet[], constants: Record<string, number>) =>
     cache.pipeline({
@@ -85,12 +99,12 @@ export async function phasePipelines(
         ['activations'],
         sized,
       ),
-      build('phaseStats', phaseStatsSource, [], { WORKGROUP: reductionLanes }),
+      build('phaseStats', phaseStatsSource, [], { WORKGROUP: STATS_WORKGROUP, LANES: statsLanes }),
       ...draws,
     ],
   );
   const draw = (contiguousRows: boolean) => (contiguousRows ? contiguous : scattered);
-  return { batchTile, draw, phaseInputs, phaseForward, phaseReadout, phaseBackward, phaseStats };
+  return { batchTile, statsLanes, draw, phaseInputs, phaseForward, phaseReadout, phaseBackward, phaseStats };
 }
 
 /** The shape of a chunk that every matrix kernel takes. */
@@ -222,7 +236,8 @@ export class PhaseDispatcher {
     l: number,
     depth: number,
   ): void {
-    const workgroups = workgroupGrid(this.device, shape.inits);
+    const initsPerGroup = STATS_WORKGROUP / this.pipelines.statsLanes;
+    const workgroups = workgroupGrid(this.device, Math.ceil(shape.inits / initsPerGroup));
     const values = {
       inits: shape.inits,
       pairs: shape.rows / 2,
