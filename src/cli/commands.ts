@@ -2,6 +2,7 @@
 import { BENCH_SUITES } from '../bench/suites';
 import { benchCommand } from './benchCommand';
 import type { CliCommand } from './command';
+import { phaseCommand } from './phaseCommand';
 import { regularizationCommand } from './regularizationCommand';
 import { statsCommand } from './statsCommand';
 import { trainabilityCommand } from './trainabilityCommand';
@@ -11,6 +12,7 @@ export const COMMANDS: readonly CliCommand[] = [
   statsCommand,
   regularizationCommand,
   trainCommand,
+  phaseCommand,
   trainabilityCommand,
   benchCommand(BENCH_SUITES),
 ];

@@ -67,7 +67,7 @@ interface WeightBlock {
 }
 
 /** Submits command buffers, at most two in flight (the GPU never waits for the CPU to encode), timed per layer. */
-class SubmitWindow {
+export class SubmitWindow {
   private inFlight: Promise<void> = Promise.resolve();
   private lastCompleted = -Infinity;
   /** Milliseconds and row blocks per layer (a layer's submissions add up). */

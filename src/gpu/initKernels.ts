@@ -15,7 +15,13 @@ import { bindBuffers, dispatchSize2D, encodeComputePass, type WorkgroupCount, wo
 import { hardwareBackwardSource, hardwareForwardSource } from './hardwareTiles';
 import { layerWorkgroups, SOFTWARE_WORKGROUP } from './initPlan';
 import type { KernelTimer } from './kernelTimer';
-import { type BatchTile, backwardTileSource, forwardTileSource } from './layerTiles';
+import {
+  type BatchTile,
+  backwardTileSource,
+  forwardTileSource,
+  SOFTWARE_BACKWARD_ENTRY,
+  SOFTWARE_FORWARD_ENTRY,
+} from './layerTiles';
 import { PipelineCache } from './pipelineCache';
 import { type CommonSnippet, composeShader } from './shaderSource';
 import { type UniformValues, uniformLayout } from './wgslLayout';
@@ -88,8 +94,12 @@ export async function initPipelines(device: GPUDevice, options: InitPipelineOpti
       }
     : sized;
   const layerSnippets: CommonSnippet[] = hardware ? ['rng', 'draws', 'activations'] : ['activations'];
-  const forwardTile = hardware ? hardwareForwardSource(batchTile) : forwardTileSource(batchTile);
-  const backwardTile = hardware ? hardwareBackwardSource(batchTile) : backwardTileSource(batchTile);
+  const forwardTile = hardware
+    ? hardwareForwardSource(batchTile)
+    : `${SOFTWARE_FORWARD_ENTRY}\n${forwardTileSource(batchTile)}`;
+  const backwardTile = hardware
+    ? hardwareBackwardSource(batchTile)
+    : `${SOFTWARE_BACKWARD_ENTRY}\n${backwardTileSource(batchTile)}`;
   const drawKeys = [...new Set(options.draws)].flatMap((draw) => [false, true].map((rows) => ({ draw, rows })));
   const drawCode = composeShader(initWeightsSource, ['rng', 'draws']);
   const [layerForward, layerBackward, readoutDelta, layerStats, dWNorm, ...draws] = await Promise.all([

@@ -27,7 +27,7 @@ function runShortOfMemory(maxBufferBytes: number, args: string[]) {
 
 /** stderr without the adapter line and Vulkan's start-up warnings. */
 const messages = (stderr: string) =>
-  stderr.split('\n').filter((line) => /^(stats|regularization|train|GPU error|The GPU device)/.test(line));
+  stderr.split('\n').filter((line) => /^(stats|regularization|train|phase|GPU error|The GPU device)/.test(line));
 
 describe('an allocation the device refuses', () => {
   it('stats: exit 1, the chunk that did not fit and the one that does, no JSON', () => {
@@ -62,6 +62,20 @@ describe('an allocation the device refuses', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^train: K = 256 copies of 2-8-8-1 \(P = 105\) on 128 points need .+ of GPU buffers/);
     expect(lines[0]).toMatch(/K ≤ \d+ fits in half of that\.$/);
+  }, 120_000);
+});
+
+describe('an allocation the device refuses (phase)', () => {
+  it('phase: exit 1, the chunk that did not fit and the one that does, no JSON', () => {
+    const run = runShortOfMemory(1024 * 1024, ['phase', '--grid=4x4', '--width=512', '--depth=4', '--inits=4']);
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = messages(run.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^phase: a chunk of 64 networks \(width 512, depth 4, 8 inputs\) needs .+ of GPU buffers, the largest/,
+    );
+    expect(lines[0]).toMatch(/the GPU refused them \(validation error: .+\)\. Chunks of ≤ \d+ networks? \(.+\) fit/);
   }, 120_000);
 });
 

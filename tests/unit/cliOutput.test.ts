@@ -24,3 +24,16 @@ it('prints a 200-layer stats JSON whole into a pipe (well over 64 KiB) and exits
   const output = JSON.parse(run.stdout) as { layers: unknown[] };
   expect(output.layers).toHaveLength(200);
 }, 60_000);
+
+it('keeps non-finite numbers of the phase diagram as strings: ξ_c of c₀ = 1 (c^l never moves) is "NaN"', () => {
+  const flags = ['--cpu', '--grid=2x1', '--width=8', '--depth=6', '--inits=1', '--batch=1', '--c0=1', '--seed=1'];
+  const run = spawnSync('node', [`${OUT}/cli.js`, 'phase', ...flags], { encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  const output = JSON.parse(run.stdout) as {
+    cells: { xiC: { measured: unknown }; nonFinite: number }[];
+    criticalLine: unknown[];
+  };
+  expect(output.cells).toHaveLength(2);
+  expect(output.cells.map((cell) => cell.xiC.measured)).toEqual(['NaN', 'NaN']);
+  expect(output.criticalLine).toHaveLength(51);
+}, 60_000);
