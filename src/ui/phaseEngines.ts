@@ -3,12 +3,12 @@
 //   2. the cells: measured curves and summaries from the records beside the mean-field theory
 //      (combinePhaseRecords), in a Web Worker one row of σ_b² per job (the theory is most of the time).
 // Without WebGPU, stage 1 is the CPU twin (phaseRecordsCpu) in the worker, a piece of copies per job sized to
-// take ~150 ms, so progress shows between pieces and an abort terminates the worker. On a WebGPU device the GPU
-// engine (src/gpu/phaseEngine.ts, PhaseEngine) will fill the same records; until it is merged the worker runs
-// there too (see createPhaseEngine).
+// take ~150 ms, so progress shows between pieces and an abort terminates the worker. On a WebGPU device (a GPU
+// or the software adapter) the GPU engine (src/gpu/phaseEngine.ts, PhaseEngine) fills the same records.
 
 import { joinPhaseRecords, type PhaseCell, type PhaseRecords } from '../core/phase';
 import type { PhaseConfig } from '../core/phaseConfig';
+import { PhaseEngine } from '../gpu/phaseEngine';
 import { nextChunkSize } from '../gpu/submitBudget';
 import { abortable, CpuTwinJobs } from './cpuTwinJobs';
 import type { ComputeBackend } from './explorer';
@@ -74,6 +74,26 @@ export class WorkerPhaseRecords implements PhaseRecordSource {
   }
 }
 
+/** The GPU engine's records, its progress (networks of all cells) told as copies of every cell. */
+class GpuPhaseRecords implements PhaseRecordSource {
+  constructor(private readonly engine: PhaseEngine) {}
+
+  run(
+    config: PhaseConfig,
+    options: { signal?: AbortSignal; onProgress?: (copiesDone: number) => void } = {},
+  ): Promise<PhaseRecords> {
+    const { signal, onProgress } = options;
+    return this.engine.run(config, {
+      signal,
+      onProgress: (done, total) => onProgress?.(Math.floor((config.inits * done) / Math.max(1, total))),
+    });
+  }
+
+  destroy(): void {
+    this.engine.destroy();
+  }
+}
+
 export class PhaseEngineOnBackend implements PhaseViewEngine {
   constructor(
     private readonly records: PhaseRecordSource,
@@ -107,9 +127,11 @@ export class PhaseEngineOnBackend implements PhaseViewEngine {
 /** The engine of the Signal propagation explorer on this backend. */
 export async function createPhaseEngine(backend: ComputeBackend): Promise<PhaseViewEngine> {
   const jobs = new CpuTwinJobs('phase-diagram CPU twin');
-  // GPU ENGINE PLUGS IN HERE (issue 14): on a device, stage 1 is the GPU engine, e.g.
-  //   backend === 'cpu' ? new WorkerPhaseRecords(jobs) : await PhaseEngine.create(backend)
-  // (with `import { PhaseEngine } from '../gpu/phaseEngine'`); until then the CPU twin runs on every backend.
-  const records: PhaseRecordSource = backend === 'cpu' ? new WorkerPhaseRecords(jobs) : new WorkerPhaseRecords(jobs);
-  return new PhaseEngineOnBackend(records, jobs);
+  if (backend === 'cpu') return new PhaseEngineOnBackend(new WorkerPhaseRecords(jobs), jobs);
+  try {
+    return new PhaseEngineOnBackend(new GpuPhaseRecords(await PhaseEngine.create(backend)), jobs);
+  } catch (error) {
+    jobs.destroy();
+    throw error;
+  }
 }
