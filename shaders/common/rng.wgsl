@@ -12,17 +12,44 @@
 // 2^−s is an exact integer w in [−2^22, 2^22), and adding 1.5·2^23 puts w, two's complement, in the
 // low bits of the f32's pattern; masking keeps the 32 − s bits of the logical shift. 1.7× faster
 // Threefry on SwiftShader; every word still equals the CPU twin's (tests/gpu/rng.test.ts).
+// A GPU has native (funnel) shifts: NATIVE_SHIFTS = true (the hardware kernel family) rotates with them, the
+// same words (tests/gpu/rng.test.ts runs both). The override is resolved when the pipeline is built.
+override NATIVE_SHIFTS: bool = false;
 fn shift_right_exact(cleared: u32, scale: f32, keep: u32) -> u32 {
   return (bitcast<u32>(f32(bitcast<i32>(cleared)) * scale + 12582912.0) - 0x4b400000u) & keep;
 }
-fn rotl_13(x: u32) -> u32 { return (x * 0x2000u) | shift_right_exact(x & 0xfff80000u, 0x1p-19, 0x1fffu); }
-fn rotl_15(x: u32) -> u32 { return (x * 0x8000u) | shift_right_exact(x & 0xfffe0000u, 0x1p-17, 0x7fffu); }
-fn rotl_16(x: u32) -> u32 { return (x * 0x10000u) | shift_right_exact(x & 0xffff0000u, 0x1p-16, 0xffffu); }
-fn rotl_17(x: u32) -> u32 { return (x * 0x20000u) | shift_right_exact(x & 0xffff8000u, 0x1p-15, 0x1ffffu); }
-fn rotl_26(x: u32) -> u32 { return (x * 0x4000000u) | (x >> 6u); }
-fn rotl_6(x: u32) -> u32 { return (x * 0x40u) | shift_right_exact(x & 0xfc000000u, 0x1p-26, 0x3fu); }
-fn rotl_29(x: u32) -> u32 { return (x * 0x20000000u) | (x >> 3u); }
-fn rotl_24(x: u32) -> u32 { return (x * 0x1000000u) | (x >> 8u); }
+fn rotl_13(x: u32) -> u32 {
+  if (NATIVE_SHIFTS) { return (x << 13u) | (x >> 19u); }
+  return (x * 0x2000u) | shift_right_exact(x & 0xfff80000u, 0x1p-19, 0x1fffu);
+}
+fn rotl_15(x: u32) -> u32 {
+  if (NATIVE_SHIFTS) { return (x << 15u) | (x >> 17u); }
+  return (x * 0x8000u) | shift_right_exact(x & 0xfffe0000u, 0x1p-17, 0x7fffu);
+}
+fn rotl_16(x: u32) -> u32 {
+  if (NATIVE_SHIFTS) { return (x << 16u) | (x >> 16u); }
+  return (x * 0x10000u) | shift_right_exact(x & 0xffff0000u, 0x1p-16, 0xffffu);
+}
+fn rotl_17(x: u32) -> u32 {
+  if (NATIVE_SHIFTS) { return (x << 17u) | (x >> 15u); }
+  return (x * 0x20000u) | shift_right_exact(x & 0xffff8000u, 0x1p-15, 0x1ffffu);
+}
+fn rotl_26(x: u32) -> u32 {
+  if (NATIVE_SHIFTS) { return (x << 26u) | (x >> 6u); }
+  return (x * 0x4000000u) | (x >> 6u);
+}
+fn rotl_6(x: u32) -> u32 {
+  if (NATIVE_SHIFTS) { return (x << 6u) | (x >> 26u); }
+  return (x * 0x40u) | shift_right_exact(x & 0xfc000000u, 0x1p-26, 0x3fu);
+}
+fn rotl_29(x: u32) -> u32 {
+  if (NATIVE_SHIFTS) { return (x << 29u) | (x >> 3u); }
+  return (x * 0x20000000u) | (x >> 3u);
+}
+fn rotl_24(x: u32) -> u32 {
+  if (NATIVE_SHIFTS) { return (x << 24u) | (x >> 8u); }
+  return (x * 0x1000000u) | (x >> 8u);
+}
 
 // Two calls at once, counters (counter0, counter1a) and (counter0, counter1b), returned as
 // (x0, x1) of the first then of the second. A Threefry call is one long dependency chain; written

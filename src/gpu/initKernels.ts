@@ -91,6 +91,7 @@ export async function initPipelines(device: GPUDevice, options: InitPipelineOpti
         ACTIVATION: ACTIVATION_CODES[activation],
         DRAW_KIND: WEIGHT_DRAW_CODES[options.weightDraw],
         FUSED_WEIGHTS: fusedWeights ? 1 : 0,
+        NATIVE_SHIFTS: 1, // GPUs shift natively; the words are the same (shaders/common/rng.wgsl)
       }
     : sized;
   const layerSnippets: CommonSnippet[] = hardware ? ['rng', 'draws', 'activations'] : ['activations'];

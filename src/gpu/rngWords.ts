@@ -14,12 +14,14 @@ export class RngWordsKernel {
     private readonly pipeline: GPUComputePipeline,
   ) {}
 
-  static async create(device: GPUDevice): Promise<RngWordsKernel> {
+  /** nativeShifts: the rotations with native shifts (the hardware family's), else SwiftShader's exact f32 trick. */
+  static async create(device: GPUDevice, options: { nativeShifts?: boolean } = {}): Promise<RngWordsKernel> {
+    const nativeShifts = options.nativeShifts ?? false;
     const pipeline = await cachedPipeline(device, {
-      label: 'rngWords',
+      label: `rngWords${nativeShifts ? ' (native shifts)' : ''}`,
       code: composeShader(rngWordsSource, ['rng']),
       entryPoint: 'rngWords',
-      constants: { WORKGROUP_SIZE },
+      constants: { WORKGROUP_SIZE, NATIVE_SHIFTS: nativeShifts ? 1 : 0 },
     });
     return new RngWordsKernel(device, pipeline);
   }

@@ -29,6 +29,17 @@ describe(`rng on the GPU (${seedLabel(seed)})`, () => {
     expect(worst).toBeLessThan(1e-6);
   });
 
+  it('gives the same words with native shifts (the hardware family) as with the exact-f32 rotations', async () => {
+    const { device } = gpu();
+    const native = await RngWordsKernel.create(device, { nativeShifts: true });
+    const key1 = streamKey(Stream.weights, 5);
+    const onGpu = await withErrorScopes(device, () => native.run(seed, key1, 3, 0xfffff000, 100_000));
+    const cpu = rngWords(seed, key1, 3, 0xfffff000, 100_000);
+    let mismatches = 0;
+    for (let i = 0; i < cpu.words.length; i++) if (onGpu.words[i] !== cpu.words[i]) mismatches++;
+    expect(mismatches).toBe(0);
+  });
+
   it('gives a standard normal sample over 2,000,000 GPU draws (bounds: 5 standard errors, KS at 0.1%)', async () => {
     const { device } = gpu();
     const kernel = await RngWordsKernel.create(device);
