@@ -3,6 +3,7 @@ import { BENCH_SUITES } from '../bench/suites';
 import { benchCommand } from './benchCommand';
 import type { CliCommand } from './command';
 import { regularizationCommand } from './regularizationCommand';
+import { selfcheckCommand } from './selfcheckCommand';
 import { statsCommand } from './statsCommand';
 import { trainCommand } from './trainCommand';
 
@@ -11,4 +12,5 @@ export const COMMANDS: readonly CliCommand[] = [
   regularizationCommand,
   trainCommand,
   benchCommand(BENCH_SUITES),
+  selfcheckCommand,
 ];

@@ -1,7 +1,8 @@
 // The explorers the shell offers, in tab order.
 import type { Explorer } from './explorer';
+import { gpuExplorer } from './gpuExplorer';
 import { initExplorer } from './initExplorer';
 import { regularizationExplorer } from './regularizationExplorer';
 import { trainingExplorer } from './trainingExplorer';
 
-export const EXPLORERS: readonly Explorer[] = [initExplorer, regularizationExplorer, trainingExplorer];
+export const EXPLORERS: readonly Explorer[] = [initExplorer, regularizationExplorer, trainingExplorer, gpuExplorer];
