@@ -58,8 +58,8 @@ export function parityVerdict(checks: readonly ParityCheck[]): ParityVerdict {
 }
 
 /** A verdict for a case that threw (a GPU validation error, a lost device): failed, with the message. */
-export function failedVerdict(what: string, message: string): ParityVerdict {
-  return { maxError: Infinity, tolerance: 0, worst: what, pass: false, failures: [`${what}: ${message}`] };
+export function failedVerdict(message: string): ParityVerdict {
+  return { maxError: Infinity, tolerance: 0, worst: 'the run (it threw)', pass: false, failures: [message] };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -182,7 +182,7 @@ export class SelfCheck implements SelfCheckKit {
       verdict = parityVerdict(await withErrorScopes(this.device, () => parityCase.run(this, signal)));
     } catch (error) {
       if (signal?.aborted) throw error;
-      verdict = failedVerdict(parityCase.name, error instanceof Error ? error.message : String(error));
+      verdict = failedVerdict(error instanceof Error ? error.message : String(error));
     }
     return { name: parityCase.name, size: parityCase.size, ...verdict, ms: performance.now() - start };
   }
