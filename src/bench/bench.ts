@@ -17,11 +17,19 @@ export interface BenchRow {
   note?: string;
   /** GPU milliseconds per kernel of the timed run, where the adapter has timestamp queries. */
   kernelMs?: Record<string, number>;
+  /** gpuRate as a share of the FP32 peak given with --peak-tflops (GFLOP/s rows only). */
+  peakShare?: number;
+}
+
+export interface BenchOptions {
+  log: (line: string) => void;
+  /** The GPU's FP32 peak in TFLOP/s (--peak-tflops): GFLOP/s rows then report their share of it. */
+  peakTflops?: number;
 }
 
 export interface BenchSuite {
   name: string;
-  run(gpu: GpuContext, options: { log: (line: string) => void }): Promise<BenchRow[]>;
+  run(gpu: GpuContext, options: BenchOptions): Promise<BenchRow[]>;
 }
 
 /** Median wall time of `repeats` runs of `work` after one warm-up run. */
@@ -43,7 +51,9 @@ function format(value: number | undefined, digits = 3): string {
 }
 
 export function benchTable(rows: readonly BenchRow[]): string {
-  const header = ['suite', 'case', 'shape', 'GPU ms', 'GPU rate', 'CPU ms', 'CPU rate', 'unit', 'GPU/CPU', 'note'];
+  const withPeak = rows.some((row) => row.peakShare !== undefined);
+  const header = ['suite', 'case', 'shape', 'GPU ms', 'GPU rate', 'CPU ms', 'CPU rate', 'unit', 'GPU/CPU'];
+  header.push(...(withPeak ? ['% peak'] : []), 'note');
   const lines = rows.map((row) => [
     row.suite,
     row.case,
@@ -54,6 +64,7 @@ export function benchTable(rows: readonly BenchRow[]): string {
     format(row.cpuRate),
     row.unit,
     row.gpuMs && row.cpuMs ? `${format(row.cpuMs / row.gpuMs)}×` : '–',
+    ...(withPeak ? [row.peakShare === undefined ? '–' : `${(100 * row.peakShare).toFixed(1)}%`] : []),
     row.note ?? '',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));

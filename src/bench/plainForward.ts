@@ -75,3 +75,54 @@ export async function timePlainForward(
     for (const buffer of [below, above, z, weights, bias]) buffer.destroy();
   }
 }
+
+export interface WeightDrawTime {
+  /** The fastest wall time of the timed runs. */
+  ms: number;
+  /** Weights drawn by one run. */
+  weights: number;
+}
+
+/**
+ * initWeights alone: one layer's W (n × n normals, the engine's factor) for one chunk of inits, drawn
+ * `repeats` times after a warm-up; the rate the engine draws weights at (CPU twin: fillWeights).
+ */
+export async function timeWeightDraw(
+  device: GPUDevice,
+  engine: InitStatsEngine,
+  rawConfig: InitConfig,
+  repeats: number,
+): Promise<WeightDrawTime> {
+  const config = validateInitConfig({ ...rawConfig, inputWidth: rawConfig.width });
+  const plan = engine.plan(config);
+  const inits = plan.initsPerChunk;
+  const n = config.width;
+  const ld = plan.strides[1];
+  const rows = plan.rowsPerBlock[1];
+  if (rows < n) throw new Error('timeWeightDraw needs W of one layer to fit a binding');
+  const pipelines = await engine.pipelinesFor(config, plan.batchTile);
+  const counts = Object.fromEntries(INIT_KERNELS.map((kernel) => [kernel, 0])) as Record<InitKernel, number>;
+  const dispatcher = new InitDispatcher(device, pipelines, counts);
+  const weights = createStorageBuffer(device, 'draw-rate W', inits * rows * ld * 4);
+  try {
+    const drawOnce = async () => {
+      const encoder = device.createCommandEncoder({ label: 'draw-rate initWeights' });
+      const block = { seed: config.seed, key1: streamKey(Stream.weights, 1), firstInit: 0, inits, rows: n, cols: n };
+      const factor = 1 / Math.sqrt(n);
+      dispatcher.draw(encoder, weights, { ...block, rowOffset: 0, ld, rowsPadded: rows, factor, draw: 'normal' });
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+    };
+    await drawOnce();
+    const times: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const start = performance.now();
+      await drawOnce();
+      times.push(performance.now() - start);
+    }
+    return { ms: Math.min(...times), weights: inits * n * n };
+  } finally {
+    dispatcher.release();
+    weights.destroy();
+  }
+}

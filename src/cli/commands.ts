@@ -4,6 +4,7 @@ import { benchCommand } from './benchCommand';
 import type { CliCommand } from './command';
 import { phaseCommand } from './phaseCommand';
 import { regularizationCommand } from './regularizationCommand';
+import { selfcheckCommand } from './selfcheckCommand';
 import { statsCommand } from './statsCommand';
 import { trainabilityCommand } from './trainabilityCommand';
 import { trainCommand } from './trainCommand';
@@ -15,4 +16,5 @@ export const COMMANDS: readonly CliCommand[] = [
   phaseCommand,
   trainabilityCommand,
   benchCommand(BENCH_SUITES),
+  selfcheckCommand,
 ];

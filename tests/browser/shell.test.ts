@@ -37,7 +37,7 @@ it('without WebGPU the page says it runs on the CPU, and a notice explains how t
   expect(message).toContain('needs WebGPU');
   expect(message).toContain('--enable-unsafe-webgpu');
   expect(message).toContain('This browser does not offer WebGPU');
-  expect(await missing.locator('.intro .cards .card').count()).toBe(4);
+  expect(await missing.locator('.intro .cards .card').count()).toBe(5);
   await notice.locator('summary').click();
   await missing.screenshot({ path: `${SCREENSHOTS}/no-webgpu.png` });
   expect(errors).toEqual([]);

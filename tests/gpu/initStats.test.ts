@@ -1,13 +1,21 @@
 // The initialization engine on the GPU (src/gpu/initStats.ts) against its CPU twin
 // (src/core/initStats.ts), on fresh seeds, for every activation and scheme; then the science.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InitConfig, validateInitConfig } from '../../src/core/initConfig';
 import { initStatsAccumulators } from '../../src/core/initStats';
 import { meanFieldTheory } from '../../src/core/meanField';
-import { inputValue } from '../../src/core/schemes';
-import type { LayerAccumulators, QuantityAccumulator } from '../../src/core/stats';
+import {
+  compareInitLayers,
+  INIT_PARITY_BASE,
+  INIT_PARITY_CASES,
+  initCaseName,
+  initParityConfig,
+  parityVerdict,
+} from '../../src/core/parity';
+import type { LayerAccumulators } from '../../src/core/stats';
 import { withErrorScopes } from '../../src/gpu/device';
 import { InitStatsEngine, type InitStatsRun } from '../../src/gpu/initStats';
+import { checkInitCase, SelfCheck } from '../../src/gpu/selfcheck';
 import { defined } from '../helpers/defined';
 import { useTestGpu } from '../helpers/gpu';
 import { seedLabel, testSeed } from '../helpers/seed';
@@ -16,143 +24,38 @@ const gpu = useTestGpu();
 const seed = testSeed();
 
 function config(overrides: Partial<Record<keyof InitConfig, unknown>>): InitConfig {
-  return validateInitConfig({ depth: 4, width: 12, batch: 5, inits: 6, seed, bins: 32, ...overrides });
+  return validateInitConfig({ ...INIT_PARITY_BASE, seed, ...overrides });
 }
 
 let engine: InitStatsEngine;
+let selfCheck: SelfCheck;
 beforeAll(async () => {
   engine = await InitStatsEngine.create(gpu().device);
+  selfCheck = new SelfCheck(gpu().device);
 });
+afterAll(() => selfCheck.destroy());
 
 function runOnGpu(cfg: InitConfig, initsPerChunk?: number, redrawWeights?: boolean): Promise<InitStatsRun> {
   return withErrorScopes(gpu().device, () => engine.run(cfg, { initsPerChunk, redrawWeights }));
 }
 
 /**
- * Tolerances, f32 on the GPU against f64 on the CPU: a dot product of n terms in f32 carries a
- * relative error of about n·2^-24 ≈ 1e-6 for the widths here, amplified a little per layer, so sums of
- * squares agree to 1e-4 relative. Histogram counts agree except for values within f32 rounding of a
- * bin edge: allow 0.5% of the values (at least 2) to change bins.
+ * The comparison and its tolerances are src/core/parity.ts (shared with `npm run cli -- selfcheck`):
+ * every failed check is listed by layer and quantity, e.g. "layer 2 δ sum of squares: error … > tolerance …".
  */
-function expectQuantityClose(
-  gpuAcc: QuantityAccumulator,
-  cpuAcc: QuantityAccumulator,
-  what: string,
-  squaresTolerance = 1e-4,
-): void {
-  expect(gpuAcc.count, `${what} count`).toBe(cpuAcc.count);
-  expect([gpuAcc.nan, gpuAcc.posInf, gpuAcc.negInf], `${what} non-finite`).toEqual([
-    cpuAcc.nan,
-    cpuAcc.posInf,
-    cpuAcc.negInf,
-  ]);
-  const scale = Math.sqrt(cpuAcc.count * cpuAcc.sumSquares) + 1e-300;
-  expect(Math.abs(gpuAcc.sum - cpuAcc.sum) / scale, `${what} sum`).toBeLessThan(1e-5);
-  expect(
-    Math.abs(gpuAcc.sumSquares - cpuAcc.sumSquares) / (cpuAcc.sumSquares + 1e-300),
-    `${what} sum of squares`,
-  ).toBeLessThan(squaresTolerance);
-  let moved = Math.abs(gpuAcc.underflow - cpuAcc.underflow) + Math.abs(gpuAcc.overflow - cpuAcc.overflow);
-  for (let bin = 0; bin < cpuAcc.histogram.length; bin++)
-    moved += Math.abs(gpuAcc.histogram[bin] - cpuAcc.histogram[bin]);
-  expect(moved, `${what} histogram`).toBeLessThanOrEqual(Math.max(2, 0.005 * cpuAcc.count));
-  for (let k = 0; k < cpuAcc.initCount.length; k++) {
-    expect(gpuAcc.initCount[k], `${what} init ${k} count`).toBe(cpuAcc.initCount[k]);
-    const initScale = cpuAcc.initSumSquares[k] + 1e-300;
-    expect(Math.abs(gpuAcc.initSumSquares[k] - cpuAcc.initSumSquares[k]) / initScale, `${what} init ${k}`).toBeLessThan(
-      squaresTolerance,
-    );
-  }
+function expectLayersClose(cfg: InitConfig, gpuLayers: LayerAccumulators[], cpuLayers: LayerAccumulators[]): void {
+  expect(parityVerdict(compareInitLayers(cfg, gpuLayers, cpuLayers)).failures).toEqual([]);
 }
-
-/**
- * tolerance: 1e-4 relative in general (sums of squares and ‖dW‖²). Two kinds of case are
- * ill-conditioned and get 1e-3 on the sums of squares:
- * - constant init: δ[l−1]_j = c·Σ_i δ_i[l]·φ' is a cancelling sum of random-signed terms, whose f32
- *   relative error is 2^-24·Σ|δ_i|/|Σ δ_i|, not bounded by the width;
- * - saturating tanh (scale ≥ 4): φ'(z) = sech² z ≈ 4e^{−2|z|} turns an absolute error dz of z into a
- *   relative error 2·dz of φ', and |z| ~ 10 there, so the f32 rounding of z grows ~20× per layer of
- *   δ (a seed gave 1.02e-4 at layer 1 of 6).
- * For constant init ‖dW‖² = ‖(1/B) Σ_b δ_b a_bᵀ‖² itself is a cancelling sum over the batch (every
- * unit of a layer carries the same random-signed value), so a relative bound means nothing there (a
- * seed gave 0.29). It is checked against the size of its terms instead: by Cauchy–Schwarz
- * Σ_{b,c} |δ_b·δ_c| |a_b·a_c| ≤ Σ_b‖δ_b‖² · Σ_b‖a_b‖², so |GPU − CPU| ≤ tolerance · that / B².
- */
-function expectLayersClose(
-  cfg: InitConfig,
-  gpuLayers: LayerAccumulators[],
-  cpuLayers: LayerAccumulators[],
-  tolerance = 1e-4,
-  dWAgainstTerms = false,
-): void {
-  expect(gpuLayers).toHaveLength(cpuLayers.length);
-  const inputSquares = (k: number) => {
-    let sum = 0;
-    for (let e = 0; e < cfg.batch * cfg.inputWidth; e++)
-      sum += inputValue(cfg.seed, k, Math.floor(e / cfg.inputWidth), e % cfg.inputWidth, cfg.inputWidth) ** 2;
-    return sum;
-  };
-  cpuLayers.forEach((cpu, index) => {
-    const on = gpuLayers[index];
-    const layer = `layer ${index + 1}`;
-    expectQuantityClose(on.z, cpu.z, `${layer} z`, tolerance);
-    expectQuantityClose(on.a, cpu.a, `${layer} a`, tolerance);
-    expectQuantityClose(on.delta, cpu.delta, `${layer} δ`, tolerance);
-    for (let k = 0; k < cpu.dWNormSquared.length; k++) {
-      const expected = cpu.dWNormSquared[k];
-      const error = Math.abs(on.dWNormSquared[k] - expected);
-      if (dWAgainstTerms) {
-        const belowSquares = index === 0 ? inputSquares(k) : cpuLayers[index - 1].a.initSumSquares[k];
-        const terms = (cpu.delta.initSumSquares[k] * belowSquares) / cfg.batch ** 2;
-        expect(error, `${layer} ‖dW‖² init ${k} (terms ${terms})`).toBeLessThanOrEqual(1e-4 * terms);
-      } else {
-        expect(error / (expected + 1e-300), `${layer} ‖dW‖² init ${k}`).toBeLessThan(tolerance);
-      }
-    }
-    if (cpu.symmetry === 0) expect(on.symmetry, `${layer} symmetry`).toBe(0);
-    else expect(Math.abs(on.symmetry - cpu.symmetry) / cpu.symmetry, `${layer} symmetry`).toBeLessThan(1e-4);
-  });
-}
-
-const PARITY_CASES: Partial<Record<keyof InitConfig, unknown>>[] = [
-  { activation: 'tanh', scheme: 'xavier-normal' },
-  { activation: 'tanh', scheme: 'xavier-uniform', width: 9, inputWidth: 7 },
-  // Rows back to back (ld = width): initWeights' contiguous path.
-  { activation: 'tanh', scheme: 'he-uniform', width: 32, inputWidth: 16, biasStd: 0.2 },
-  { activation: 'sigmoid', scheme: 'glorot-normal', biasStd: 0.5 },
-  { activation: 'sigmoid', scheme: 'glorot-uniform' },
-  { activation: 'relu', scheme: 'he-normal' },
-  { activation: 'relu', scheme: 'he-uniform', batch: 3 },
-  { activation: 'tanh', scheme: 'he-normal', batch: 9, width: 20 }, // 8-row batch tiles, one padded
-  // 16-row batch tiles, one padded.
-  { activation: 'sigmoid', scheme: 'xavier-uniform', batch: 19, width: 17, biasStd: 0.3 },
-  { activation: 'linear', scheme: 'normal', scale: 0.3 },
-  { activation: 'linear', scheme: 'uniform', scale: 0.5 },
-  { activation: 'tanh', scheme: 'zeros' },
-  { activation: 'relu', scheme: 'constant' },
-  { activation: 'tanh', scheme: 'xavier-normal', scale: 4, depth: 6 }, // saturating
-  { activation: 'linear', scheme: 'xavier-normal', scale: 6, depth: 8 }, // exploding (36^8 ≈ 3e12), still finite
-  { activation: 'tanh', scheme: 'xavier-normal', scale: 0.2, depth: 8 }, // vanishing (δ ~ 1e-6)
-  // A hardware-like width: sixteen 64-unit workgroup blocks per batch tile, 32 slabs of input columns.
-  { activation: 'tanh', scheme: 'xavier-normal', width: 1024, depth: 2, batch: 16, inits: 2, biasStd: 0.1 },
-];
 
 describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
   // Both kernel families on every case: the software adapter runs the hardware family too (issue 12).
+  // The cases are the self-check's (src/core/parity.ts), run the way it runs them (src/gpu/selfcheck.ts).
   for (const kernels of ['software', 'hardware'] as const)
-    for (const overrides of PARITY_CASES) {
-      it(`agrees on ${JSON.stringify(overrides)} (${kernels} kernels)`, async () => {
-        const cfg = config({ ...overrides, kernels });
-        const run = await runOnGpu(cfg);
-        const illConditioned = cfg.scheme === 'constant' || (cfg.activation === 'tanh' && cfg.scale >= 4);
-        expectLayersClose(
-          cfg,
-          run.accumulators,
-          initStatsAccumulators(cfg),
-          illConditioned ? 1e-3 : 1e-4,
-          cfg.scheme === 'constant',
-        );
-        expect(JSON.stringify(run.result)).not.toContain('NaN');
+    for (const overrides of INIT_PARITY_CASES) {
+      it(`agrees on ${initCaseName(overrides)} (${kernels} kernels)`, async () => {
+        const cfg = initParityConfig(overrides, seed, kernels);
+        const checks = await withErrorScopes(gpu().device, () => checkInitCase(selfCheck, cfg));
+        expect(parityVerdict(checks).failures).toEqual([]);
       });
     }
 
@@ -161,7 +64,7 @@ describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
     const wide = await InitStatsEngine.create(gpu().device, { reductionLanes: 64, compileDefaults: false });
     try {
       const wideRun = await withErrorScopes(gpu().device, () => wide.run(cfg));
-      expectLayersClose(cfg, wideRun.accumulators, initStatsAccumulators(cfg), 1e-4, false);
+      expectLayersClose(cfg, wideRun.accumulators, initStatsAccumulators(cfg));
     } finally {
       wide.destroy();
     }

@@ -1,5 +1,6 @@
 // shaders/rngWords.wgsl (composed with shaders/common/rng.wgsl) against src/core/rng.ts.
 import { describe, expect, it } from 'vitest';
+import { compareRngWords, parityVerdict, RNG_PARITY } from '../../src/core/parity';
 import { rngWords, Stream, streamKey } from '../../src/core/rng';
 import { withErrorScopes } from '../../src/gpu/device';
 import { RngWordsKernel } from '../../src/gpu/rngWords';
@@ -13,20 +14,14 @@ const gpu = useTestGpu();
 
 describe(`rng on the GPU (${seedLabel(seed)})`, () => {
   it('gives the CPU words bit for bit over 1,000,000 counters and normals within 1e-6', async () => {
+    // The self-check's comparison and tolerance (src/core/parity.ts: RNG_NORMAL_TOLERANCE says why 1e-6).
     const { device } = gpu();
     const kernel = await RngWordsKernel.create(device);
-    const key1 = streamKey(Stream.weights, 3);
-    const onGpu = await withErrorScopes(device, () => kernel.run(seed, key1, 17, 4_000_000_000, COUNTERS));
-    const cpu = rngWords(seed, key1, 17, 4_000_000_000, COUNTERS);
-    let wordMismatches = 0;
-    for (let i = 0; i < cpu.words.length; i++) if (onGpu.words[i] !== cpu.words[i]) wordMismatches++;
-    expect(wordMismatches).toBe(0);
-    // The GPU runs Box–Muller in f32 through its own log_unit and cos_sin_turns (WGSL's built-ins
-    // promise only 2^-11 / 2^-21 absolute); here it is f64. A few f32 ulps (6e-8 relative) of a
-    // radius up to 5.8 stay under 1e-6.
-    let worst = 0;
-    for (let i = 0; i < cpu.normals.length; i++) worst = Math.max(worst, Math.abs(onGpu.normals[i] - cpu.normals[i]));
-    expect(worst).toBeLessThan(1e-6);
+    const key1 = streamKey(Stream.weights, RNG_PARITY.layer);
+    const { counter0, firstCounter1 } = RNG_PARITY;
+    const onGpu = await withErrorScopes(device, () => kernel.run(seed, key1, counter0, firstCounter1, COUNTERS));
+    const cpu = rngWords(seed, key1, counter0, firstCounter1, COUNTERS);
+    expect(parityVerdict(compareRngWords(onGpu, cpu)).failures).toEqual([]);
   });
 
   it('gives the same words with native shifts (the hardware family) as with the exact-f32 rotations', async () => {
