@@ -140,10 +140,7 @@ export const INIT_PARAMS: readonly InitParamSpec[] = [
     min: 16,
     max: 65536,
     log: true,
-    default: 1024,
-    // SwiftShader's buffers live in this machine's RAM, shared with the page: keep its chunks small.
-    softwareDefault: 512,
-    gpuDefault: 2048,
+    default: 2048,
     help:
       'Most GPU memory one chunk of initializations may hold; K runs in as many chunks as needed (the same ' +
       "numbers). The adapter's buffer limits bound every buffer too. Lower it if the GPU runs out of memory.",

@@ -30,7 +30,7 @@ describe('validateInitConfig', () => {
       seed: 1,
       bins: 64,
       kernels: 'auto',
-      gpuMemory: 1024,
+      gpuMemory: 2048,
     });
     expect(validateInitConfig({ width: 300 }).inputWidth).toBe(300);
     expect(validateInitConfig({ width: 300, inputWidth: 7 }).inputWidth).toBe(7);

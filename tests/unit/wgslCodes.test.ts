@@ -5,6 +5,7 @@
 // table; and the constants the WGSL repeats agree with TypeScript.
 import { describe, expect, it } from 'vitest';
 import activationsSource from '../../shaders/common/activations.wgsl?raw';
+import drawsSource from '../../shaders/common/draws.wgsl?raw';
 import gridArgminSource from '../../shaders/gridArgmin.wgsl?raw';
 import gridLossSource from '../../shaders/gridLoss.wgsl?raw';
 import initWeightsSource from '../../shaders/initWeights.wgsl?raw';
@@ -63,8 +64,8 @@ describe('codes shared by TypeScript and WGSL', () => {
       expect(switchCases(activationsSource, fn, 'ACTIVATION'), fn).toEqual(tableNames('ACTIVATION'));
   });
 
-  it('every weight draw has its case in initWeights and trainInit', () => {
-    expect(switchCases(initWeightsSource, 'draw_pair', 'DRAW_KIND')).toEqual(tableNames('DRAW'));
+  it('every weight draw has its case in common/draws.wgsl (initWeights, hardware layer kernels) and trainInit', () => {
+    expect(switchCases(drawsSource, 'draw_pair', 'DRAW_KIND')).toEqual(tableNames('DRAW'));
     expect(switchCases(trainInitSource, 'trainInit', 'params.draw')).toEqual(tableNames('DRAW'));
   });
 
