@@ -79,7 +79,7 @@ export async function phasePipelines(
     });
   const sized = { WORKGROUP_SIZE, ACTIVATION: ACTIVATION_CODES[activation] };
   const below = { ...SHARED_WEIGHTS, below: 'below_of(kc)' };
-  const drawCode = composeShader(initWeightsSource, ['rng']);
+  const drawCode = composeShader(initWeightsSource, ['rng', 'draws']);
   const draws = [false, true].map((rows) =>
     cache.pipeline({
       label: `initWeights (normal${rows ? ', contiguous rows' : ''})`,
