@@ -363,7 +363,9 @@ export class TrainabilityPanel {
     const xi = theory && Number.isFinite(theory.xi) && theory.xi > 0 ? theory.xi : undefined;
     const line = this.cellTable.insertRow();
     line.insertCell().textContent = 'theory';
-    line.insertCell().textContent = xi
+    const theoryCell = line.insertCell();
+    theoryCell.className = 'value';
+    theoryCell.textContent = xi
       ? `ξ_c = ${formatNumber(xi)}, 6 ξ_c = ${formatNumber(6 * xi)}: depth ${cell.depth} is ` +
         `${cell.depth <= 6 * xi ? 'within' : 'beyond'} it`
       : theory && theory.xi === Infinity
