@@ -147,3 +147,33 @@ describe('the map’s geometry and the theory curve', () => {
     expect(curve[0].xi).toBeGreaterThan(0);
   });
 });
+
+describe('the CPU backend’s engine (the twin in pieces; inline here, where Node has no Worker)', () => {
+  it('gives the twin’s result, shows progress piece by piece and stops on an abort', async () => {
+    const { WorkerTrainability } = await import('../../src/ui/trainabilityEngines');
+    const { trainabilityCpu } = await import('../../src/core/trainability');
+    const config = validateTrainabilityConfig({
+      sw2Cells: 2,
+      depths: '2,4',
+      copies: 2,
+      steps: 12,
+      points: 8,
+      width: 4,
+    });
+    const engine = new WorkerTrainability();
+    const progress: number[] = [];
+    const result = await engine.run(config, { onProgress: (done) => progress.push(done) });
+    expect(result).toEqual(await trainabilityCpu(config));
+    expect(progress[0]).toBe(0);
+    expect(progress.at(-1)).toBe(12);
+    expect(progress.length).toBeGreaterThan(2);
+    const controller = new AbortController();
+    const aborted = engine.run(config, {
+      signal: controller.signal,
+      onProgress: (done) => done > 0 && controller.abort(),
+    });
+    await expect(aborted).rejects.toThrow();
+    expect(await engine.run({ ...config, steps: 0 }, {})).toEqual(await trainabilityCpu({ ...config, steps: 0 }));
+    engine.destroy();
+  });
+});
