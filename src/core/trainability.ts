@@ -230,3 +230,33 @@ export async function trainabilityCpu(
   const { groups, metrics } = await trainabilityCopiesCpu(config, signal, onProgress);
   return summarizeTrainability(config, groups, metrics);
 }
+
+/** The twin's parameters of every group part-way through a run (copy-major per group, f64). */
+export type TrainabilityParams = Float64Array[];
+
+/**
+ * The CPU twin in pieces (the page's worker, one job per piece): `count` steps of every group from `params`
+ * (from the init when absent), and the result once `finish` (then T steps must have been taken). Stateless:
+ * the groups and the data are made again from the config, so any worker can take the next piece.
+ */
+export function trainabilityPieceCpu(
+  config: TrainabilityConfig,
+  params: TrainabilityParams | undefined,
+  count: number,
+  finish: boolean,
+): { params: TrainabilityParams; result?: TrainabilityResult } {
+  const groups = trainabilityGroups(config);
+  const data = trainabilityData(config);
+  const rule = trainabilityRule(config);
+  const current = params ?? groups.map((group) => trainabilityInit(config, group));
+  for (let step = 0; step < count; step++) {
+    for (let g = 0; g < groups.length; g++) {
+      trainStep(groups[g].layout, config.activation, rule, data, current[g], groups[g].copies);
+    }
+  }
+  if (!finish) return { params: current };
+  const metrics = groups.map((group, g) =>
+    trainMetrics(group.layout, config.activation, data, current[g], group.copies),
+  );
+  return { params: current, result: summarizeTrainability(config, groups, metrics) };
+}

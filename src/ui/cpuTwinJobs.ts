@@ -16,6 +16,8 @@ import type { PenaltyRequest } from '../core/regularizationConfig';
 import type { RegularizationData, RegularizationModel } from '../core/regularizationModels';
 import { type CriticalPoint, criticalLine } from '../core/signalPropagation';
 import type { LayerAccumulators } from '../core/stats';
+import { type TrainabilityParams, type TrainabilityResult, trainabilityPieceCpu } from '../core/trainability';
+import type { TrainabilityConfig } from '../core/trainabilityConfig';
 import type { TrainConfig } from '../core/trainConfig';
 import { trainInit } from '../core/trainInit';
 import { prepareRun } from '../core/trainingEngine';
@@ -56,7 +58,15 @@ export type CpuTwinJob =
   /** Rows firstRow … firstRow + rows − 1 of a phase grid: measured (from all copies' records) beside the theory. */
   | { kind: 'phaseRows'; config: PhaseConfig; records: PhaseRecords; firstRow: number; rows: number }
   /** The theory's critical line χ₁ = 1 at `count` σ_b² in [sb2Min, sb2Max] (core/signalPropagation.ts). */
-  | { kind: 'criticalLine'; activation: Activation; sb2Min: number; sb2Max: number; count: number };
+  | { kind: 'criticalLine'; activation: Activation; sb2Min: number; sb2Max: number; count: number }
+  /** `count` steps of a trainability grid from `params` (the init when absent); the result at `finish`. */
+  | {
+      kind: 'trainabilityPiece';
+      config: TrainabilityConfig;
+      params?: TrainabilityParams;
+      count: number;
+      finish: boolean;
+    };
 
 export interface GridJobResult {
   dataLoss: Float64Array;
@@ -76,6 +86,7 @@ export interface CpuTwinJobResult {
   phaseCopies: PhaseRecords;
   phaseRows: PhaseCell[];
   criticalLine: CriticalPoint[];
+  trainabilityPiece: { params: TrainabilityParams; result?: TrainabilityResult };
 }
 
 function countNonFinite(values: Float32Array): number {
@@ -174,6 +185,8 @@ export function runCpuTwinJob(job: CpuTwinJob): CpuTwinJobResult[CpuTwinJob['kin
       return combinePhaseRows(job.config, job.records, job.firstRow, job.rows);
     case 'criticalLine':
       return criticalLine(job.activation, job.sb2Min, job.sb2Max, job.count);
+    case 'trainabilityPiece':
+      return trainabilityPieceCpu(job.config, job.params, job.count, job.finish);
   }
 }
 

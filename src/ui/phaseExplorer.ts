@@ -30,6 +30,8 @@ import {
   writePhaseUrl,
 } from './phaseState';
 import { PhaseSurfacePanel } from './phaseSurfacePanel';
+import { TrainabilityPanel } from './trainabilityPanel';
+import { depthUrlKeys, readDepthUrl, writeDepthUrl } from './trainabilityState';
 import './phaseExplorer.css';
 
 const INTRO =
@@ -46,8 +48,9 @@ const GUI_VIEW_KEYS = ['map', 'source', 'surface'];
 async function mount(container: HTMLElement, context: ExplorerContext): Promise<() => void> {
   const backend = backendKind(context.backend);
   const table = phaseParamTable(backend);
-  const url = readPhaseUrl(context.params, backend);
-  announce(url.notices, context.notify);
+  const url = readPhaseUrl(context.params, backend, depthUrlKeys());
+  const depthUrl = readDepthUrl(context.params, backend);
+  announce([...url.notices, ...depthUrl.notices], context.notify);
   let config = url.config;
   let view: PhaseViewState = url.view;
   let marker: { sw2: number; sb2: number; label: string } | undefined;
@@ -83,8 +86,12 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     return computed;
   };
 
+  /** The Trainable depth panel (made after the phase panels, into their slot). */
+  let depth: TrainabilityPanel | undefined;
   const writeState = () => {
-    context.setParams(writePhaseUrl(config, view, backend));
+    const params = writePhaseUrl(config, view, backend);
+    for (const [key, value] of writeDepthUrl(depth?.urlState ?? depthUrl.state, backend)) params.set(key, value);
+    context.setParams(params);
     frame.refreshCommand();
   };
 
@@ -116,6 +123,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
       const changed = JSON.stringify(next.config) !== JSON.stringify(config);
       config = next.config;
       view = next.view;
+      depth?.setPhase(config);
       gui.show(settings());
       writeState();
       if (changed) runner.request(config, 0);
@@ -125,6 +133,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     onPick: pin,
   });
   const surface = new PhaseSurfacePanel(panels.surfacePanel, context.backend, frame);
+  depth = new TrainabilityPanel(panels.depthSlot, frame, context, depthUrl.state, config, () => writeState());
 
   const runner = new LatestRunner<PhaseConfig, { cells: PhaseCell[]; line: CriticalPoint[] }>({
     debounceMs: 150,
@@ -187,6 +196,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     for (const notice of fitted.notices) context.notify(notice, 'warning');
     config = fitted.config;
     marker = undefined;
+    depth?.setPhase(config);
     gui.show(settings());
     writeState();
     runner.request(config);
@@ -211,6 +221,7 @@ async function mount(container: HTMLElement, context: ExplorerContext): Promise<
     runner.destroy();
     panels.destroy();
     surface.destroy();
+    depth?.destroy();
     lineJobs.destroy();
     gui.destroy();
     void runner.settled.then(() => engine.destroy());

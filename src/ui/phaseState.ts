@@ -114,9 +114,13 @@ export function fitPhaseConfig(values: ParamValues, backend: BackendKind): { con
   }
 }
 
-/** The explorer's state from its URL parameters: never throws; bad values become notices. */
-export function readPhaseUrl(search: URLSearchParams, backend: BackendKind): PhaseUrlState {
-  const { values, notices } = readUrl([...phaseParamTable(backend), ...PHASE_VIEW_PARAMS], search);
+/** The explorer's state from its URL parameters (extraKeys: its panels'): never throws; bad values become notices. */
+export function readPhaseUrl(
+  search: URLSearchParams,
+  backend: BackendKind,
+  extraKeys: readonly string[] = [],
+): PhaseUrlState {
+  const { values, notices } = readUrl([...phaseParamTable(backend), ...PHASE_VIEW_PARAMS], search, extraKeys);
   const fitted = fitPhaseConfig(values, backend);
   const view: PhaseViewState = {
     map: values.map as PhaseQuantity,

@@ -6,7 +6,8 @@
 // the window, the marker's and pinned cell's pixel centres), for the tests and assistive readers.
 
 import type { CriticalPoint } from '../core/signalPropagation';
-import { NON_FINITE_CSS, type PhaseScale, phaseColor, rgbCss } from './phaseColors';
+import { drawColorBar, fillHeatCell, hatchPattern } from './heatMap';
+import { NON_FINITE_CSS, type PhaseScale, phaseColor } from './phaseColors';
 import { formatTick, niceTicks } from './surfaceGrid';
 
 export interface PhaseMapGrid {
@@ -144,18 +145,8 @@ export class PhaseMap {
         const x = MARGIN.left + iw * cellW;
         const y = HEIGHT - MARGIN.bottom - (ib + 1) * cellH;
         const color = phaseColor(scale, values[ib * grid.cellsW + iw]);
-        if (color) {
-          context.fillStyle = rgbCss(color);
-          context.fillRect(x, y, cellW + 0.5, cellH + 0.5);
-        } else {
-          nonFinite++;
-          context.fillStyle = NON_FINITE_CSS;
-          context.fillRect(x, y, cellW + 0.5, cellH + 0.5);
-          if (hatch) {
-            context.fillStyle = hatch;
-            context.fillRect(x, y, cellW + 0.5, cellH + 0.5);
-          }
-        }
+        if (!color) nonFinite++;
+        fillHeatCell(context, { x, y, width: cellW, height: cellH }, color, hatch);
       }
     }
     this.canvas.dataset.cells = String(grid.cellsW * grid.cellsB);
@@ -273,14 +264,12 @@ export class PhaseMap {
     const top = MARGIN.top + 18;
     const height = HEIGHT - MARGIN.top - MARGIN.bottom - 70;
     const width = 16;
-    for (let k = 0; k < height; k++) {
-      const value = scale.hi - ((scale.hi - scale.lo) * k) / (height - 1);
-      const color = phaseColor(scale, value);
-      if (color) context.fillStyle = rgbCss(color);
-      context.fillRect(x, top + k, width, 1.5);
-    }
-    context.strokeStyle = MUTED;
-    context.strokeRect(x, top, width, height);
+    drawColorBar(
+      context,
+      { x, y: top, width, height },
+      (t) => phaseColor(scale, scale.lo + (scale.hi - scale.lo) * t),
+      MUTED,
+    );
     context.fillStyle = TEXT;
     context.font = '600 11px system-ui, sans-serif';
     context.textAlign = 'left';
@@ -369,24 +358,4 @@ export class PhaseMap {
     this.canvas.dataset.markerX = x.toFixed(1);
     this.canvas.dataset.markerY = y.toFixed(1);
   }
-}
-
-/** Diagonal light lines on transparent: laid over the grey of non-finite cells. */
-function hatchPattern(context: CanvasRenderingContext2D): CanvasPattern | null {
-  const tile = document.createElement('canvas');
-  tile.width = 8;
-  tile.height = 8;
-  const tileContext = tile.getContext('2d');
-  if (!tileContext) return null;
-  tileContext.strokeStyle = 'rgba(230, 235, 245, 0.75)';
-  tileContext.lineWidth = 1.5;
-  tileContext.beginPath();
-  tileContext.moveTo(0, 8);
-  tileContext.lineTo(8, 0);
-  tileContext.moveTo(-2, 2);
-  tileContext.lineTo(2, -2);
-  tileContext.moveTo(6, 10);
-  tileContext.lineTo(10, 6);
-  tileContext.stroke();
-  return context.createPattern(tile, 'repeat');
 }

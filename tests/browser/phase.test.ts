@@ -128,3 +128,65 @@ it('counts exploded cells (relu deep in the chaotic phase: q overflows f64), hat
   await page.screenshot({ path: `${SCREENSHOTS}/phase-relu-surface.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
+
+it('trains the Trainable depth panel on request (2 σ_w² × 2 depths × 2 copies) and draws its cells', async () => {
+  const depth = 'td.sw2Cells=2&td.depths=2,4&td.copies=2&td.steps=20&td.points=16&td.width=4';
+  const { page, errors } = await browser.open(`/?view=phase&cellsW=4&cellsB=3&width=16&depth=6&inits=1&${depth}`, {
+    width: 1400,
+    height: 1300,
+  });
+  await waitDone(page);
+  const canvas = page.locator('#depth-map-canvas');
+  // Before Train: the grid of the settings, empty, with the theory's curve; nothing trains on its own.
+  expect(await canvas.getAttribute('data-trained')).toBe('false');
+  expect(await canvas.getAttribute('data-cells')).toBe('4');
+  expect(Number(await canvas.getAttribute('data-curve-points'))).toBeGreaterThanOrEqual(51);
+  expect(await page.locator('#depth-status').getAttribute('data-state')).toBe('idle');
+  expect(await page.locator('#depth-command').textContent()).toBe(
+    'npm run cli -- trainability --sw2-cells=2 --width=4 --copies=2 --points=16 --steps=20 --depths=2,4',
+  );
+  // A bad depth list is refused with the parser's message, as text (nothing typed becomes markup).
+  const field = page.locator('#phase-depth [data-key=depths] input');
+  await field.fill('8,<b>2</b>');
+  await field.press('Enter');
+  await expect.poll(() => page.locator('#depth-depths-error').textContent()).toMatch(/depths must be .* increasing/);
+  expect(await page.locator('#depth-depths-error b').count()).toBe(0);
+  expect(await page.locator('#depth-train').isDisabled()).toBe(true);
+  await field.fill('2, 4');
+  await field.press('Enter');
+  await expect.poll(() => page.locator('#depth-train').isDisabled()).toBe(false);
+
+  const started = Date.now();
+  await page.locator('#depth-train').click();
+  await expect
+    .poll(() => page.locator('#depth-status').getAttribute('data-state'), { timeout: 60_000, interval: 250 })
+    .toBe('done');
+  console.log(`trainable depth 2 × 2 × 2, 20 steps: ${Date.now() - started} ms after Train:`);
+  console.log(`  ${await page.locator('#depth-status').textContent()}`);
+  expect(await canvas.getAttribute('data-trained')).toBe('true');
+  const learned = ((await canvas.getAttribute('data-learned')) ?? '').split(',');
+  expect(learned).toHaveLength(4);
+  for (const share of learned) expect(['0', '0.5', '1', 'NaN']).toContain(share);
+  expect(Number(await canvas.getAttribute('data-colored')) + Number(await canvas.getAttribute('data-diverged'))).toBe(
+    4,
+  );
+  // The cells are painted: the first cell's centre is no longer the empty grid's colour (#1b2233).
+  const [r, g, b] = await page.evaluate(() => {
+    const map = document.querySelector<HTMLCanvasElement>('#depth-map-canvas');
+    const ratio = (map?.width ?? 600) / 600;
+    const data = map?.getContext('2d')?.getImageData(Math.round(130 * ratio), Math.round(300 * ratio), 1, 1).data;
+    return data ? [data[0], data[1], data[2]] : [];
+  });
+  expect([r, g, b]).not.toEqual([0x1b, 0x22, 0x33]);
+  // Hover a cell: its numbers (learned k/K, diverged, loss, accuracy).
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('no depth map');
+  await page.mouse.move(box.x + (130 / 600) * box.width, box.y + (300 / 400) * box.height);
+  await expect.poll(() => page.locator('#depth-cell-table').getAttribute('data-cell')).toBe('0,0');
+  expect(await page.locator('#depth-cell-table').textContent()).toMatch(/learned\d\/2 copies/);
+  expect(new URL(page.url()).searchParams.get('td.depths')).toBe('2,4');
+  await page.locator('#phase-depth').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENSHOTS}/phase-depth.png`, fullPage: true });
+  await page.locator('#phase-depth').screenshot({ path: `${SCREENSHOTS}/phase-depth-panel.png` });
+  expect(errors).toEqual([]);
+});

@@ -58,6 +58,15 @@ export class LatestRunner<Settings, Result> {
     this.timer = setTimeout(() => this.start(mine, settings), debounceMs);
   }
 
+  /** Stops the run in flight or waiting (a visitor's abort): nothing is presented; later requests run as usual. */
+  abort(): void {
+    if (this.destroyed) return;
+    this.requestNumber++;
+    clearTimeout(this.timer);
+    this.controller?.abort();
+    this.setState('aborted');
+  }
+
   /** Stops everything for good (teardown): the run in flight is aborted and nothing more is presented. */
   destroy(): void {
     if (this.destroyed) return;

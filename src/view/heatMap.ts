@@ -1,0 +1,67 @@
+// What the canvas heat maps share (the phase diagram, view/phaseMap.ts; the trainable depth, view/trainabilityMap.ts):
+// one cell filled with its colour, or grey where it has none (a value that is not finite), with a hatch over it
+// where the map marks it; the hatch itself; the legend's colour bar. Drawing only.
+
+import { NON_FINITE_CSS, type Rgb, rgbCss } from './phaseColors';
+
+export interface CellRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Diagonal light lines on transparent: laid over the grey of non-finite cells (or over a marked cell's colour). */
+export function hatchPattern(context: CanvasRenderingContext2D): CanvasPattern | null {
+  const tile = document.createElement('canvas');
+  tile.width = 8;
+  tile.height = 8;
+  const tileContext = tile.getContext('2d');
+  if (!tileContext) return null;
+  tileContext.strokeStyle = 'rgba(230, 235, 245, 0.75)';
+  tileContext.lineWidth = 1.5;
+  tileContext.beginPath();
+  tileContext.moveTo(0, 8);
+  tileContext.lineTo(8, 0);
+  tileContext.moveTo(-2, 2);
+  tileContext.lineTo(2, -2);
+  tileContext.moveTo(6, 10);
+  tileContext.lineTo(10, 6);
+  tileContext.stroke();
+  return context.createPattern(tile, 'repeat');
+}
+
+/**
+ * One cell: its colour, or NON_FINITE_CSS grey when it has none; hatched when `hatched` (always when grey).
+ * Half a pixel wider and taller, so neighbours meet without seams.
+ */
+export function fillHeatCell(
+  context: CanvasRenderingContext2D,
+  rect: CellRect,
+  color: Rgb | null,
+  hatch: CanvasPattern | null,
+  hatched = false,
+): void {
+  context.fillStyle = color ? rgbCss(color) : NON_FINITE_CSS;
+  context.fillRect(rect.x, rect.y, rect.width + 0.5, rect.height + 0.5);
+  if (hatch && (hatched || !color)) {
+    context.fillStyle = hatch;
+    context.fillRect(rect.x, rect.y, rect.width + 0.5, rect.height + 0.5);
+  }
+}
+
+/** A vertical colour bar: `colorAt(t)` from t = 1 at the top to t = 0 at the bottom, outlined. */
+export function drawColorBar(
+  context: CanvasRenderingContext2D,
+  rect: CellRect,
+  colorAt: (t: number) => Rgb | null,
+  outline: string,
+): void {
+  for (let k = 0; k < rect.height; k++) {
+    const color = colorAt(1 - k / Math.max(1, rect.height - 1));
+    if (color) context.fillStyle = rgbCss(color);
+    context.fillRect(rect.x, rect.y + k, rect.width, 1.5);
+  }
+  context.strokeStyle = outline;
+  context.strokeRect(rect.x, rect.y, rect.width, rect.height);
+}
