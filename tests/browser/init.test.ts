@@ -94,7 +94,7 @@ describe('Initialization explorer', () => {
   it('shows what did not fit when the GPU refuses a run’s buffers, and draws no numbers from it', async () => {
     // A device short of memory: every buffer over 32 MiB is asked of the real device over its
     // maxBufferSize, a real GPU error in the engine's error scope. Width 2048 needs 16 MiB of W per init.
-    const { page, errors } = await browser.open('/?view=init&depth=4&width=2048&batch=16&inits=64', {
+    const { page, errors } = await browser.open('/?view=init&depth=4&width=2048&batch=16&inits=64&gpuMemory=512', {
       initScript: () => {
         const prototype = GPUDevice.prototype;
         const createBuffer = prototype.createBuffer;
