@@ -23,11 +23,10 @@
 //                                                theory: ξ_c = −1 / ln χ_c
 
 import { type Activation, activate, activateDerivative } from './activations';
-import { derivativeMeanSquare } from './meanField';
 import { cellSb2, cellSw2, type PhaseConfig, phaseCellCount } from './phaseConfig';
 import { Stream } from './rng';
 import { fillNormals } from './schemes';
-import { correlationSequence, lengthSequence, stationaryTheory } from './signalPropagation';
+import { correlationSequence, lengthAndDerivativeSequences, stationaryTheory } from './signalPropagation';
 
 /** Sums of one (cell, copy, layer), in the order the GPU writes them. */
 export interface PhaseRecord {
@@ -273,14 +272,14 @@ export function phaseTheory(
   c0: number,
   depth: number,
 ): { curves: PhaseCurves; qStar: number; chi1: number; c: number; xiC: number } {
-  const q = lengthSequence(activation, sw2, sb2, depth);
+  const { q, derivativeMeanSquare } = lengthAndDerivativeSequences(activation, sw2, sb2, depth);
   const c = correlationSequence(activation, sw2, sb2, c0, depth, { lengths: q });
   const deltaSquare = new Array<number>(depth);
-  deltaSquare[depth - 1] = derivativeMeanSquare(activation, q[depth - 1]);
+  deltaSquare[depth - 1] = derivativeMeanSquare[depth - 1];
   for (let l = depth - 1; l >= 1; l--) {
-    deltaSquare[l - 1] = sw2 * derivativeMeanSquare(activation, q[l - 1]) * deltaSquare[l];
+    deltaSquare[l - 1] = sw2 * derivativeMeanSquare[l - 1] * deltaSquare[l];
   }
-  const stationary = stationaryTheory(activation, sw2, sb2);
+  const stationary = stationaryTheory(activation, sw2, sb2, q[depth - 1]);
   return {
     curves: { q, c, deltaSquare },
     qStar: q[depth - 1],
