@@ -161,7 +161,7 @@ describe('momentScale', () => {
 });
 
 describe('meanSquares', () => {
-  it('is activationMeanSquare and derivativeMeanSquare bit for bit (both quadrature branches, every activation)', () => {
+  it('is activationMeanSquare and derivativeMeanSquare bit for bit (both quadratures, every activation)', () => {
     for (const activation of ['tanh', 'sigmoid', 'relu', 'linear'] as const) {
       for (const q of [0, 1e-6, 0.3, 0.5, 0.5000001, 0.7, 1, 2.5, 17, 300, 1e5, Infinity, NaN]) {
         const { activation: square, derivative } = meanSquares(activation, q);
