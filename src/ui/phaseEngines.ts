@@ -99,6 +99,9 @@ class GpuPhaseRecords implements PhaseRecordSource {
   }
 }
 
+/** The page's theory cache: it outlives a view (a visit to another view and back, a restart after a lost device). */
+const pageTheoryCache = new PhaseTheoryCache();
+
 /** The theory pool's lanes: workers of CPU twin jobs. */
 export type TheoryPool = WorkerPool<CpuTwinJob, unknown>;
 
@@ -216,10 +219,9 @@ export function createTheoryPool(size = workerPoolSize()): TheoryPool {
 /** The engine of the Signal propagation explorer on this backend. */
 export async function createPhaseEngine(backend: ComputeBackend): Promise<PhaseViewEngine> {
   if (backend === 'cpu') {
-    return new PhaseEngineOnBackend(
-      new WorkerPhaseRecords(new CpuTwinJobs('phase-diagram CPU twin')),
-      createTheoryPool(),
-    );
+    const records = new WorkerPhaseRecords(new CpuTwinJobs('phase-diagram CPU twin'));
+    return new PhaseEngineOnBackend(records, createTheoryPool(), pageTheoryCache);
   }
-  return new PhaseEngineOnBackend(new GpuPhaseRecords(await PhaseEngine.create(backend)), createTheoryPool());
+  const records = new GpuPhaseRecords(await PhaseEngine.create(backend));
+  return new PhaseEngineOnBackend(records, createTheoryPool(), pageTheoryCache);
 }
