@@ -23,11 +23,10 @@
 //                                                theory: ξ_c = −1 / ln χ_c
 
 import { type Activation, activate, activateDerivative } from './activations';
-import { derivativeMeanSquare } from './meanField';
 import { cellSb2, cellSw2, type PhaseConfig, phaseCellCount } from './phaseConfig';
 import { Stream } from './rng';
 import { fillNormals } from './schemes';
-import { correlationSequence, lengthSequence, stationaryTheory } from './signalPropagation';
+import { correlationSequence, lengthAndDerivativeSequences, stationaryTheory } from './signalPropagation';
 
 /** Sums of one (cell, copy, layer), in the order the GPU writes them. */
 export interface PhaseRecord {
@@ -265,22 +264,28 @@ export function joinPhaseRecords(config: PhaseConfig, pieces: readonly { firstCo
 // ---------------------------------------------------------------------------------------------------
 // Per cell: measured curves and summaries from the records, and the theory
 
-/** The mean-field prediction of a cell's curves and summaries. */
-export function phaseTheory(
-  activation: Activation,
-  sw2: number,
-  sb2: number,
-  c0: number,
-  depth: number,
-): { curves: PhaseCurves; qStar: number; chi1: number; c: number; xiC: number } {
-  const q = lengthSequence(activation, sw2, sb2, depth);
+/** The mean-field prediction of a cell's curves and summaries (phaseTheory). */
+export interface PhaseTheory {
+  curves: PhaseCurves;
+  qStar: number;
+  chi1: number;
+  c: number;
+  xiC: number;
+}
+
+/**
+ * The mean-field prediction of a cell's curves and summaries. It depends on (activation, σ_w², σ_b², c0, depth)
+ * only, not on the networks' width, K, batch or seed, so the page caches it (src/ui/phaseTheoryCache.ts).
+ */
+export function phaseTheory(activation: Activation, sw2: number, sb2: number, c0: number, depth: number): PhaseTheory {
+  const { q, derivativeMeanSquare } = lengthAndDerivativeSequences(activation, sw2, sb2, depth);
   const c = correlationSequence(activation, sw2, sb2, c0, depth, { lengths: q });
   const deltaSquare = new Array<number>(depth);
-  deltaSquare[depth - 1] = derivativeMeanSquare(activation, q[depth - 1]);
+  deltaSquare[depth - 1] = derivativeMeanSquare[depth - 1];
   for (let l = depth - 1; l >= 1; l--) {
-    deltaSquare[l - 1] = sw2 * derivativeMeanSquare(activation, q[l - 1]) * deltaSquare[l];
+    deltaSquare[l - 1] = sw2 * derivativeMeanSquare[l - 1] * deltaSquare[l];
   }
-  const stationary = stationaryTheory(activation, sw2, sb2);
+  const stationary = stationaryTheory(activation, sw2, sb2, q[depth - 1]);
   return {
     curves: { q, c, deltaSquare },
     qStar: q[depth - 1],
@@ -379,15 +384,23 @@ export function measuredCurves(
   return { q, c, deltaSquare, nonFinite: broken.size };
 }
 
-/** Every cell of the grid, measured (from the records) beside the theory. */
-export function combinePhaseRecords(config: PhaseConfig, records: PhaseRecords): PhaseCell[] {
+/**
+ * Every cell of the grid, measured (from the records) beside the theory: `theories[cell]` when given (cell =
+ * ib · cellsW + iw, phaseTheory's of that cell, e.g. cached), else phaseTheory's computed here.
+ */
+export function combinePhaseRecords(
+  config: PhaseConfig,
+  records: PhaseRecords,
+  theories?: readonly PhaseTheory[],
+): PhaseCell[] {
   const cells: PhaseCell[] = [];
   for (let ib = 0; ib < config.cellsB; ib++) {
     for (let iw = 0; iw < config.cellsW; iw++) {
       const sw2 = cellSw2(config, iw);
       const sb2 = cellSb2(config, ib);
       const { nonFinite, ...measured } = measuredCurves(config, records, ib * config.cellsW + iw);
-      const theory = phaseTheory(config.activation, sw2, sb2, config.c0, config.depth);
+      const theory =
+        theories?.[ib * config.cellsW + iw] ?? phaseTheory(config.activation, sw2, sb2, config.c0, config.depth);
       const L = config.depth;
       cells.push({
         sw2,

@@ -14,11 +14,13 @@
 // Speed (a 64 × 64 grid of phaseTheory must redraw in about a second): the product rule drops the node
 // pairs of weight below 1e-14 and computes half its inner sums (φ and φ' are odd, even or 1 − odd), and
 // the fixed points are iterated with Aitken's extrapolation, so cells near the critical line, where the
-// plain iteration crawls, take tens of map evaluations instead of thousands.
+// plain iteration crawls, take tens of map evaluations instead of thousands. For tanh the product rule's inner
+// sum calls Math.tanh inline (a third less time; the same numbers), and the phase theory (core/phase.ts) gets
+// E[φ²] and E[φ'²] of each layer from one pass (meanSquares) and starts the q* iteration from q^L.
 
-import { type Activation, activate, activateDerivative } from './activations';
+import { type Activation, activate, activateDerivative, TANH_CLAMP } from './activations';
 import { gaussHermite } from './gaussHermite';
-import { activationMeanSquare, derivativeMeanSquare } from './meanField';
+import { activationMeanSquare, derivativeMeanSquare, meanSquares } from './meanField';
 
 /** Points per axis of the product Gauss–Hermite rule for the 2-D expectations. */
 export const CORRELATION_POINTS = 61;
@@ -43,7 +45,10 @@ export interface FixedPointC {
 
 /** q ↦ σ_w² E[φ(√q z)²] + σ_b². */
 export function lengthMap(activation: Activation, sw2: number, sb2: number, q: number): number {
-  const meanSquare = activationMeanSquare(activation, q);
+  return lengthFromMeanSquare(sw2, sb2, activationMeanSquare(activation, q));
+}
+
+function lengthFromMeanSquare(sw2: number, sb2: number, meanSquare: number): number {
   return (meanSquare === 0 ? 0 : sw2 * meanSquare) + sb2;
 }
 
@@ -59,15 +64,42 @@ export function lengthSequence(activation: Activation, sw2: number, sb2: number,
 }
 
 /**
+ * lengthSequence and E[φ'(√q^l z)²] at each of its q^l (derivativeMeanSquare), the same numbers, from one pass
+ * over the quadrature per layer (meanSquares) instead of two.
+ */
+export function lengthAndDerivativeSequences(
+  activation: Activation,
+  sw2: number,
+  sb2: number,
+  depth: number,
+): { q: number[]; derivativeMeanSquare: number[] } {
+  const q: number[] = [];
+  const derivative: number[] = [];
+  let length = sw2 + sb2;
+  for (let l = 1; l <= depth; l++) {
+    q.push(length);
+    if (l === depth) {
+      derivative.push(derivativeMeanSquare(activation, length));
+      break;
+    }
+    const squares = meanSquares(activation, length);
+    derivative.push(squares.derivative);
+    length = lengthFromMeanSquare(sw2, sb2, squares.activation);
+  }
+  return { q, derivativeMeanSquare: derivative };
+}
+
+/**
  * q* of the length map. relu (E[φ²] = q/2) and linear (q) are affine: q* = σ_b² / (1 − m σ_w²) for
  * m σ_w² < 1; m σ_w² = 1 with σ_b = 0 keeps q^1 = σ_w²; otherwise q diverges ({ Infinity, false }).
  * tanh, sigmoid: iterate from q^1 to relative change ≤ 1e-12 (at most 10000 steps). Near the critical
  * line the iteration slows to a crawl (at σ_b = 0, σ_w² → 1 for tanh the rate is 1 − |σ_w² − 1|), so
  * when it has not converged the root of L(q)/q − 1 is bisected (geometrically, which keeps the root
  * q = 0 of σ_b = 0 out of the bracket) between 1e-300 and the last iterate; no sign change at 1e-300
- * (σ_b = 0 and σ_w² φ'(0)² ≤ 1) means q* = 0.
+ * (σ_b = 0 and σ_w² φ'(0)² ≤ 1) means q* = 0. `start` (positive, finite) replaces q^1 as the iteration's
+ * start: the end of a lengthSequence, which saves the steps that sequence took.
  */
-export function fixedPointQ(activation: Activation, sw2: number, sb2: number): FixedPointQ {
+export function fixedPointQ(activation: Activation, sw2: number, sb2: number, start = sw2 + sb2): FixedPointQ {
   if (activation === 'relu' || activation === 'linear') {
     const gain = activation === 'relu' ? sw2 / 2 : sw2;
     if (gain < 1) return { q: sb2 / (1 - gain), converged: true };
@@ -81,7 +113,7 @@ export function fixedPointQ(activation: Activation, sw2: number, sb2: number): F
   if (sb2 === 0 && !(excess(low) > 0)) return { q: 0, converged: true };
   const iterated = fixedPointIteration(
     (x) => lengthMap(activation, sw2, sb2, x),
-    sw2 + sb2,
+    start > 0 && start < Infinity ? start : sw2 + sb2,
     (x, next) => Math.abs(next - x) <= TOLERANCE * Math.abs(next) || next === x,
     (x) => x > 0 && x < Infinity,
   );
@@ -157,11 +189,14 @@ interface Integrand {
   f: (z: number) => number;
   shift: number;
   sign: number;
+  /** f is activate('tanh', ·). */
+  tanh?: boolean;
 }
 
 function integrandOf(activation: 'tanh' | 'sigmoid', derivative: boolean): Integrand {
   if (derivative) return { f: (z) => activateDerivative(activation, z), shift: 0, sign: 1 };
-  return { f: (z) => activate(activation, z), shift: activation === 'sigmoid' ? 1 : 0, sign: -1 };
+  const tanh = activation === 'tanh';
+  return { f: (z) => activate(activation, z), shift: tanh ? 0 : 1, sign: -1, tanh };
 }
 
 /**
@@ -227,7 +262,14 @@ function productExpectations(
     const a = sd * c * nodes[i];
     const b = sd * s;
     let inner = 0;
-    for (let j = points - 1 - end; j <= end; j++) inner += weights[j] * f(a + b * nodes[j]);
+    if (integrand.tanh) {
+      // activate('tanh', ·) inlined: the inner sums are most of the theory's time
+      for (let j = points - 1 - end; j <= end; j++) {
+        inner += weights[j] * Math.tanh(Math.min(TANH_CLAMP, Math.max(-TANH_CLAMP, a + b * nodes[j])));
+      }
+    } else {
+      for (let j = points - 1 - end; j <= end; j++) inner += weights[j] * f(a + b * nodes[j]);
+    }
     cross += weights[i] * f1 * inner;
     square += weights[i] * f1 * f1 * bandMass[i];
     if (mirror === i) continue;
@@ -414,10 +456,15 @@ export interface StationaryTheory {
 
 /**
  * q*, χ₁, c* (from c0 = 0), χ_c and ξ_c of one setting: what fixedPointQ, chi1, fixedPointC, chiC and
- * depthScale return one by one, with q* and c* found once.
+ * depthScale return one by one, with q* and c* found once; qStart as fixedPointQ's start.
  */
-export function stationaryTheory(activation: Activation, sw2: number, sb2: number): StationaryTheory {
-  const { q } = fixedPointQ(activation, sw2, sb2);
+export function stationaryTheory(
+  activation: Activation,
+  sw2: number,
+  sb2: number,
+  qStart = sw2 + sb2,
+): StationaryTheory {
+  const { q } = fixedPointQ(activation, sw2, sb2, qStart);
   const chi1 = chi1At(activation, sw2, q);
   const { c } = fixedPointCAt(activation, sw2, sb2, q, chi1, 0, CORRELATION_POINTS);
   const chiC = chiCAt(activation, sw2, q, chi1, c, CORRELATION_POINTS);

@@ -10,7 +10,14 @@ import { type GridMinimum, type GridWindow, gridArgmin, gridLoss, gridPenalty } 
 import type { InitConfig } from '../core/initConfig';
 import { initChunkAccumulators } from '../core/initStats';
 import type { TheoryLayer } from '../core/meanField';
-import { combinePhaseRecords, type PhaseCell, type PhaseRecords, phaseRecordsCpu } from '../core/phase';
+import {
+  combinePhaseRecords,
+  type PhaseCell,
+  type PhaseRecords,
+  type PhaseTheory,
+  phaseRecordsCpu,
+  phaseTheory,
+} from '../core/phase';
 import { cellSb2, type PhaseConfig } from '../core/phaseConfig';
 import type { PenaltyRequest } from '../core/regularizationConfig';
 import type { RegularizationData, RegularizationModel } from '../core/regularizationModels';
@@ -55,8 +62,21 @@ export type CpuTwinJob =
   | { kind: 'decisionGrid'; config: TrainConfig; params: Float64Array; copy: number; G: number; window: InputWindow }
   /** Records of copies firstCopy … firstCopy + copies − 1 of every cell of a phase grid (core/phase.ts). */
   | { kind: 'phaseCopies'; config: PhaseConfig; firstCopy: number; copies: number }
-  /** Rows firstRow … firstRow + rows − 1 of a phase grid: measured (from all copies' records) beside the theory. */
-  | { kind: 'phaseRows'; config: PhaseConfig; records: PhaseRecords; firstRow: number; rows: number }
+  /**
+   * Rows firstRow … firstRow + rows − 1 of a phase grid: measured (from all copies' records of these rows, or of
+   * the whole grid when rowRecords is false) beside the theory (theories[cell − firstRow · cellsW] when given).
+   */
+  | {
+      kind: 'phaseRows';
+      config: PhaseConfig;
+      records: PhaseRecords;
+      firstRow: number;
+      rows: number;
+      rowRecords?: boolean;
+      theories?: PhaseTheory[];
+    }
+  /** phaseTheory of each (σ_w², σ_b²) (core/phase.ts). */
+  | { kind: 'phaseTheory'; activation: Activation; c0: number; depth: number; settings: { sw2: number; sb2: number }[] }
   /** The theory's critical line χ₁ = 1 at `count` σ_b² in [sb2Min, sb2Max] (core/signalPropagation.ts). */
   | { kind: 'criticalLine'; activation: Activation; sb2Min: number; sb2Max: number; count: number }
   /** `count` steps of a trainability grid from `params` (the init when absent); the result at `finish`. */
@@ -85,6 +105,7 @@ export interface CpuTwinJobResult {
   decisionGrid: Float64Array;
   phaseCopies: PhaseRecords;
   phaseRows: PhaseCell[];
+  phaseTheory: PhaseTheory[];
   criticalLine: CriticalPoint[];
   trainabilityPiece: { params: TrainabilityParams; result?: TrainabilityResult };
 }
@@ -123,28 +144,47 @@ function prepared(config: TrainConfig): ReturnType<typeof prepareRun> {
 /**
  * combinePhaseRecords of rows firstRow … firstRow + rows − 1 only (the theory is most of a grid's time, so it
  * goes in pieces too): each row as a grid of one row whose σ_b² is that row's exactly, then renumbered.
+ * `records` are the whole grid's, or with rowRecords those of the rows only (phaseRowRecords: less to post);
+ * `theories` (phaseTheory's of the rows' cells, in order) are used instead of computing them.
  */
 export function combinePhaseRows(
   config: PhaseConfig,
   records: PhaseRecords,
   firstRow: number,
   rows: number,
+  rowRecords = false,
+  theories?: readonly PhaseTheory[],
 ): PhaseCell[] {
   const perRow = config.cellsW * config.inits * config.depth;
   const cells: PhaseCell[] = [];
   for (let ib = firstRow; ib < Math.min(config.cellsB, firstRow + rows); ib++) {
     const sb2 = cellSb2(config, ib);
     const row = { ...config, cellsB: 1, sb2Min: sb2, sb2Max: sb2 };
-    const slice = (array: Float64Array | Uint8Array) => array.subarray(ib * perRow, (ib + 1) * perRow);
-    const rowRecords = {
+    const at = rowRecords ? ib - firstRow : ib;
+    const slice = (array: Float64Array | Uint8Array) => array.subarray(at * perRow, (at + 1) * perRow);
+    const rowSlice = {
       zSquare: slice(records.zSquare) as Float64Array,
       cosine: slice(records.cosine) as Float64Array,
       deltaSquare: slice(records.deltaSquare) as Float64Array,
       finite: slice(records.finite) as Uint8Array,
     };
-    for (const cell of combinePhaseRecords(row, rowRecords)) cells.push({ ...cell, ib });
+    const offset = (ib - firstRow) * config.cellsW;
+    const rowTheories = theories?.slice(offset, offset + config.cellsW);
+    for (const cell of combinePhaseRecords(row, rowSlice, rowTheories)) cells.push({ ...cell, ib });
   }
   return cells;
+}
+
+/** The records of rows firstRow … firstRow + rows − 1 of a grid's records (copies, for a phaseRows job). */
+export function phaseRowRecords(config: PhaseConfig, records: PhaseRecords, firstRow: number, rows: number) {
+  const perRow = config.cellsW * config.inits * config.depth;
+  const [from, to] = [firstRow * perRow, Math.min(config.cellsB, firstRow + rows) * perRow];
+  return {
+    zSquare: records.zSquare.slice(from, to),
+    cosine: records.cosine.slice(from, to),
+    deltaSquare: records.deltaSquare.slice(from, to),
+    finite: records.finite.slice(from, to),
+  };
 }
 
 /** Runs a job on this thread: the worker's body, and the fallback where workers fail. */
@@ -182,7 +222,9 @@ export function runCpuTwinJob(job: CpuTwinJob): CpuTwinJobResult[CpuTwinJob['kin
     case 'phaseCopies':
       return phaseRecordsCpu(job.config, job.firstCopy, job.copies);
     case 'phaseRows':
-      return combinePhaseRows(job.config, job.records, job.firstRow, job.rows);
+      return combinePhaseRows(job.config, job.records, job.firstRow, job.rows, job.rowRecords, job.theories);
+    case 'phaseTheory':
+      return job.settings.map(({ sw2, sb2 }) => phaseTheory(job.activation, sw2, sb2, job.c0, job.depth));
     case 'criticalLine':
       return criticalLine(job.activation, job.sb2Min, job.sb2Max, job.count);
     case 'trainabilityPiece':

@@ -1,17 +1,22 @@
 // The Signal propagation explorer's engine, from its backend. A run has two stages:
 //   1. the networks: the records of every cell and copy (core/phase.ts), from a PhaseRecordSource;
 //   2. the cells: measured curves and summaries from the records beside the mean-field theory
-//      (combinePhaseRecords), in a Web Worker one row of σ_b² per job (the theory is most of the time).
+//      (combinePhaseRecords) in a pool of workers (workerPool.ts), a few rows of σ_b² per job.
+// The theory (phaseTheory per cell) is most of the time and depends on neither the networks nor their width, K,
+// batch or seed: it starts with stage 1, one row per job in the pool, and is cached per cell
+// (phaseTheoryCache.ts), so a move of those knobs skips it. Progress counts rows whose theory is done.
 // Without WebGPU, stage 1 is the CPU twin (phaseRecordsCpu) in the worker, a piece of copies per job sized to
 // take ~150 ms, so progress shows between pieces and an abort terminates the worker. On a WebGPU device (a GPU
 // or the software adapter) the GPU engine (src/gpu/phaseEngine.ts, PhaseEngine) fills the same records.
 
-import { joinPhaseRecords, type PhaseCell, type PhaseRecords } from '../core/phase';
-import type { PhaseConfig } from '../core/phaseConfig';
+import { joinPhaseRecords, type PhaseCell, type PhaseRecords, type PhaseTheory } from '../core/phase';
+import { cellSb2, cellSw2, type PhaseConfig } from '../core/phaseConfig';
 import { PhaseEngine } from '../gpu/phaseEngine';
 import { nextChunkSize } from '../gpu/submitBudget';
-import { abortable, CpuTwinJobs } from './cpuTwinJobs';
+import { abortable, type CpuTwinJob, CpuTwinJobs, phaseRowRecords } from './cpuTwinJobs';
 import type { ComputeBackend } from './explorer';
+import { PhaseTheoryCache, phaseCellTheoryKey } from './phaseTheoryCache';
+import { type JobLane, WorkerPool, workerPoolSize } from './workerPool';
 
 export type PhaseStage = 'networks' | 'theory';
 
@@ -94,44 +99,129 @@ class GpuPhaseRecords implements PhaseRecordSource {
   }
 }
 
+/** The page's theory cache: it outlives a view (a visit to another view and back, a restart after a lost device). */
+const pageTheoryCache = new PhaseTheoryCache();
+
+/** The theory pool's lanes: workers of CPU twin jobs. */
+export type TheoryPool = WorkerPool<CpuTwinJob, unknown>;
+
 export class PhaseEngineOnBackend implements PhaseViewEngine {
   constructor(
     private readonly records: PhaseRecordSource,
-    private readonly theoryJobs: CpuTwinJobs,
+    private readonly pool: TheoryPool,
+    readonly theoryCache = new PhaseTheoryCache(),
   ) {}
 
   async run(config: PhaseConfig, options: PhaseRunOptions = {}): Promise<PhaseCell[]> {
     const { signal, onProgress } = options;
+    let networksDone = false;
+    let theoryRows = 0;
+    const theoryProgress = (rows: number) => {
+      theoryRows = rows;
+      if (networksDone) onProgress?.({ stage: 'theory', done: rows, total: config.cellsB });
+    };
     onProgress?.({ stage: 'networks', done: 0, total: config.inits });
-    const records = await this.records.run(config, {
-      signal,
-      onProgress: (done) => onProgress?.({ stage: 'networks', done, total: config.inits }),
-    });
-    signal?.throwIfAborted();
-    const cells: PhaseCell[] = [];
-    for (let firstRow = 0; firstRow < config.cellsB; firstRow++) {
-      onProgress?.({ stage: 'theory', done: firstRow, total: config.cellsB });
-      const job = { kind: 'phaseRows' as const, config, records, firstRow, rows: 1 };
-      cells.push(...(await abortable(this.theoryJobs, () => this.theoryJobs.run(job), signal)));
+    const theoriesDone = this.theories(config, signal, theoryProgress);
+    theoriesDone.catch(() => undefined); // awaited below; an abort rejects both stages
+    let records: PhaseRecords;
+    try {
+      records = await this.records.run(config, {
+        signal,
+        onProgress: (done) => onProgress?.({ stage: 'networks', done, total: config.inits }),
+      });
+      signal?.throwIfAborted();
+    } catch (error) {
+      this.pool.cancel(); // the theory of a failed run would hold the pool's workers for nothing
+      throw error;
     }
-    onProgress?.({ stage: 'theory', done: config.cellsB, total: config.cellsB });
-    return cells;
+    networksDone = true;
+    theoryProgress(theoryRows);
+    const theories = await theoriesDone;
+    const rowsPerJob = Math.ceil(config.cellsB / this.pool.size);
+    const jobs: CpuTwinJob[] = [];
+    for (let firstRow = 0; firstRow < config.cellsB; firstRow += rowsPerJob) {
+      const rows = Math.min(rowsPerJob, config.cellsB - firstRow);
+      const rowRecords = phaseRowRecords(config, records, firstRow, rows);
+      const rowTheories = theories.slice(firstRow * config.cellsW, (firstRow + rows) * config.cellsW);
+      jobs.push({
+        kind: 'phaseRows',
+        config,
+        records: rowRecords,
+        firstRow,
+        rows,
+        rowRecords: true,
+        theories: rowTheories,
+      });
+    }
+    const pieces = (await this.pool.map(jobs, { signal })) as PhaseCell[][];
+    return pieces.flat();
+  }
+
+  /** phaseTheory of every cell (index ib · cellsW + iw): the cache's, the rest one row per job in the pool. */
+  private async theories(
+    config: PhaseConfig,
+    signal: AbortSignal | undefined,
+    onRows: (rowsDone: number) => void,
+  ): Promise<PhaseTheory[]> {
+    const theories = new Array<PhaseTheory>(config.cellsW * config.cellsB);
+    const jobs: Extract<CpuTwinJob, { kind: 'phaseTheory' }>[] = [];
+    const missing: { cell: number; key: string }[][] = [];
+    for (let ib = 0; ib < config.cellsB; ib++) {
+      const settings: { sw2: number; sb2: number }[] = [];
+      const cells: { cell: number; key: string }[] = [];
+      for (let iw = 0; iw < config.cellsW; iw++) {
+        const cell = ib * config.cellsW + iw;
+        const key = phaseCellTheoryKey(config, iw, ib);
+        const known = this.theoryCache.get(key);
+        if (known) {
+          theories[cell] = known;
+          continue;
+        }
+        settings.push({ sw2: cellSw2(config, iw), sb2: cellSb2(config, ib) });
+        cells.push({ cell, key });
+      }
+      if (settings.length === 0) continue;
+      const { activation, c0, depth } = config;
+      jobs.push({ kind: 'phaseTheory', activation, c0, depth, settings });
+      missing.push(cells);
+    }
+    const cachedRows = config.cellsB - jobs.length;
+    onRows(cachedRows);
+    if (jobs.length === 0) return theories;
+    await this.pool.map(jobs, {
+      signal,
+      // Each row is cached as it arrives: a run aborted for newer settings keeps the rows it finished.
+      onDone: (done, _total, index, result) => {
+        (result as PhaseTheory[]).forEach((theory, k) => {
+          theories[missing[index][k].cell] = theory;
+          this.theoryCache.set(missing[index][k].key, theory);
+        });
+        onRows(cachedRows + done);
+      },
+    });
+    return theories;
   }
 
   destroy(): void {
     this.records.destroy();
-    this.theoryJobs.destroy();
+    this.pool.destroy();
   }
+}
+
+/** The theory pool: workerPoolSize() workers of CPU twin jobs. */
+export function createTheoryPool(size = workerPoolSize()): TheoryPool {
+  return new WorkerPool<CpuTwinJob, unknown>(
+    size,
+    (index) => new CpuTwinJobs(`phase-diagram theory ${index + 1}`) as JobLane<CpuTwinJob, unknown>,
+  );
 }
 
 /** The engine of the Signal propagation explorer on this backend. */
 export async function createPhaseEngine(backend: ComputeBackend): Promise<PhaseViewEngine> {
-  const jobs = new CpuTwinJobs('phase-diagram CPU twin');
-  if (backend === 'cpu') return new PhaseEngineOnBackend(new WorkerPhaseRecords(jobs), jobs);
-  try {
-    return new PhaseEngineOnBackend(new GpuPhaseRecords(await PhaseEngine.create(backend)), jobs);
-  } catch (error) {
-    jobs.destroy();
-    throw error;
+  if (backend === 'cpu') {
+    const records = new WorkerPhaseRecords(new CpuTwinJobs('phase-diagram CPU twin'));
+    return new PhaseEngineOnBackend(records, createTheoryPool(), pageTheoryCache);
   }
+  const records = new GpuPhaseRecords(await PhaseEngine.create(backend));
+  return new PhaseEngineOnBackend(records, createTheoryPool(), pageTheoryCache);
 }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { activate } from '../../src/core/activations';
 import { validateInitConfig } from '../../src/core/initConfig';
-import { chi, meanFieldTheory, momentScale, type TheoryLayer } from '../../src/core/meanField';
+import {
+  activationMeanSquare,
+  chi,
+  derivativeMeanSquare,
+  meanFieldTheory,
+  meanSquares,
+  momentScale,
+  type TheoryLayer,
+} from '../../src/core/meanField';
 
 const config = (raw: Record<string, unknown>) => validateInitConfig({ width: 100, depth: 12, batch: 8, ...raw });
 
@@ -149,5 +157,17 @@ describe('momentScale', () => {
     expect(momentScale(2 ** -300)).toBe(2 ** -100);
     expect(momentScale(2 ** 300)).toBe(2 ** 100);
     for (const value of [0, -1, NaN, Infinity]) expect(momentScale(value)).toBe(1);
+  });
+});
+
+describe('meanSquares', () => {
+  it('is activationMeanSquare and derivativeMeanSquare bit for bit (both quadratures, every activation)', () => {
+    for (const activation of ['tanh', 'sigmoid', 'relu', 'linear'] as const) {
+      for (const q of [0, 1e-6, 0.3, 0.5, 0.5000001, 0.7, 1, 2.5, 17, 300, 1e5, Infinity, NaN]) {
+        const { activation: square, derivative } = meanSquares(activation, q);
+        expect(square, `${activation} q=${q}`).toBe(activationMeanSquare(activation, q));
+        expect(derivative, `${activation} q=${q}`).toBe(derivativeMeanSquare(activation, q));
+      }
+    }
   });
 });

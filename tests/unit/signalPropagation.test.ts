@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Activation, activate, activateDerivative } from '../../src/core/activations';
 import { gaussHermite } from '../../src/core/gaussHermite';
+import { derivativeMeanSquare } from '../../src/core/meanField';
 import {
   chi1,
   chiC,
@@ -10,8 +11,10 @@ import {
   depthScale,
   fixedPointC,
   fixedPointQ,
+  lengthAndDerivativeSequences,
   lengthMap,
   lengthSequence,
+  stationaryTheory,
 } from '../../src/core/signalPropagation';
 
 describe('length map', () => {
@@ -268,6 +271,39 @@ describe('the fast product rule and fixed points against the plain ones', () => 
       }
       const plain = plainDepthScale(activation, sw2, sb2);
       expect(Math.abs(depthScale(activation, sw2, sb2) / plain - 1)).toBeLessThan(1e-6);
+    }
+  });
+});
+
+describe("the phase theory's shortcuts", () => {
+  const settings = [
+    [1, 0],
+    [0.9, 0.05],
+    [1.0, 0.02],
+    [1.9, 0.3],
+    [4, 0.5],
+  ] as const;
+
+  it('lengthAndDerivativeSequences is lengthSequence and derivativeMeanSquare at each q^l, bit for bit', () => {
+    for (const activation of ['tanh', 'sigmoid', 'relu', 'linear'] as const) {
+      for (const [sw2, sb2] of settings) {
+        const { q, derivativeMeanSquare: derivative } = lengthAndDerivativeSequences(activation, sw2, sb2, 30);
+        expect(q).toEqual(lengthSequence(activation, sw2, sb2, 30));
+        expect(derivative).toEqual(q.map((length) => derivativeMeanSquare(activation, length)));
+      }
+    }
+  });
+
+  it('q* started from q^L is q* from q^1 (tolerance 1e-11 relative; χ₁ 1e-11 absolute)', () => {
+    for (const activation of ['tanh', 'sigmoid'] as const) {
+      for (const [sw2, sb2] of settings) {
+        const q = lengthSequence(activation, sw2, sb2, 30);
+        const fromEnd = stationaryTheory(activation, sw2, sb2, q[29]);
+        const fromStart = stationaryTheory(activation, sw2, sb2);
+        expect(Math.abs(fromEnd.q - fromStart.q)).toBeLessThanOrEqual(1e-11 * fromStart.q);
+        expect(Math.abs(fromEnd.chi1 - fromStart.chi1)).toBeLessThan(1e-11);
+        expect(fromEnd.c === 1).toBe(fromStart.c === 1);
+      }
     }
   });
 });
