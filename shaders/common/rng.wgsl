@@ -76,7 +76,8 @@ fn stream_key(tag: u32, layer: u32) -> u32 {
 // integer below 2^24 (it fits f32's 24-bit significand) times a power of two. Built in integers, then
 // one exact conversion and one exact product, so relaxed or fast math has nothing to reorder (WGSL lets
 // an implementation reassociate float operations). The conversion is from i32 (the value is below 2^31):
-// SwiftShader runs the unsigned one lane by lane.
+// SwiftShader runs the unsigned one lane by lane. With its one shift this drew normals as fast there as the
+// shift-free float form it replaced (rngWords, 2M counters, median of 15 alternating runs).
 fn uniform_from_word(word: u32) -> f32 {
   return f32(bitcast<i32>((word >> 8u) | 1u)) * 0x1p-24;
 }
