@@ -1,13 +1,14 @@
 // gridLoss: bindings 0 params (uniform), 1 points (storage read, one DataPoint per data point; a
 // 1-element dummy for analytic models), 2 dataLoss (storage rw, f32, index j·G + i).
 // CPU twin: gridLoss in src/core/gridLoss.ts (J of src/core/landscapeModels.ts, modelLoss).
-// Needs shaders/common/rng.wgsl for cos_sin_turns (composed by src/gpu/shaderSource.ts).
+// Needs shaders/common/rng.wgsl for cos_sin_turns and shaders/common/activations.wgsl for clamped_tanh4
+// (composed by src/gpu/shaderSource.ts).
 //
 // One pipeline per model: MODEL is an override constant, so each pipeline keeps only its own branch
 // (the switches below fold at pipeline creation; a uniform switch measured 7x slower on SwiftShader).
 // Each invocation computes CELLS_PER_INVOCATION = 8 neighbouring cells of one row (w1 varies, w2 is
-// shared) in named registers, so every data point is loaded once per 8 cells: on SwiftShader 1 cell per
-// invocation ran at ~80 M terms/s, 4 cells ~320 M, 8 cells ~420 M (G = 1024, N = 256, linear).
+// shared) as two vec4f in registers, so every data point is loaded once per 8 cells: on SwiftShader 1 cell
+// per invocation ran at ~80 M terms/s, 4 cells ~320 M, 8 cells ~420 M (G = 1024, N = 256, linear).
 // Registers, not a private array: SwiftShader turns private arrays into memory traffic (ENVIRONMENT.md).
 
 struct GridLossParams {
@@ -46,7 +47,7 @@ const SUM_BLOCK: u32 = 64u;
 
 // log(1 + e) for e in [0, 1] without the cancellation of log(1 + e) when e is tiny (WGSL has no log1p):
 // log1p(e) = 2·atanh(t), t = e / (2 + e) ≤ 1/3; nine odd terms leave a truncation error below 1e-10.
-fn log1p_unit(e: f32) -> f32 {
+fn log1p_unit4(e: vec4f) -> vec4f {
   let t = e / (2.0 + e);
   let t2 = t * t;
   let series = 1.0 + t2 * (1.0 / 3.0 + t2 * (1.0 / 5.0 + t2 * (1.0 / 7.0 + t2 * (1.0 / 9.0 + t2 * (1.0 / 11.0
@@ -55,8 +56,8 @@ fn log1p_unit(e: f32) -> f32 {
 }
 
 // softplus(s) = log(1 + e^s) without overflow: max(s, 0) + log1p(e^−|s|).
-fn softplus(s: f32) -> f32 {
-  return max(s, 0.0) + log1p_unit(exp(-abs(s)));
+fn softplus4(s: vec4f) -> vec4f {
+  return max(s, vec4f(0.0)) + log1p_unit4(exp(-abs(s)));
 }
 
 // NaN: what a model without its case would give (src/gpu/wgslCodes.ts checks that none is missing).
@@ -64,8 +65,8 @@ fn unknown_model(w: f32) -> f32 {
   return bitcast<f32>(bitcast<u32>(w) | 0x7fc00000u);
 }
 
-// One data point's term of J (before the 1/N mean).
-fn point_term(w1: f32, w2: f32, p: DataPoint) -> f32 {
+// One data point's terms of J (before the 1/N mean) at four cells w1 of one row (w2 shared).
+fn point_terms(w1: vec4f, w2: f32, p: DataPoint) -> vec4f {
   switch (MODEL) {
     case MODEL_LINEAR: {
       let residual = p.y - w1 * p.x1 - w2 * p.x2;
@@ -73,13 +74,15 @@ fn point_term(w1: f32, w2: f32, p: DataPoint) -> f32 {
     }
     case MODEL_LOGISTIC: {
       let s = w1 * p.x1 + w2 * p.x2;
-      return softplus(s) - p.y * s;
+      return softplus4(s) - p.y * s;
     }
-    case MODEL_TANH_NET: { // WGSL tanh can return NaN beyond |x| ~ 88, and |x| ≤ 15 is exact in f32.
-      let residual = p.y - w2 * tanh(clamp(w1 * p.x1, -15.0, 15.0));
+    case MODEL_TANH_NET: {
+      // The exp-based tanh of the activations (its clamp at |z| = 15 included), not the built-in: WGSL
+      // allows the built-in 1e-5 absolute error (tests/gpu/gridLoss.test.ts has the bound of this one).
+      let residual = p.y - w2 * clamped_tanh4(w1 * p.x1);
       return residual * residual;
     }
-    default: { return unknown_model(w1); } // an analytic model: never called for it (uses_data)
+    default: { return vec4f(unknown_model(w1.x)); } // an analytic model: never called for it (uses_data)
   }
 }
 
@@ -134,90 +137,46 @@ fn gridLoss(@builtin(global_invocation_id) id: vec3u) {
   let w2 = params.w2Min + f32(j) * params.w2Step;
   // Cells past the row end (G not a multiple of 8) are computed at the last column and not stored.
   let last = G - 1u;
-  let w1_0 = params.w1Min + f32(i0) * params.w1Step;
-  let w1_1 = params.w1Min + f32(min(i0 + 1u, last)) * params.w1Step;
-  let w1_2 = params.w1Min + f32(min(i0 + 2u, last)) * params.w1Step;
-  let w1_3 = params.w1Min + f32(min(i0 + 3u, last)) * params.w1Step;
-  let w1_4 = params.w1Min + f32(min(i0 + 4u, last)) * params.w1Step;
-  let w1_5 = params.w1Min + f32(min(i0 + 5u, last)) * params.w1Step;
-  let w1_6 = params.w1Min + f32(min(i0 + 6u, last)) * params.w1Step;
-  let w1_7 = params.w1Min + f32(min(i0 + 7u, last)) * params.w1Step;
+  let columns_low = min(vec4u(i0) + vec4u(0u, 1u, 2u, 3u), vec4u(last));
+  let columns_high = min(vec4u(i0) + vec4u(4u, 5u, 6u, 7u), vec4u(last));
+  let w1_low = params.w1Min + vec4f(columns_low) * params.w1Step;
+  let w1_high = params.w1Min + vec4f(columns_high) * params.w1Step;
 
-  var loss0: f32;
-  var loss1: f32;
-  var loss2: f32;
-  var loss3: f32;
-  var loss4: f32;
-  var loss5: f32;
-  var loss6: f32;
-  var loss7: f32;
+  var loss_low: vec4f;
+  var loss_high: vec4f;
   if (uses_data()) {
     let n = params.n;
-    var total0 = 0.0;
-    var total1 = 0.0;
-    var total2 = 0.0;
-    var total3 = 0.0;
-    var total4 = 0.0;
-    var total5 = 0.0;
-    var total6 = 0.0;
-    var total7 = 0.0;
+    var total_low = vec4f(0.0);
+    var total_high = vec4f(0.0);
     for (var blockStart = 0u; blockStart < n; blockStart += SUM_BLOCK) {
       let blockEnd = min(blockStart + SUM_BLOCK, n);
-      var block0 = 0.0;
-      var block1 = 0.0;
-      var block2 = 0.0;
-      var block3 = 0.0;
-      var block4 = 0.0;
-      var block5 = 0.0;
-      var block6 = 0.0;
-      var block7 = 0.0;
+      var block_low = vec4f(0.0);
+      var block_high = vec4f(0.0);
       for (var k = blockStart; k < blockEnd; k++) {
         let p = points[k];
-        block0 += point_term(w1_0, w2, p);
-        block1 += point_term(w1_1, w2, p);
-        block2 += point_term(w1_2, w2, p);
-        block3 += point_term(w1_3, w2, p);
-        block4 += point_term(w1_4, w2, p);
-        block5 += point_term(w1_5, w2, p);
-        block6 += point_term(w1_6, w2, p);
-        block7 += point_term(w1_7, w2, p);
+        block_low += point_terms(w1_low, w2, p);
+        block_high += point_terms(w1_high, w2, p);
       }
-      total0 += block0;
-      total1 += block1;
-      total2 += block2;
-      total3 += block3;
-      total4 += block4;
-      total5 += block5;
-      total6 += block6;
-      total7 += block7;
+      total_low += block_low;
+      total_high += block_high;
     }
     let count = f32(n);
-    loss0 = total0 / count;
-    loss1 = total1 / count;
-    loss2 = total2 / count;
-    loss3 = total3 / count;
-    loss4 = total4 / count;
-    loss5 = total5 / count;
-    loss6 = total6 / count;
-    loss7 = total7 / count;
+    loss_low = total_low / count;
+    loss_high = total_high / count;
   } else {
-    loss0 = analytic_loss(w1_0, w2);
-    loss1 = analytic_loss(w1_1, w2);
-    loss2 = analytic_loss(w1_2, w2);
-    loss3 = analytic_loss(w1_3, w2);
-    loss4 = analytic_loss(w1_4, w2);
-    loss5 = analytic_loss(w1_5, w2);
-    loss6 = analytic_loss(w1_6, w2);
-    loss7 = analytic_loss(w1_7, w2);
+    loss_low = vec4f(analytic_loss(w1_low.x, w2), analytic_loss(w1_low.y, w2), analytic_loss(w1_low.z, w2),
+      analytic_loss(w1_low.w, w2));
+    loss_high = vec4f(analytic_loss(w1_high.x, w2), analytic_loss(w1_high.y, w2), analytic_loss(w1_high.z, w2),
+      analytic_loss(w1_high.w, w2));
   }
 
   let row = j * G + i0;
-  dataLoss[row] = loss0;
-  if (i0 + 1u < G) { dataLoss[row + 1u] = loss1; }
-  if (i0 + 2u < G) { dataLoss[row + 2u] = loss2; }
-  if (i0 + 3u < G) { dataLoss[row + 3u] = loss3; }
-  if (i0 + 4u < G) { dataLoss[row + 4u] = loss4; }
-  if (i0 + 5u < G) { dataLoss[row + 5u] = loss5; }
-  if (i0 + 6u < G) { dataLoss[row + 6u] = loss6; }
-  if (i0 + 7u < G) { dataLoss[row + 7u] = loss7; }
+  dataLoss[row] = loss_low.x;
+  if (i0 + 1u < G) { dataLoss[row + 1u] = loss_low.y; }
+  if (i0 + 2u < G) { dataLoss[row + 2u] = loss_low.z; }
+  if (i0 + 3u < G) { dataLoss[row + 3u] = loss_low.w; }
+  if (i0 + 4u < G) { dataLoss[row + 4u] = loss_high.x; }
+  if (i0 + 5u < G) { dataLoss[row + 5u] = loss_high.y; }
+  if (i0 + 6u < G) { dataLoss[row + 6u] = loss_high.z; }
+  if (i0 + 7u < G) { dataLoss[row + 7u] = loss_high.w; }
 }

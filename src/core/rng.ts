@@ -28,12 +28,13 @@ export function threefry2x32(key0: number, key1: number, counter0: number, count
 }
 
 /**
- * A word to a uniform strictly inside (0, 1): (top 23 bits + 0.5) / 2^23.
+ * A word to a uniform strictly inside (0, 1): (top 23 bits + 0.5) / 2^23, written as the WGSL twin
+ * builds it, ((word >> 8) | 1) / 2^24 (an odd integer below 2^24 times a power of two).
  * 23 bits, not 24: (2^24 - 1) + 0.5 needs 25 significant bits and rounds to 2^24 in f32,
  * which would give exactly 1.0 on the GPU. With 23 bits every value is exact in f32.
  */
 export function uniformFromWord(word: number): number {
-  return ((word >>> 9) + 0.5) / 8388608;
+  return ((word >>> 8) | 1) / 16777216;
 }
 
 /**
@@ -112,6 +113,20 @@ export function rngWords(
     normals[2 * index + 1] = n1;
   }
   return { words, normals };
+}
+
+/** CPU twin of drawsOfWords in shaders/rngWords.wgsl: the uniform of every word, the normals of every pair. */
+export function drawsOfWords(words: Uint32Array): { normals: Float64Array; uniforms: Float64Array } {
+  const normals = new Float64Array(words.length);
+  const uniforms = new Float64Array(words.length);
+  for (let index = 0; index < words.length; index += 2) {
+    const [n0, n1] = normalPairFromWords(words[index], words[index + 1]);
+    normals[index] = n0;
+    normals[index + 1] = n1;
+    uniforms[index] = uniformFromWord(words[index]);
+    uniforms[index + 1] = uniformFromWord(words[index + 1]);
+  }
+  return { normals, uniforms };
 }
 
 /** The re-seed button's next seed: a Threefry word keyed by the old seed (deterministic, never an unseeded source). */

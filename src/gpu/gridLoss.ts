@@ -112,7 +112,7 @@ export class GridLossKernel {
   /** Builds one pipeline per model (MODEL override) over one module. */
   static async create(device: GPUDevice): Promise<GridLossKernel> {
     const cache = PipelineCache.of(device);
-    const code = composeShader(gridLossSource, ['rng']);
+    const code = composeShader(gridLossSource, ['rng', 'activations']);
     const entries = await Promise.all(
       REGULARIZATION_MODELS.map(async (model) => {
         const pipeline = await cache.pipeline({

@@ -253,28 +253,38 @@ export class InitStatsEngine {
     const pipelines = await this.pipelinesFor(config, plan.batchTile);
     const theory = options.theory ?? meanFieldTheory(config);
     const watch = new ErrorWatch(this.device);
+    // One timer per timed run: one query set for all its passes, freed when the run ends.
+    const timer = options.timeKernels ? new KernelTimer(this.device) : undefined;
     try {
-      const run = { config, plan, pipelines, theory, scales: momentScales(theory) };
+      const run = { config, plan, pipelines, theory, scales: momentScales(theory), timer };
       return await this.runChunks(run, options, watch, start);
     } catch (error) {
       // A GPU error caught on the way is the failure, whatever it made fail after it.
       const caught = error instanceof GpuRunError ? error.gpuError : await watch.check();
       if (caught) throw this.allocationFailure(config, plan, caught);
       throw error;
+    } finally {
+      timer?.destroy();
     }
   }
 
   /** The chunks of a run, each sized by the last one's time; every allocation and the first chunk watched. */
   private async runChunks(
-    run: { config: InitConfig; plan: InitPlan; pipelines: InitPipelines; theory: TheoryLayer[]; scales: MomentScales },
+    run: {
+      config: InitConfig;
+      plan: InitPlan;
+      pipelines: InitPipelines;
+      theory: TheoryLayer[];
+      scales: MomentScales;
+      timer?: KernelTimer;
+    },
     options: InitRunOptions,
     watch: ErrorWatch,
     start: number,
   ): Promise<InitStatsRun> {
-    const { config, plan, pipelines, theory, scales } = run;
+    const { config, plan, pipelines, theory, scales, timer } = run;
     const buffers = watch.guard(() => this.chunkBuffers(plan));
     const layers = Array.from({ length: config.depth }, () => createLayerAccumulators(config.bins, config.inits));
-    const timer = options.timeKernels ? new KernelTimer(this.device) : undefined;
     const dispatcher = new InitDispatcher(this.device, pipelines, this.dispatches, timer);
     const failIfCaught = async () => {
       const caught = await watch.check();

@@ -13,8 +13,14 @@ let installed = false;
 // collector finalizes a GPU object while its device is alive, dawn.node crashes the process.
 const keptInstances: GPU[] = [];
 
+// Dawn rounds timestamps down to multiples of ~65 µs by default (its timestamp_quantization toggle, a
+// browser's guard against timing attacks): per-kernel GPU times of a few µs would read 0. The CLI and the
+// tests run our own code only, so the stamps keep their nanoseconds (option syntax: the webgpu package's
+// README; tests/gpu/kernelTimer.test.ts checks it).
+const DAWN_OPTIONS = ['disable-dawn-features=timestamp_quantization'];
+
 function createInstance(): GPU {
-  const gpu = create([]) as GPU;
+  const gpu = create(DAWN_OPTIONS) as GPU;
   keptInstances.push(gpu);
   return gpu;
 }

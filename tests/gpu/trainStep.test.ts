@@ -58,8 +58,10 @@ describe(`training engine on the GPU (${seedLabel(seed)})`, () => {
       await withErrorScopes(device, () => training.reset(config));
       const onGpu = await training.readParams();
       const onCpu = trainInit(trainLayout(config.hidden), scheme, 1.7, biasStd, seed, 37);
-      // Box–Muller in f32 (tests/gpu/rng.test.ts: 1e-6 on normals up to 5.8) times a factor ≤ 1.7.
-      expect(worstError(onGpu, onCpu, () => 1)).toBeLessThan(3e-6);
+      // Box–Muller in f32 is within 24ε·r of the f64 normal on any conforming GPU (tests/gpu/rng.test.ts;
+      // ε = 2^-24, r ≤ 5.8): 8.3e-6, times a factor ≤ 1.7 (xavier-normal: scale / √n_in; the bias std 0.3),
+      // plus the rounding of the product (ε·|w| ≤ 6e-7): 1.5e-5.
+      expect(worstError(onGpu, onCpu, () => 1)).toBeLessThan(1.5e-5);
     }
   });
 

@@ -18,6 +18,15 @@ describe('threefry2x32 (CPU)', () => {
     }
   });
 
+  it('is (top 23 bits + 0.5) / 2^23 for every top-bit pattern, whatever the low 9 bits', () => {
+    let mismatches = 0;
+    for (let top = 0; top < 2 ** 23; top++) {
+      const word = ((top << 9) | (Math.imul(top, 0x9e3779b1) >>> 23)) >>> 0;
+      if (uniformFromWord(word) !== (top + 0.5) / 2 ** 23) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+
   it('gives a standard normal sample (200k draws; bounds are 5 standard errors)', () => {
     const count = 100_000;
     const { normals } = rngWords(7, streamKey(Stream.test, 0), 0, 0, count);

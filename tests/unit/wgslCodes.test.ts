@@ -73,10 +73,10 @@ describe('codes shared by TypeScript and WGSL', () => {
     expect(switchCases(trainCommonSource, 'update_param', 'penalty')).toEqual(tableNames('UPDATE'));
   });
 
-  it('every regularization model has its case in gridLoss: data models in point_term, others in analytic_loss', () => {
+  it('every regularization model has its case in gridLoss: data models in point_terms, others in analytic_loss', () => {
     const usesData = REGULARIZATION_MODELS.filter((model) => REGULARIZATION_MODEL_INFO[model].usesData);
     const analytic = REGULARIZATION_MODELS.filter((model) => !REGULARIZATION_MODEL_INFO[model].usesData);
-    expect(switchCases(gridLossSource, 'point_term', 'MODEL')).toEqual(names('MODEL', usesData));
+    expect(switchCases(gridLossSource, 'point_terms', 'MODEL')).toEqual(names('MODEL', usesData));
     expect(switchCases(gridLossSource, 'analytic_loss', 'MODEL')).toEqual(names('MODEL', analytic));
     const dataTest = [...functionBody(gridLossSource, 'uses_data').matchAll(/\bMODEL_\w+/g)].map((m) => m[0]);
     expect(dataTest.sort()).toEqual(names('MODEL', usesData));
