@@ -25,7 +25,8 @@ const gpu = useTestGpu();
  * (https://www.w3.org/TR/WGSL/#concrete-float-accuracy, gpuweb/gpuweb wgsl/index.bs): +, −, × correctly
  * rounded; x / y 2.5 ULP; inverseSqrt 2 ULP; sqrt "inherited from 1.0 / inverseSqrt(x)"; fusion only where
  * at least as accurate. The uniforms are exact (bit for bit, below); log_unit and cos_sin_turns use no other
- * built-in (the table gives log and cos only absolute bounds, 2^-21 and 2^-11, which is why they are not used). The CPU twin is f64, exact at this scale.
+ * built-in (the table gives log and cos only absolute bounds, 2^-21 and 2^-11, which is why they are not
+ * used). The CPU twin is f64, exact at this scale.
  * - ln u (log_unit): m + 1 (1ε) and the quotient (2.5 ULP, 5ε) put 6ε on t; t² and the series (t² ≤ 0.03)
  *   add 1.2ε, the product 1ε: 8.2ε on ln m = 2·atanh t. For e ≠ 0, e·ln 2 carries 2ε (ln 2 in f32, the
  *   product) and the sum 1ε; |ln m| ≤ ln √2 ≤ |ln u|, worst at e = −1: 8.2 + 2·2 + 1 = 13.2ε.
