@@ -3,7 +3,7 @@
 // spec's softwareDefault or gpuDefault instead where it has one (tableForAdapter in core/params.ts).
 
 import { ACTIVATIONS, type Activation } from './activations';
-import { checkParam, type ParamSpec } from './params';
+import { ConfigError, checkedTableValues, type ParamSpec, rejectUnknownKeys } from './params';
 import { SCHEMES, type Scheme } from './schemes';
 
 /**
@@ -147,35 +147,13 @@ export const INIT_PARAMS: readonly InitParamSpec[] = [
   },
 ];
 
-export class ConfigError extends Error {
-  readonly field: string;
-  constructor(field: string, message: string) {
-    super(message);
-    this.name = 'ConfigError';
-    this.field = field;
-  }
-}
+export { ConfigError };
 
 /** A checked InitConfig from loose input (numbers or numeric strings); absent keys take their defaults. */
 export function validateInitConfig(raw: Record<string, unknown>): InitConfig {
-  const known = new Set<string>(INIT_PARAMS.map((spec) => spec.key));
-  const unknown = Object.keys(raw).filter((key) => !known.has(key));
-  if (unknown.length > 0) {
-    throw new ConfigError(
-      unknown[0],
-      `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`,
-    );
-  }
-  const values: Record<string, unknown> = {};
-  for (const spec of INIT_PARAMS) {
-    const given = raw[spec.key];
-    if (given === undefined) {
-      values[spec.key] = spec.defaultFrom !== undefined ? values[spec.defaultFrom] : spec.default;
-      continue;
-    }
-    const checked = checkParam(spec, given);
-    if ('problem' in checked) throw new ConfigError(spec.key, checked.problem);
-    values[spec.key] = checked.value;
-  }
-  return values as unknown as InitConfig;
+  rejectUnknownKeys(
+    raw,
+    INIT_PARAMS.map((spec) => spec.key),
+  );
+  return checkedTableValues(INIT_PARAMS, raw) as unknown as InitConfig;
 }

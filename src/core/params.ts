@@ -237,3 +237,51 @@ export function commandLine(
   }
   return ['npm run cli --', command, ...flags, ...extra].join(' ');
 }
+
+/** A bad configuration value: `field` names the parameter, the message what was wrong and what is allowed. */
+export class ConfigError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+    this.field = field;
+  }
+}
+
+/** Throws a ConfigError naming the keys of `raw` that are not `known` (and listing the known ones). */
+export function rejectUnknownKeys(raw: Record<string, unknown>, known: readonly string[]): void {
+  const unknown = Object.keys(raw).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return;
+  throw new ConfigError(
+    unknown[0],
+    `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})`,
+  );
+}
+
+/**
+ * Every spec's checked value from loose input (numbers or numeric strings): a ConfigError naming the field
+ * for a value out of range; absent keys take their default (or, with defaultFrom, the other key's value).
+ */
+export function checkedTableValues(table: readonly ParamSpec[], raw: Record<string, unknown>): ParamValues {
+  const values: ParamValues = {};
+  for (const spec of table) {
+    const given = raw[spec.key];
+    if (given === undefined) {
+      values[spec.key] = spec.defaultFrom !== undefined ? values[spec.defaultFrom] : spec.default;
+      continue;
+    }
+    const checked = checkParam(spec, given);
+    if ('problem' in checked) throw new ConfigError(spec.key, checked.problem);
+    values[spec.key] = checked.value;
+  }
+  return values;
+}
+
+/** Throws a ConfigError on `maxKey` when the range's end is below its start ("σ_w² to (1) is below σ_w² from (2)"). */
+export function checkRangeOrder(table: readonly ParamSpec[], values: ParamValues, minKey: string, maxKey: string) {
+  const [min, max] = [values[minKey], values[maxKey]];
+  if (typeof min === 'number' && typeof max === 'number' && max < min) {
+    const label = (key: string) => paramSpec(table, key).label;
+    throw new ConfigError(maxKey, `${label(maxKey)} (${max}) is below ${label(minKey)} (${min})`);
+  }
+}

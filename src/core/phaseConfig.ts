@@ -6,8 +6,7 @@
 // --grid=WxB (phaseRangeFlags in src/cli/phaseCommand.ts).
 
 import { ACTIVATIONS, type Activation } from './activations';
-import { ConfigError } from './initConfig';
-import { checkParam, type ParamSpec } from './params';
+import { ConfigError, checkedTableValues, checkRangeOrder, type ParamSpec, rejectUnknownKeys } from './params';
 
 export { ConfigError };
 
@@ -178,33 +177,14 @@ export const PHASE_PARAMS: readonly PhaseParamSpec[] = [
 
 /** A checked PhaseConfig from loose input (numbers or numeric strings); absent keys take their defaults. */
 export function validatePhaseConfig(raw: Record<string, unknown>): PhaseConfig {
-  const known = new Set<string>(PHASE_PARAMS.map((spec) => spec.key));
-  const unknown = Object.keys(raw).filter((key) => !known.has(key));
-  if (unknown.length > 0) {
-    throw new ConfigError(
-      unknown[0],
-      `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`,
-    );
-  }
-  const values: Record<string, unknown> = {};
-  for (const spec of PHASE_PARAMS) {
-    const given = raw[spec.key];
-    if (given === undefined) {
-      values[spec.key] = spec.default;
-      continue;
-    }
-    const checked = checkParam(spec, given);
-    if ('problem' in checked) throw new ConfigError(spec.key, checked.problem);
-    values[spec.key] = checked.value;
-  }
-  const config = values as unknown as PhaseConfig;
-  if (config.sw2Max < config.sw2Min) {
-    throw new ConfigError('sw2Max', `σ_w² to (${config.sw2Max}) is below σ_w² from (${config.sw2Min})`);
-  }
-  if (config.sb2Max < config.sb2Min) {
-    throw new ConfigError('sb2Max', `σ_b² to (${config.sb2Max}) is below σ_b² from (${config.sb2Min})`);
-  }
-  return config;
+  rejectUnknownKeys(
+    raw,
+    PHASE_PARAMS.map((spec) => spec.key),
+  );
+  const values = checkedTableValues(PHASE_PARAMS, raw);
+  checkRangeOrder(PHASE_PARAMS, values, 'sw2Min', 'sw2Max');
+  checkRangeOrder(PHASE_PARAMS, values, 'sb2Min', 'sb2Max');
+  return values as unknown as PhaseConfig;
 }
 
 /** Cell centres: σ_w² of column iw, evenly spaced from sw2Min to sw2Max (both ends included). */

@@ -7,7 +7,7 @@
 
 import { ACTIVATIONS, type Activation } from './activations';
 import { ConfigError } from './initConfig';
-import { checkParam, type ParamSpec, type ParamValues, parseParam } from './params';
+import { checkedTableValues, type ParamSpec, type ParamValues, parseParam, rejectUnknownKeys } from './params';
 import { SCHEMES, type Scheme } from './schemes';
 import { DATASETS, type Dataset } from './trainingData';
 import { MAX_HIDDEN_WIDTH, maxCopiesFor, trainLayout } from './trainLayout';
@@ -297,28 +297,11 @@ function crossCheck(config: TrainConfig): void {
  * Absent keys take their defaults; `hidden` excludes depth and width.
  */
 export function validateTrainConfig(raw: Record<string, unknown>): TrainConfig {
-  const known = new Set<string>([...TRAIN_PARAMS.map((spec) => spec.key), 'hidden']);
-  const unknown = Object.keys(raw).filter((key) => !known.has(key));
-  if (unknown.length > 0) {
-    throw new ConfigError(
-      unknown[0],
-      `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`,
-    );
-  }
+  rejectUnknownKeys(raw, [...TRAIN_PARAMS.map((spec) => spec.key), 'hidden']);
   if (raw.hidden !== undefined && (raw.depth !== undefined || raw.width !== undefined)) {
     throw new ConfigError('hidden', 'give hidden (a list of widths) or depth and width, not both');
   }
-  const values: ParamValues = {};
-  for (const spec of TRAIN_PARAMS) {
-    const given = raw[spec.key];
-    if (given === undefined) {
-      values[spec.key] = spec.default;
-      continue;
-    }
-    const checked = checkParam(spec, given);
-    if ('problem' in checked) throw new ConfigError(spec.key, checked.problem);
-    values[spec.key] = checked.value;
-  }
+  const values = checkedTableValues(TRAIN_PARAMS, raw);
   const hidden =
     raw.hidden !== undefined
       ? parseHidden(raw.hidden)

@@ -8,7 +8,14 @@
 
 import { ACTIVATIONS, type Activation } from './activations';
 import { ConfigError } from './initConfig';
-import { type BackendKind, checkParam, type ParamSpec } from './params';
+import {
+  type BackendKind,
+  checkedTableValues,
+  checkRangeOrder,
+  type ParamSpec,
+  type ParamValues,
+  rejectUnknownKeys,
+} from './params';
 import { DATASETS, type Dataset } from './trainingData';
 import { MAX_HIDDEN_LAYERS } from './trainLayout';
 
@@ -218,30 +225,11 @@ export function parseDepths(raw: unknown): number[] {
  * Absent keys take their defaults (the command line's).
  */
 export function validateTrainabilityConfig(raw: Record<string, unknown>): TrainabilityConfig {
-  const known = new Set<string>([...TRAINABILITY_PARAMS.map((spec) => spec.key), 'depths']);
-  const unknown = Object.keys(raw).filter((key) => !known.has(key));
-  if (unknown.length > 0) {
-    throw new ConfigError(
-      unknown[0],
-      `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${[...known].join(', ')})`,
-    );
-  }
-  const values: Record<string, unknown> = {};
-  for (const spec of TRAINABILITY_PARAMS) {
-    const given = raw[spec.key];
-    if (given === undefined) {
-      values[spec.key] = spec.default;
-      continue;
-    }
-    const checked = checkParam(spec, given);
-    if ('problem' in checked) throw new ConfigError(spec.key, checked.problem);
-    values[spec.key] = checked.value;
-  }
+  rejectUnknownKeys(raw, [...TRAINABILITY_PARAMS.map((spec) => spec.key), 'depths']);
+  const values: Record<string, unknown> = checkedTableValues(TRAINABILITY_PARAMS, raw);
+  checkRangeOrder(TRAINABILITY_PARAMS, values as ParamValues, 'sw2Min', 'sw2Max');
   values.depths = raw.depths === undefined ? [...TRAINABILITY_DEPTHS.default] : parseDepths(raw.depths);
   const config = values as unknown as TrainabilityConfig;
-  if (config.sw2Max < config.sw2Min) {
-    throw new ConfigError('sw2Max', `σ_w² to (${config.sw2Max}) is below σ_w² from (${config.sw2Min})`);
-  }
   return config;
 }
 
