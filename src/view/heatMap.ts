@@ -65,3 +65,53 @@ export function drawColorBar(
   context.strokeStyle = outline;
   context.strokeRect(rect.x, rect.y, rect.width, rect.height);
 }
+
+/**
+ * A heat map's canvas, `width` × `height` CSS pixels of drawing (sharp at up to 2× device pixels), with its
+ * cells under the pointer reported: `cellAt` maps a point of the drawing to a cell, `onHover` hears each
+ * change of the hovered cell (undefined when none), `onPick` a click on one.
+ */
+export function heatMapCanvas<Cell>(
+  host: HTMLElement,
+  options: {
+    id: string;
+    label: string;
+    width: number;
+    height: number;
+    cellAt: (x: number, y: number) => Cell | undefined;
+    sameCell: (a: Cell | undefined, b: Cell | undefined) => boolean;
+    onHover: (cell: Cell | undefined) => void;
+    onPick: (cell: Cell) => void;
+  },
+): HTMLCanvasElement {
+  const { width, height } = options;
+  const canvas = document.createElement('canvas');
+  canvas.id = options.id;
+  canvas.style.cssText = `width:100%;max-width:${width}px;aspect-ratio:${width}/${height};display:block`;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', options.label);
+  const ratio = Math.min(2, globalThis.devicePixelRatio || 1);
+  canvas.width = width * ratio;
+  canvas.height = height * ratio;
+  host.append(canvas);
+  const cellOf = (event: MouseEvent) => {
+    const rect = canvas.getBoundingClientRect();
+    return options.cellAt(
+      ((event.clientX - rect.left) / rect.width) * width,
+      ((event.clientY - rect.top) / rect.height) * height,
+    );
+  };
+  let hovered: Cell | undefined;
+  const hover = (cell: Cell | undefined) => {
+    if (options.sameCell(cell, hovered)) return;
+    hovered = cell;
+    options.onHover(cell);
+  };
+  canvas.addEventListener('mousemove', (event) => hover(cellOf(event)));
+  canvas.addEventListener('mouseleave', () => hover(undefined));
+  canvas.addEventListener('click', (event) => {
+    const cell = cellOf(event);
+    if (cell !== undefined) options.onPick(cell);
+  });
+  return canvas;
+}

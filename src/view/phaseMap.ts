@@ -6,7 +6,7 @@
 // the window, the marker's and pinned cell's pixel centres), for the tests and assistive readers.
 
 import type { CriticalPoint } from '../core/signalPropagation';
-import { drawColorBar, fillHeatCell, hatchPattern } from './heatMap';
+import { drawColorBar, fillHeatCell, hatchPattern, heatMapCanvas } from './heatMap';
 import { NON_FINITE_CSS, type PhaseScale, phaseColor } from './phaseColors';
 import { formatTick, niceTicks } from './surfaceGrid';
 
@@ -57,30 +57,19 @@ export class PhaseMap {
       onPick?: (cell: { iw: number; ib: number }) => void;
     } = {},
   ) {
-    this.canvas = document.createElement('canvas');
-    this.canvas.id = 'phase-map-canvas';
-    this.canvas.style.cssText = `width:100%;max-width:${WIDTH}px;aspect-ratio:${WIDTH}/${HEIGHT};display:block`;
-    this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', 'phase diagram: hover a cell for its curves, click to pin it');
-    const ratio = Math.min(2, globalThis.devicePixelRatio || 1);
-    this.canvas.width = WIDTH * ratio;
-    this.canvas.height = HEIGHT * ratio;
-    host.append(this.canvas);
-    this.canvas.addEventListener('mousemove', (event) => {
-      const cell = this.cellAt(event);
-      if (cell?.iw === this.hovered?.iw && cell?.ib === this.hovered?.ib) return;
-      this.hovered = cell;
-      this.redraw();
-      this.events.onHover?.(cell);
-    });
-    this.canvas.addEventListener('mouseleave', () => {
-      this.hovered = undefined;
-      this.redraw();
-      this.events.onHover?.(undefined);
-    });
-    this.canvas.addEventListener('click', (event) => {
-      const cell = this.cellAt(event);
-      if (cell) this.events.onPick?.(cell);
+    this.canvas = heatMapCanvas(host, {
+      id: 'phase-map-canvas',
+      label: 'phase diagram: hover a cell for its curves, click to pin it',
+      width: WIDTH,
+      height: HEIGHT,
+      cellAt: (x, y) => this.cellAt(x, y),
+      sameCell: (a, b) => a?.iw === b?.iw && a?.ib === b?.ib,
+      onHover: (cell) => {
+        this.hovered = cell;
+        this.redraw();
+        this.events.onHover?.(cell);
+      },
+      onPick: (cell) => this.events.onPick?.(cell),
     });
   }
 
@@ -108,12 +97,9 @@ export class PhaseMap {
   }
 
   /** The cell under a pointer event, or undefined outside the plot. */
-  private cellAt(event: MouseEvent): { iw: number; ib: number } | undefined {
+  private cellAt(x: number, y: number): { iw: number; ib: number } | undefined {
     const input = this.input;
     if (!input) return undefined;
-    const rect = this.canvas.getBoundingClientRect();
-    const x = ((event.clientX - rect.left) / rect.width) * WIDTH;
-    const y = ((event.clientY - rect.top) / rect.height) * HEIGHT;
     const { grid } = input;
     const plotW = WIDTH - MARGIN.left - MARGIN.right;
     const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;

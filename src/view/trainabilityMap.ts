@@ -8,7 +8,7 @@
 // cells, the learned shares row by row, curve points inside the plot, the pinned cell), for tests and readers.
 
 import { colormap, type Rgb } from './colormap';
-import { drawColorBar, fillHeatCell, hatchPattern } from './heatMap';
+import { drawColorBar, fillHeatCell, hatchPattern, heatMapCanvas } from './heatMap';
 import { formatTick, niceTicks } from './surfaceGrid';
 
 export interface DepthMapCell {
@@ -71,30 +71,19 @@ export class TrainabilityMap {
       onPick?: (at: DepthMapAt) => void;
     } = {},
   ) {
-    this.canvas = document.createElement('canvas');
-    this.canvas.id = 'depth-map-canvas';
-    this.canvas.style.cssText = `width:100%;max-width:${WIDTH}px;aspect-ratio:${WIDTH}/${HEIGHT};display:block`;
-    this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', 'trainable depth: share of copies that learned per σ_w² and depth');
-    const ratio = Math.min(2, globalThis.devicePixelRatio || 1);
-    this.canvas.width = WIDTH * ratio;
-    this.canvas.height = HEIGHT * ratio;
-    host.append(this.canvas);
-    this.canvas.addEventListener('mousemove', (event) => {
-      const at = this.cellAt(event);
-      if (at?.column === this.hovered?.column && at?.row === this.hovered?.row) return;
-      this.hovered = at;
-      this.redraw();
-      this.events.onHover?.(at);
-    });
-    this.canvas.addEventListener('mouseleave', () => {
-      this.hovered = undefined;
-      this.redraw();
-      this.events.onHover?.(undefined);
-    });
-    this.canvas.addEventListener('click', (event) => {
-      const at = this.cellAt(event);
-      if (at) this.events.onPick?.(at);
+    this.canvas = heatMapCanvas(host, {
+      id: 'depth-map-canvas',
+      label: 'trainable depth: share of copies that learned per σ_w² and depth',
+      width: WIDTH,
+      height: HEIGHT,
+      cellAt: (x, y) => this.cellAt(x, y),
+      sameCell: (a, b) => a?.column === b?.column && a?.row === b?.row,
+      onHover: (at) => {
+        this.hovered = at;
+        this.redraw();
+        this.events.onHover?.(at);
+      },
+      onPick: (at) => this.events.onPick?.(at),
     });
   }
 
@@ -123,12 +112,9 @@ export class TrainabilityMap {
     return HEIGHT - MARGIN.bottom - ((level - y0) / (y1 - y0)) * (HEIGHT - MARGIN.top - MARGIN.bottom);
   }
 
-  private cellAt(event: MouseEvent): DepthMapAt | undefined {
+  private cellAt(x: number, y: number): DepthMapAt | undefined {
     const input = this.input;
     if (!input) return undefined;
-    const rect = this.canvas.getBoundingClientRect();
-    const x = ((event.clientX - rect.left) / rect.width) * WIDTH;
-    const y = ((event.clientY - rect.top) / rect.height) * HEIGHT;
     const fx = (x - MARGIN.left) / (WIDTH - MARGIN.left - MARGIN.right);
     if (fx < 0 || fx > 1 || y < MARGIN.top || y > HEIGHT - MARGIN.bottom) return undefined;
     const edges = depthRowEdges(input.depths);
