@@ -6,6 +6,7 @@ import type { Activation } from '../../src/core/activations';
 import { combinePhaseRecords, type PhaseRecords, phaseRecordsCpu, recordIndex } from '../../src/core/phase';
 import { type PhaseConfig, phaseCellCount, validatePhaseConfig } from '../../src/core/phaseConfig';
 import { Stream } from '../../src/core/rng';
+import { criticalLine } from '../../src/core/signalPropagation';
 import { withErrorScopes } from '../../src/gpu/device';
 import { PhaseEngine, type PhaseRunOptions } from '../../src/gpu/phaseEngine';
 import { useTestGpu } from '../helpers/gpu';
@@ -201,4 +202,74 @@ describe(`phase engine vs CPU twin (${seedLabel(seed)})`, () => {
     await expect(engine.run(config, { signal: before.signal })).rejects.toMatchObject({ name: 'AbortError' });
     expectRecordsClose(config, await runOnGpu(config), phaseRecordsCpu(config));
   });
+});
+
+describe(`the phase diagram measured on the GPU (${seedLabel(seed)})`, () => {
+  /** The σ_w² at which the measured χ₁ of row ib crosses 1 between neighbouring cells (linear between them). */
+  function measuredCrossings(config: PhaseConfig, records: PhaseRecords, ib: number): number[] {
+    const row = combinePhaseRecords(config, records).filter((cell) => cell.ib === ib);
+    const crossings: number[] = [];
+    for (let iw = 0; iw + 1 < row.length; iw++) {
+      const [a, b] = [row[iw], row[iw + 1]];
+      const [fa, fb] = [a.chi1.measured - 1, b.chi1.measured - 1];
+      if (fa < 0 && fb >= 0) crossings.push(a.sw2 + ((b.sw2 - a.sw2) * -fa) / (fb - fa));
+    }
+    return crossings;
+  }
+
+  it('tanh: the measured crossing χ₁ = 1 lies within one cell of the theory’s critical line', async () => {
+    // 8 σ_w² cells 0.29 apart over [0.5, 2.5] at σ_b² = 0.05, 0.15, 0.25 (critical σ_w² ≈ 1.1–1.4): width 256,
+    // depth 30, 4 networks × 4 pairs per cell. The measured χ₁ of a cell spreads by ~√(2/(n·2B·K))/√(L/2)
+    // ≈ 1%, and its slope across the line is ~0.8 per unit of σ_w², so the crossing moves by ~0.02; over five
+    // seeds it stayed within 0.4 cells. σ_b = 0 is left out: there q^l creeps to q* = 0 like 1/l, so at any
+    // finite depth the measured crossing sits a cell or more above χ₁(q*) = 1 (seen: +0.33 at depth 20).
+    const config = validatePhaseConfig({
+      activation: 'tanh',
+      sw2Min: 0.5,
+      sw2Max: 2.5,
+      cellsW: 8,
+      sb2Min: 0.05,
+      sb2Max: 0.25,
+      cellsB: 3,
+      width: 256,
+      depth: 30,
+      inits: 4,
+      batch: 4,
+      seed,
+    });
+    const records = await runOnGpu(config);
+    const spacing = (config.sw2Max - config.sw2Min) / (config.cellsW - 1);
+    const line = criticalLine('tanh', config.sb2Min, config.sb2Max, config.cellsB);
+    for (let ib = 0; ib < config.cellsB; ib++) {
+      const crossings = measuredCrossings(config, records, ib);
+      expect(crossings, `σ_b² = ${line[ib].sb2}: one crossing`).toHaveLength(1);
+      expect(Math.abs(crossings[0] - line[ib].sw2), `σ_b² = ${line[ib].sb2}`).toBeLessThan(spacing);
+    }
+  }, 120_000);
+
+  it('relu at σ_b = 0: χ₁ = σ_w²/2 measured, so the critical point is σ_w² = 2 (He initialization)', async () => {
+    // relu' is 0 or 1, so E[φ'²] = ½ at any q: χ₁ = σ_w²/2 exactly in the mean field; the measured ratio of a
+    // width-256 net (4 networks × 4 pairs) spreads by ~1%; 5% allowed.
+    const config = validatePhaseConfig({
+      activation: 'relu',
+      sw2Min: 1.5,
+      sw2Max: 2.5,
+      cellsW: 5,
+      sb2Min: 0,
+      sb2Max: 0,
+      cellsB: 1,
+      width: 256,
+      depth: 16,
+      inits: 4,
+      batch: 4,
+      seed,
+    });
+    const records = await runOnGpu(config);
+    for (const cell of combinePhaseRecords(config, records)) {
+      expect(cell.nonFinite).toBe(0);
+      expect(Math.abs(cell.chi1.measured / (cell.sw2 / 2) - 1), `σ_w² = ${cell.sw2}`).toBeLessThan(0.05);
+    }
+    const [crossing] = measuredCrossings(config, records, 0);
+    expect(Math.abs(crossing - 2)).toBeLessThan(0.25); // one cell
+  }, 120_000);
 });
