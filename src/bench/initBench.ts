@@ -10,7 +10,7 @@ import type { GpuContext } from '../gpu/device';
 import { InitStatsEngine, initStatsFlops } from '../gpu/initStats';
 import { canTimeKernels } from '../gpu/kernelTimer';
 import type { BenchOptions, BenchRow, BenchSuite } from './bench';
-import { type PlainForwardTime, timePlainForward } from './plainForward';
+import { type PlainForwardTime, timePlainForward } from '../gpu/plainForward';
 
 /** Small shapes: seconds on a software adapter; both kernel families on a GPU, the software family there. */
 const SHAPES: Partial<InitConfig>[] = [

@@ -1,12 +1,12 @@
-// The init benchmark's baseline: the engine's own layerForward kernel as a plain batched matmul + φ,
-// with the weights already in memory (drawn once, not per use), over `depth` layers of the config's
-// shape for one chunk of inits. What the engine adds on top of it (drawing W from the generator, the
+// The plain batched forward and the weight draw, timed (the init benchmark and the GPU view): the engine's own
+// layerForward kernel as a plain batched matmul + φ, with the weights already in memory (drawn once, not per
+// use), over `depth` layers of the config's shape for one chunk of inits. What the engine adds on top of it (drawing W from the generator, the
 // backward pass and the statistics) is then the engine/plain ratio.
 import { type InitConfig, validateInitConfig } from '../core/initConfig';
 import { Stream, type StreamTag, streamKey } from '../core/rng';
-import { createStorageBuffer } from '../gpu/buffers';
-import { INIT_KERNELS, InitDispatcher, type InitKernel } from '../gpu/initKernels';
-import type { InitStatsEngine } from '../gpu/initStats';
+import { createStorageBuffer } from './buffers';
+import { INIT_KERNELS, InitDispatcher, type InitKernel } from './initKernels';
+import type { InitStatsEngine } from './initStats';
 
 export interface PlainForwardTime {
   /** The fastest wall time of the timed runs. */
