@@ -9,8 +9,8 @@ import { initStats } from '../core/initStats';
 import type { GpuContext } from '../gpu/device';
 import { InitStatsEngine, initStatsFlops } from '../gpu/initStats';
 import { canTimeKernels } from '../gpu/kernelTimer';
-import type { BenchOptions, BenchRow, BenchSuite } from './bench';
 import { type PlainForwardTime, timePlainForward } from '../gpu/plainForward';
+import type { BenchOptions, BenchRow, BenchSuite } from './bench';
 
 /** Small shapes: seconds on a software adapter; both kernel families on a GPU, the software family there. */
 const SHAPES: Partial<InitConfig>[] = [

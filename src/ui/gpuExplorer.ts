@@ -5,10 +5,10 @@
 // Without WebGPU it says so and still times the CPU twin. Both runs go through the kit's LatestRunner
 // one case or one measurement at a time (progress between them, Stop aborts at the next one).
 
-import { timePlainForward, timeWeightDraw } from '../gpu/plainForward';
 import { type InitConfig, type KernelFamily, validateInitConfig } from '../core/initConfig';
 import { fillWeights } from '../core/schemes';
 import { InitStatsEngine, initStatsFlops } from '../gpu/initStats';
+import { timePlainForward, timeWeightDraw } from '../gpu/plainForward';
 import { SelfCheck, type SelfCheckCaseResult, type SelfCheckSize, selfCheckCases } from '../gpu/selfcheck';
 import { backendKind, type Explorer, type ExplorerContext } from './explorer';
 import { CpuInitEngine } from './initEngines';
