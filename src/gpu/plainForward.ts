@@ -1,7 +1,7 @@
 // The plain batched forward and the weight draw, timed (the init benchmark and the GPU view): the engine's own
 // layerForward kernel as a plain batched matmul + φ, with the weights already in memory (drawn once, not per
-// use), over `depth` layers of the config's shape for one chunk of inits. What the engine adds on top of it (drawing W from the generator, the
-// backward pass and the statistics) is then the engine/plain ratio.
+// use), over `depth` layers of the config's shape for one chunk of inits. What the engine adds on top of it
+// (drawing W from the generator, the backward pass and the statistics) is then the engine/plain ratio.
 import { type InitConfig, validateInitConfig } from '../core/initConfig';
 import { Stream, type StreamTag, streamKey } from '../core/rng';
 import { createStorageBuffer } from './buffers';
