@@ -20,8 +20,6 @@ import type { BatchTile } from './layerTiles';
 
 /** Output units (forward) or δ columns (backward) per workgroup. */
 export const HARDWARE_UNITS = 64;
-/** Invocations per workgroup of the hardware family. */
-export const HARDWARE_WORKGROUP = 64;
 
 /**
  * FUSED_WEIGHTS: draw each slab of W from the counter-based generator (common/draws.wgsl) instead of loading
