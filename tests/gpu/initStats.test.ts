@@ -52,7 +52,8 @@ describe(`GPU engine vs CPU twin (${seedLabel(seed)})`, () => {
   // software family runs every case; the hardware family, which SwiftShader compiles and runs several times
   // slower (its tiles draw W and synchronize workgroups), the cases that reach each of its code paths: odd
   // widths (a draw that starts mid-pair), batch tiles 4, 8 and 16, every draw kind, tanh, sigmoid and relu
-  // (linear is φ = z, no branch of its own in the tiles), biases, and width 1024. `npm run cli -- selfcheck` runs both families on every case.
+  // (linear is φ = z, no branch of its own in the tiles), biases, and width 1024. `npm run cli -- selfcheck`
+  // runs both families on every case.
   const hardwarePaths = (c: Partial<InitConfig>) =>
     (c.width ?? 0) % 2 === 1 ||
     (c.batch ?? 0) >= 6 ||
