@@ -68,6 +68,12 @@ export class ErrorWatch {
     this.caught ??= results.find((result) => result !== undefined);
     return this.caught;
   }
+
+  /** Throws the first error caught so far as a GpuRunError (nothing after it is read or trusted). */
+  async throwIfCaught(): Promise<void> {
+    const caught = await this.check();
+    if (caught) throw new GpuRunError(caught.message, caught);
+  }
 }
 
 /**

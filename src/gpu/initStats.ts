@@ -286,10 +286,6 @@ export class InitStatsEngine {
     const buffers = watch.guard(() => this.chunkBuffers(plan));
     const layers = Array.from({ length: config.depth }, () => createLayerAccumulators(config.bins, config.inits));
     const dispatcher = new InitDispatcher(this.device, pipelines, this.dispatches, timer);
-    const failIfCaught = async () => {
-      const caught = await watch.check();
-      if (caught) throw new GpuRunError(caught.message, caught);
-    };
     // The first chunk: what the budget allows at the time the last run measured (or an assumed slow rate).
     const estimate = (this.msPerWork ?? ASSUMED_MS_PER_WORK) * heaviestLayerWork(config);
     let size: InitChunkSize = {
@@ -307,13 +303,13 @@ export class InitStatsEngine {
         blocksPerSubmission: size.blocksPerSubmission,
         watch,
         watchSubmissions: chunks === 0,
-        beforeRead: failIfCaught,
+        beforeRead: () => watch.throwIfCaught(),
         onStep: (stepsDone: number, steps: number) =>
           options.onWork?.((firstInit + (inits * stepsDone) / steps) / config.inits),
       };
       const timing = await chunk.run(layers, options.signal, control);
       await timer?.collect();
-      await failIfCaught();
+      await watch.throwIfCaught();
       chunks++;
       submissions += timing.submissions;
       largest = Math.max(largest, inits);

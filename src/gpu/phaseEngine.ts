@@ -250,10 +250,6 @@ export class PhaseEngine {
     device.queue.writeBuffer(cellScales, 0, cellScaleValues(config));
     const dispatcher = new PhaseDispatcher(device, pipelines, this.dispatches);
     const records = createPhaseRecords(config);
-    const failIfCaught = async () => {
-      const caught = await watch.check();
-      if (caught) throw new GpuRunError(caught.message, caught);
-    };
     const total = cells(config) * config.inits;
     const steps = 2 * config.depth + 1;
     const work = phaseStepWork(config);
@@ -272,7 +268,7 @@ export class PhaseEngine {
       try {
         await this.runChunk(run, window, stepsPerSubmission, watchSubmissions ? watch : undefined);
         await window.drain();
-        await failIfCaught();
+        await watch.throwIfCaught();
         await this.readRecords(run, records, watch);
       } finally {
         dispatcher.release();

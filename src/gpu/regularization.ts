@@ -30,14 +30,7 @@ import {
 } from '../core/regularizationModels';
 import { createStorageBuffer, readBuffer } from './buffers';
 import { isSoftwareDevice } from './device';
-import {
-  type CaughtGpuError,
-  describeGpuError,
-  ErrorWatch,
-  formatBytes,
-  GpuRunError,
-  largestFitting,
-} from './gpuErrors';
+import { describeGpuError, ErrorWatch, formatBytes, GpuRunError, largestFitting } from './gpuErrors';
 import {
   ARGMIN_VALUES_PER_WORKGROUP,
   type ArgminResult,
@@ -352,9 +345,9 @@ export class RegularizationEngine {
     try {
       const grid = watch.guard(() => this.ensureGrid(G, requests.length));
       submissions = await this.encodePasses(grid, config, window, data, requests, !known, watch, options);
-      await this.failIfCaught(watch);
+      await watch.throwIfCaught();
       readback = await watch.guard(() => this.readBack(grid, requests, readValues, known));
-      await this.failIfCaught(watch);
+      await watch.throwIfCaught();
     } catch (error) {
       const caught = error instanceof GpuRunError ? error.gpuError : await watch.check();
       if (!caught) throw error;
@@ -395,11 +388,6 @@ export class RegularizationEngine {
       dispatchedGridLoss: !known,
       submissions,
     };
-  }
-
-  private async failIfCaught(watch: ErrorWatch): Promise<void> {
-    const caught: CaughtGpuError | undefined = await watch.check();
-    if (caught) throw new GpuRunError(caught.message, caught);
   }
 
   /**
@@ -465,7 +453,7 @@ export class RegularizationEngine {
       first += count;
       options.onProgress?.({ rowsDone: first, rows: G });
       if (!last) {
-        if (submissions === 1) await this.failIfCaught(watch); // a failed first band: no more bands
+        if (submissions === 1) await watch.throwIfCaught(); // a failed first band: no more bands
         options.signal?.throwIfAborted();
         const msPerTerm = this.msPerTerm.get(config.model);
         rows = nextChunkSize(msPerTerm && msPerTerm * termsPerRow, this.submitBudgetMs, G, count);
