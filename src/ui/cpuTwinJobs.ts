@@ -30,7 +30,7 @@ import { trainInit } from '../core/trainInit';
 import { prepareRun } from '../core/trainingEngine';
 import { trainMetrics } from '../core/trainMetrics';
 import { trainStep } from '../core/trainStep';
-import { WorkerJobs } from './workerJobs';
+import { abortReason, WorkerJobs } from './workerJobs';
 
 /** One surface of a grid job: J + λ·P in f32 (what is drawn), its grid minimum (from f64), its non-finite cells. */
 export interface GridSurface {
@@ -256,13 +256,6 @@ export class CpuTwinJobs {
   destroy(): void {
     this.jobs.destroy();
   }
-}
-
-/** The AbortError a CPU engine rejects with when its signal fired (the signal's own reason when it is one). */
-export function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  return new DOMException('newer settings arrived', 'AbortError');
 }
 
 /**

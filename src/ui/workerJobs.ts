@@ -94,3 +94,10 @@ export function serveJobs<Job extends object>(run: (job: Job) => unknown): void 
     }
   };
 }
+
+/** The AbortError a CPU engine rejects with when its signal fired (the signal's own reason when it is one). */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  return new DOMException('newer settings arrived', 'AbortError');
+}

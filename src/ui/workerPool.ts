@@ -2,6 +2,7 @@
 // jobs in parallel: each lane takes the next job as soon as its last one is done, the results come back in the
 // jobs' order, and an abort (or a failed job) cancels every lane, which terminates their workers. Where workers
 // run inline (Node, or after a worker failed) the lanes take their turns on this thread: the same results.
+import { abortReason } from './workerJobs';
 
 /** One lane: what WorkerJobs / CpuTwinJobs offer. `run` rejects when `cancel` abandons its job. */
 export interface JobLane<Job, Result> {
@@ -19,12 +20,6 @@ export interface PoolRunOptions<Result> {
   signal?: AbortSignal;
   /** After each job: its index and result, and how many are done of how many. */
   onDone?: (done: number, total: number, index: number, result: Result) => void;
-}
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  return new DOMException('newer settings arrived', 'AbortError');
 }
 
 export class WorkerPool<Job, Result> {
@@ -70,10 +65,10 @@ export class WorkerPool<Job, Result> {
           }),
         ),
       );
-      if (signal?.aborted) throw abortError(signal);
+      if (signal?.aborted) throw abortReason(signal);
       return results;
     } catch (error) {
-      if (signal?.aborted) throw abortError(signal);
+      if (signal?.aborted) throw abortReason(signal);
       throw error;
     } finally {
       signal?.removeEventListener('abort', stop);
