@@ -245,12 +245,14 @@ export class PhaseEngine {
   ): Promise<PhaseRecords> {
     const { device } = this;
     const buffers = watch.guard(() => this.chunkBuffers(config, plan));
-    const cellScales = watch.guard(() => createStorageBuffer(device, 'cell scales (σ_w/√n, σ_b)', 8 * cells(config)));
+    const cellScales = watch.guard(() =>
+      createStorageBuffer(device, 'cell scales (σ_w/√n, σ_b)', 8 * phaseCellCount(config)),
+    );
     owned.push(cellScales);
     device.queue.writeBuffer(cellScales, 0, cellScaleValues(config));
     const dispatcher = new PhaseDispatcher(device, pipelines, this.dispatches);
     const records = createPhaseRecords(config);
-    const total = cells(config) * config.inits;
+    const total = phaseCellCount(config) * config.inits;
     const steps = 2 * config.depth + 1;
     const work = phaseStepWork(config);
     const estimate = (this.msPerWork ?? ASSUMED_MS_PER_WORK) * work;
@@ -259,7 +261,7 @@ export class PhaseEngine {
     let at = { cell: 0, copy: 0 };
     let done = 0;
     this.lastRun = { chunks: 0, submissions: 0, initsPerChunk: 0 };
-    while (at.cell < cells(config)) {
+    while (at.cell < phaseCellCount(config)) {
       options.signal?.throwIfAborted();
       const chunk = nextPhaseChunk(config, plan, at, inits);
       const run = { config, plan, buffers, cellScales, dispatcher, chunk };
@@ -443,8 +445,6 @@ interface ChunkRun {
   chunk: PhaseChunk;
 }
 
-const cells = (config: PhaseConfig) => phaseCellCount(config);
-
 function chunkShape({ plan, chunk }: ChunkRun): PhaseShape {
   return {
     inits: chunk.cells * chunk.copies,
@@ -459,7 +459,7 @@ function chunkShape({ plan, chunk }: ChunkRun): PhaseShape {
 
 /** (σ_w/√n, σ_b) of every cell, cell = ib · cellsW + iw, as the CPU twin computes them (then f32). */
 export function cellScaleValues(config: PhaseConfig): Float32Array<ArrayBuffer> {
-  const values = new Float32Array(new ArrayBuffer(8 * cells(config)));
+  const values = new Float32Array(new ArrayBuffer(8 * phaseCellCount(config)));
   for (let ib = 0; ib < config.cellsB; ib++) {
     for (let iw = 0; iw < config.cellsW; iw++) {
       const cell = ib * config.cellsW + iw;

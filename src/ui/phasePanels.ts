@@ -90,7 +90,7 @@ export class PhasePanels {
   readonly theoryPanel: Panel;
   /** Where the 3D surface goes (shown on request). */
   readonly surfacePanel: Panel;
-  /** Room for the trainable-depth panel (another issue's engine): empty until it lands. */
+  /** Where the trainable-depth panel goes (ui/trainabilityPanel.ts). */
   readonly depthSlot = element('div', { class: 'row', id: 'phase-depth-slot' });
   private readonly map: PhaseMap;
   private readonly mapCaption = element('p', { class: 'caption', id: 'phase-map-caption' });

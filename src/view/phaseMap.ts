@@ -162,7 +162,7 @@ export class PhaseMap {
     ] as const) {
       context.strokeStyle = color;
       context.lineWidth = width;
-      context.setLineDash(color === LINE_COLOR ? [] : []);
+      context.setLineDash([]);
       context.beginPath();
       let drawing = false;
       inside = 0;
