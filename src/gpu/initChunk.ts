@@ -24,7 +24,7 @@ import {
   type RecordPlan,
   statsRecordLayout,
 } from './initRecords';
-import { submissionMs } from './submitBudget';
+import { type ChunkTiming, SubmitWindow } from './submitBudget';
 
 /** What a chunk needs: the run's configuration, plan, theory and buffers, and which inits it holds. */
 export interface ChunkSetup {
@@ -51,66 +51,10 @@ export interface ChunkControl {
   onStep?(stepsDone: number, steps: number): void;
 }
 
-/** What the submissions of a chunk took: the heaviest layer, whole and per row block. */
-export interface ChunkTiming {
-  /** Milliseconds of the slowest layer (all its submissions), divided by the chunk's inits. */
-  msPerInit: number;
-  /** Milliseconds per row block of W of that kind of layer, divided by the inits. */
-  msPerInitBlock: number;
-  submissions: number;
-}
-
 /** A block of rows of W[l]: rows [rowOffset, rowOffset + rows). */
 interface WeightBlock {
   rowOffset: number;
   rows: number;
-}
-
-/** Submits command buffers, at most two in flight (the GPU never waits for the CPU to encode), timed per layer. */
-export class SubmitWindow {
-  private inFlight: Promise<void> = Promise.resolve();
-  private lastCompleted = -Infinity;
-  /** Milliseconds and row blocks per layer (a layer's submissions add up). */
-  readonly layers = new Map<string, { ms: number; blocks: number }>();
-  submissions = 0;
-
-  constructor(
-    private readonly device: GPUDevice,
-    private readonly signal: AbortSignal | undefined,
-  ) {}
-
-  /** An abort takes effect after the layer now running (a superseded run stops promptly). */
-  async submit(encoder: GPUCommandEncoder, layer: string, blocks: number): Promise<void> {
-    const submittedAt = performance.now();
-    this.device.queue.submit([encoder.finish()]);
-    this.submissions++;
-    const previous = this.inFlight;
-    this.inFlight = this.device.queue.onSubmittedWorkDone().then(() => {
-      const completedAt = performance.now();
-      const entry = this.layers.get(layer) ?? { ms: 0, blocks: 0 };
-      entry.ms += submissionMs(submittedAt, completedAt, this.lastCompleted);
-      entry.blocks += blocks;
-      this.layers.set(layer, entry);
-      this.lastCompleted = completedAt;
-    });
-    await previous;
-    this.signal?.throwIfAborted();
-  }
-
-  /** Waits for the last submission. */
-  drain(): Promise<void> {
-    return this.inFlight;
-  }
-
-  timing(inits: number): ChunkTiming {
-    let msPerInit = 0;
-    let msPerInitBlock = 0;
-    for (const { ms, blocks } of this.layers.values()) {
-      msPerInit = Math.max(msPerInit, ms / inits);
-      msPerInitBlock = Math.max(msPerInitBlock, ms / Math.max(1, blocks) / inits);
-    }
-    return { msPerInit, msPerInitBlock, submissions: this.submissions };
-  }
 }
 
 /** `blocks` in groups of at most `size`, in order. */

@@ -26,7 +26,6 @@ import { Stream, streamKey } from '../core/rng';
 import { createStorageBuffer, poisonBuffer, readBuffer } from './buffers';
 import { type GpuContext, isSoftwareDevice } from './device';
 import { type CaughtGpuError, describeGpuError, ErrorWatch, GpuRunError } from './gpuErrors';
-import { SubmitWindow } from './initChunk';
 import {
   PHASE_KERNELS,
   PhaseDispatcher,
@@ -46,7 +45,7 @@ import {
   phaseChunkFailureMessage,
   planPhaseRun,
 } from './phasePlan';
-import { nextChunkSize, submitBudgetMs } from './submitBudget';
+import { nextChunkSize, SubmitWindow, submitBudgetMs } from './submitBudget';
 
 export interface PhaseRunOptions {
   signal?: AbortSignal;
