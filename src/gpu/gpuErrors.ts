@@ -116,6 +116,11 @@ export function describeGpuError(caught: CaughtGpuError): string {
   return `${caught.kind === 'out-of-memory' ? 'out of memory' : 'validation error'}: ${caught.message}`;
 }
 
+/** What the GPU did to buffers, from describeGpuError's text: "could not allocate" (out of memory) or "refused". */
+export function failureVerb(describedError: string): string {
+  return describedError.startsWith('out of memory') ? 'could not allocate' : 'refused';
+}
+
 /** The largest n in [lo, hi] with fits(n) (fits is monotone: true up to some n, then false); lo − 1 if none. */
 export function largestFitting(lo: number, hi: number, fits: (n: number) => boolean): number {
   let best = lo - 1;

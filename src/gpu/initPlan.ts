@@ -5,7 +5,7 @@
 // never depend on it (tests/gpu/initStats.test.ts).
 import { ConfigError, type InitConfig, type KernelFamily } from '../core/initConfig';
 import { layerWidths } from '../core/meanField';
-import { formatBytes } from './gpuErrors';
+import { failureVerb, formatBytes } from './gpuErrors';
 import { HARDWARE_UNITS } from './hardwareTiles';
 import { statsRecordLayout } from './initRecords';
 import { type BatchTile, batchTileFor, padToTile, UNIT_TILE } from './layerTiles';
@@ -257,7 +257,7 @@ export function chunkFailureMessage(
       `the largest buffer ${formatBytes(largestChunkBuffer(config, smaller))})` +
       ' fit in half of that; the engine plans them from now on: run again.'
     : 'Not even one init fits in half of that: lower the depth, the batch or the width.';
-  const verb = gpuError.startsWith('out of memory') ? 'could not allocate' : 'refused';
+  const verb = failureVerb(gpuError);
   return (
     `${what} ${formatBytes(plan.bytesPerChunk)} of GPU buffers, the largest ` +
     `${formatBytes(largestChunkBuffer(config, plan))}; the GPU ${verb} them (${gpuError}). ${fit}`

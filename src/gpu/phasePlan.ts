@@ -8,7 +8,7 @@
 // going up and going down: a copy's W is used by every cell of the chunk, so drawing it is a
 // 1/(2B · cells) share of the work and keeping all L of them would cost L× the memory), b[l], x and g.
 import { ConfigError, type PhaseConfig, phaseCellCount } from '../core/phaseConfig';
-import { formatBytes } from './gpuErrors';
+import { failureVerb, formatBytes } from './gpuErrors';
 import { type BatchTile, batchTileFor, padToTile, UNIT_TILE } from './layerTiles';
 import { phaseRecordLayout } from './phaseKernels';
 
@@ -148,7 +148,7 @@ export function phaseChunkFailureMessage(
       ` (${formatBytes(smaller.bytesPerChunk)}, the largest buffer ${formatBytes(smaller.largestBuffer)})` +
       ' fit in half of that; the engine plans them from now on: run again.'
     : 'Not even one network fits in half of that: lower the width, the depth or the input pairs.';
-  const verb = gpuError.startsWith('out of memory') ? 'could not allocate' : 'refused';
+  const verb = failureVerb(gpuError);
   return (
     `a chunk of ${plan.initsPerChunk} network${plan.initsPerChunk === 1 ? '' : 's'} (${shape}) needs ` +
     `${formatBytes(plan.bytesPerChunk)} of GPU buffers, the largest ${formatBytes(plan.largestBuffer)}; ` +

@@ -30,7 +30,7 @@ import {
 } from '../core/regularizationModels';
 import { createStorageBuffer, readBuffer } from './buffers';
 import { isSoftwareDevice } from './device';
-import { describeGpuError, ErrorWatch, formatBytes, GpuRunError, largestFitting } from './gpuErrors';
+import { describeGpuError, ErrorWatch, failureVerb, formatBytes, GpuRunError, largestFitting } from './gpuErrors';
 import {
   ARGMIN_VALUES_PER_WORKGROUP,
   type ArgminResult,
@@ -127,7 +127,7 @@ export function gridFailureMessage(
   const bytes = regularizationBufferBytes(G, surfaces, points, readValues);
   const fit = largestFitting(2, G - 1, (g) => regularizationBufferBytes(g, surfaces, points, readValues) <= bytes / 2);
   const fits = fit >= 2 ? `G ≤ ${fit} fits in half of that` : 'not even G = 2 fits in half of that';
-  const verb = gpuError.startsWith('out of memory') ? 'could not allocate' : 'refused';
+  const verb = failureVerb(gpuError);
   return (
     `grid G = ${G} with ${surfaces} surface${surfaces === 1 ? '' : 's'}` +
     `${points > 0 ? ` and ${points} points` : ''} needs ${formatBytes(bytes)} of GPU buffers, ` +

@@ -25,6 +25,7 @@ import {
   type CaughtGpuError,
   describeGpuError,
   ErrorWatch,
+  failureVerb,
   formatBytes,
   GpuRunError,
   guarded,
@@ -85,7 +86,7 @@ export function trainFailureMessage(
   const largest = Math.max(...Object.values(trainingBufferBytes(layout, copies, points, unrolled)));
   const fit = largestFitting(1, copies - 1, (K) => total(K) <= bytes / 2);
   const fits = fit >= 1 ? `K ≤ ${fit} fits in half of that` : 'not even one copy fits in half of that: fewer points';
-  const verb = gpuError.startsWith('out of memory') ? 'could not allocate' : 'refused';
+  const verb = failureVerb(gpuError);
   return (
     `K = ${copies} cop${copies === 1 ? 'y' : 'ies'} of ${layout.widths.join('-')} (P = ${layout.paramCount}) ` +
     `on ${points} points ${copies === 1 ? 'needs' : 'need'} ${formatBytes(bytes)} of GPU buffers, ` +
