@@ -218,10 +218,9 @@ export function createTheoryPool(size = workerPoolSize()): TheoryPool {
 
 /** The engine of the Signal propagation explorer on this backend. */
 export async function createPhaseEngine(backend: ComputeBackend): Promise<PhaseViewEngine> {
-  if (backend === 'cpu') {
-    const records = new WorkerPhaseRecords(new CpuTwinJobs('phase-diagram CPU twin'));
-    return new PhaseEngineOnBackend(records, createTheoryPool(), pageTheoryCache);
-  }
-  const records = new GpuPhaseRecords(await PhaseEngine.create(backend));
+  const records =
+    backend === 'cpu'
+      ? new WorkerPhaseRecords(new CpuTwinJobs('phase-diagram CPU twin'))
+      : new GpuPhaseRecords(await PhaseEngine.create(backend));
   return new PhaseEngineOnBackend(records, createTheoryPool(), pageTheoryCache);
 }
