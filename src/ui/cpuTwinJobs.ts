@@ -63,8 +63,8 @@ export type CpuTwinJob =
   /** Records of copies firstCopy … firstCopy + copies − 1 of every cell of a phase grid (core/phase.ts). */
   | { kind: 'phaseCopies'; config: PhaseConfig; firstCopy: number; copies: number }
   /**
-   * Rows firstRow … firstRow + rows − 1 of a phase grid: measured (from all copies' records of these rows, or of
-   * the whole grid when rowRecords is false) beside the theory (theories[cell − firstRow · cellsW] when given).
+   * Rows firstRow … firstRow + rows − 1 of a phase grid: measured (from all copies' records of these rows,
+   * phaseRowRecords) beside the theory (theories[cell − firstRow · cellsW] when given).
    */
   | {
       kind: 'phaseRows';
@@ -72,7 +72,6 @@ export type CpuTwinJob =
       records: PhaseRecords;
       firstRow: number;
       rows: number;
-      rowRecords?: boolean;
       theories?: PhaseTheory[];
     }
   /** phaseTheory of each (σ_w², σ_b²) (core/phase.ts). */
@@ -144,7 +143,7 @@ function prepared(config: TrainConfig): ReturnType<typeof prepareRun> {
 /**
  * combinePhaseRecords of rows firstRow … firstRow + rows − 1 only (the theory is most of a grid's time, so it
  * goes in pieces too): each row as a grid of one row whose σ_b² is that row's exactly, then renumbered.
- * `records` are the whole grid's, or with rowRecords those of the rows only (phaseRowRecords: less to post);
+ * `records` are those of the rows only (phaseRowRecords: less to post than the whole grid's);
  * `theories` (phaseTheory's of the rows' cells, in order) are used instead of computing them.
  */
 export function combinePhaseRows(
@@ -152,7 +151,6 @@ export function combinePhaseRows(
   records: PhaseRecords,
   firstRow: number,
   rows: number,
-  rowRecords = false,
   theories?: readonly PhaseTheory[],
 ): PhaseCell[] {
   const perRow = config.cellsW * config.inits * config.depth;
@@ -160,7 +158,7 @@ export function combinePhaseRows(
   for (let ib = firstRow; ib < Math.min(config.cellsB, firstRow + rows); ib++) {
     const sb2 = cellSb2(config, ib);
     const row = { ...config, cellsB: 1, sb2Min: sb2, sb2Max: sb2 };
-    const at = rowRecords ? ib - firstRow : ib;
+    const at = ib - firstRow;
     const slice = (array: Float64Array | Uint8Array) => array.subarray(at * perRow, (at + 1) * perRow);
     const rowSlice = {
       zSquare: slice(records.zSquare) as Float64Array,
@@ -222,7 +220,7 @@ export function runCpuTwinJob(job: CpuTwinJob): CpuTwinJobResult[CpuTwinJob['kin
     case 'phaseCopies':
       return phaseRecordsCpu(job.config, job.firstCopy, job.copies);
     case 'phaseRows':
-      return combinePhaseRows(job.config, job.records, job.firstRow, job.rows, job.rowRecords, job.theories);
+      return combinePhaseRows(job.config, job.records, job.firstRow, job.rows, job.theories);
     case 'phaseTheory':
       return job.settings.map(({ sw2, sb2 }) => phaseTheory(job.activation, sw2, sb2, job.c0, job.depth));
     case 'criticalLine':

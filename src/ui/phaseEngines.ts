@@ -149,7 +149,6 @@ export class PhaseEngineOnBackend implements PhaseViewEngine {
         records: rowRecords,
         firstRow,
         rows,
-        rowRecords: true,
         theories: rowTheories,
       });
     }
