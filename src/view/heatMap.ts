@@ -11,8 +11,18 @@ export interface CellRect {
   height: number;
 }
 
-/** Diagonal light lines on transparent: laid over the grey of non-finite cells (or over a marked cell's colour). */
+const hatchPatterns = new WeakMap<CanvasRenderingContext2D, CanvasPattern | null>();
+
+/**
+ * Diagonal light lines on transparent: laid over the grey of non-finite cells (or over a marked cell's colour).
+ * Made once per context (a map redraws on every hover).
+ */
 export function hatchPattern(context: CanvasRenderingContext2D): CanvasPattern | null {
+  if (!hatchPatterns.has(context)) hatchPatterns.set(context, makeHatchPattern(context));
+  return hatchPatterns.get(context) ?? null;
+}
+
+function makeHatchPattern(context: CanvasRenderingContext2D): CanvasPattern | null {
   const tile = document.createElement('canvas');
   tile.width = 8;
   tile.height = 8;
