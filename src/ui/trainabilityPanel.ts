@@ -12,6 +12,7 @@ import type { ParamValue, ParamValues } from '../core/params';
 import { depthScale } from '../core/signalPropagation';
 import type { TrainabilityResult } from '../core/trainability';
 import type { TrainabilityConfig } from '../core/trainabilityConfig';
+import { halfStep } from '../view/heatMap';
 import { type DepthCurvePoint, type DepthMapAt, TrainabilityMap } from '../view/trainabilityMap';
 import { backendKind, type ExplorerContext } from './explorer';
 import { element, errorMessage, formatNumber, formatSeconds, type Panel } from './kit/dom';
@@ -311,7 +312,7 @@ export class TrainabilityPanel {
 
   private curve(config: TrainabilityConfig): DepthCurvePoint[] {
     const { sw2Min, sw2Max, sw2Cells } = config;
-    const half = sw2Cells > 1 ? (sw2Max - sw2Min) / (sw2Cells - 1) / 2 : Math.max(0.05, sw2Min * 0.1);
+    const half = halfStep(sw2Min, sw2Max, sw2Cells);
     const from = Math.max(0.01, sw2Min - half);
     const to = sw2Max + half;
     const key = `${config.activation} ${config.sb2} ${from} ${to}`;

@@ -11,6 +11,11 @@ export interface CellRect {
   height: number;
 }
 
+/** Half the spacing of `count` cell centres from min to max (a lone cell gets a tenth of its value, ≥ 0.05). */
+export function halfStep(min: number, max: number, count: number): number {
+  return count > 1 ? (max - min) / (count - 1) / 2 : Math.max(0.05, Math.abs(min) * 0.1);
+}
+
 const hatchPatterns = new WeakMap<CanvasRenderingContext2D, CanvasPattern | null>();
 
 /**

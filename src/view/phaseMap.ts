@@ -6,7 +6,7 @@
 // the window, the marker's and pinned cell's pixel centres), for the tests and assistive readers.
 
 import type { CriticalPoint } from '../core/signalPropagation';
-import { drawColorBar, fillHeatCell, hatchPattern, heatMapCanvas } from './heatMap';
+import { drawColorBar, fillHeatCell, halfStep, hatchPattern, heatMapCanvas } from './heatMap';
 import { NON_FINITE_CSS, type PhaseScale, phaseColor } from './phaseColors';
 import { formatTick, niceTicks } from './surfaceGrid';
 
@@ -41,10 +41,6 @@ const MUTED = '#9aa6bf';
 const LINE_COLOR = '#111111';
 
 /** The half-width of a cell along an axis (a one-cell axis spans ±0.5 of its unit around the value). */
-function halfStep(min: number, max: number, count: number): number {
-  return count > 1 ? (max - min) / (count - 1) / 2 : Math.max(0.05, Math.abs(min) * 0.1);
-}
-
 export class PhaseMap {
   readonly canvas: HTMLCanvasElement;
   private input: PhaseMapInput | undefined;

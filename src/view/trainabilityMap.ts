@@ -8,7 +8,7 @@
 // cells, the learned shares row by row, curve points inside the plot, the pinned cell), for tests and readers.
 
 import { colormap, type Rgb } from './colormap';
-import { drawColorBar, fillHeatCell, hatchPattern, heatMapCanvas } from './heatMap';
+import { drawColorBar, fillHeatCell, halfStep, hatchPattern, heatMapCanvas } from './heatMap';
 import { formatTick, niceTicks } from './surfaceGrid';
 
 export interface DepthMapCell {
@@ -96,7 +96,7 @@ export class TrainabilityMap {
 
   private xRange(input: DepthMapInput): [number, number] {
     const { sw2Min, sw2Max, sw2Cells } = input;
-    const half = sw2Cells > 1 ? (sw2Max - sw2Min) / (sw2Cells - 1) / 2 : Math.max(0.05, sw2Min * 0.1);
+    const half = halfStep(sw2Min, sw2Max, sw2Cells);
     return [sw2Min - half, sw2Max + half];
   }
 
