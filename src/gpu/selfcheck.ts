@@ -201,9 +201,7 @@ export class SelfCheck implements SelfCheckKit {
     return results;
   }
 
-  /** Frees the engine's buffers and the grid-loss kernel's (the RNG kernel frees its own after each run). */
   destroy(): void {
     void this.engine?.then((engine) => engine.destroy());
-    void this.grid?.then((kernel) => kernel.destroy());
   }
 }
